@@ -56,6 +56,11 @@ export interface FieldData {
   w?: Float32Array;
   /** 1 = invalid (numpy convention) */
   mask?: Uint8Array;
+  /**
+   * x/y/z map an ARRAY INDEX along that axis to the physical coordinate of the cell centre:
+   * coord(i) = offset + i * slope (readers fold grid spacing, half-cell shifts and axis flips in).
+   * `i` describes the value axis (values are already physical; slope/offset/unit say how raw counts map).
+   */
   scales?: { x: Scale; y: Scale; z?: Scale; i?: Scale };
   /**
    * Optional explicit cell-centre coordinates per axis (x, y, z) where the grid is not uniform

@@ -1,0 +1,83 @@
+import { create } from 'zustand';
+import type { LimitsMode } from '../render/colorize';
+
+/** Everything that decides what is drawn; serialisable and mirrored in the URL hash. */
+export interface ViewState {
+  /** dataset name the state belongs to (for restoring after reload) */
+  dataset: string;
+  scene: number;
+  frame: number;
+  field: string;
+  component: string;
+  plane: number;
+  colormap: string;
+  limitsMode: LimitsMode;
+  vmin: number | null;
+  vmax: number | null;
+  stride: number;
+  arrowScale: number;
+  quiver: boolean;
+  fps: number;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  dataset: '',
+  scene: 0,
+  frame: 0,
+  field: '',
+  component: 'magnitude',
+  plane: 0,
+  colormap: 'viridis',
+  limitsMode: 'minmax',
+  vmin: null,
+  vmax: null,
+  stride: 0,
+  arrowScale: 1,
+  quiver: true,
+  fps: 10,
+};
+
+interface ViewStore extends ViewState {
+  playing: boolean;
+  set(p: Partial<ViewState & { playing: boolean }>): void;
+}
+
+export const useView = create<ViewStore>((set) => ({
+  ...DEFAULT_VIEW,
+  playing: false,
+  set: (p) => set(p),
+}));
+
+const KEYS: Record<keyof ViewState, string> = {
+  dataset: 'd', scene: 'sc', frame: 'i', field: 'f', component: 'c', plane: 'z', colormap: 'cmap',
+  limitsMode: 'lim', vmin: 'vmin', vmax: 'vmax', stride: 'stride', arrowScale: 'arrow', quiver: 'q', fps: 'fps',
+};
+
+/** View state → URL hash (only what differs from the defaults). */
+export function toHash(v: ViewState): string {
+  const p = new URLSearchParams();
+  for (const k of Object.keys(KEYS) as (keyof ViewState)[]) {
+    const val = v[k];
+    if (val === DEFAULT_VIEW[k] || val === null) continue;
+    p.set(KEYS[k], String(val));
+  }
+  return p.toString();
+}
+
+/** URL hash → partial view state (ignores what it does not understand). */
+export function fromHash(hash: string): Partial<ViewState> {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const out: Partial<ViewState> = {};
+  const num = (s: string | null) => (s !== null && s !== '' && Number.isFinite(Number(s)) ? Number(s) : undefined);
+  for (const k of Object.keys(KEYS) as (keyof ViewState)[]) {
+    const raw = p.get(KEYS[k]);
+    if (raw === null) continue;
+    const def = DEFAULT_VIEW[k];
+    if (k === 'vmin' || k === 'vmax' || typeof def === 'number') {
+      const n = num(raw);
+      if (n !== undefined) (out as Record<string, unknown>)[k] = n;
+    } else if (typeof def === 'boolean') (out as Record<string, unknown>)[k] = raw === 'true';
+    else (out as Record<string, unknown>)[k] = raw;
+  }
+  return out;
+}

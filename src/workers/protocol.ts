@@ -1,0 +1,59 @@
+import type { FieldInfo, FrameInfo, SeriesInfo } from '../formats/types';
+import type { SerializedFormatError } from '../formats/errors';
+import type { TreeSpec } from '../io/spec';
+import type { ViewModel, ViewRequest } from '../render/view-model';
+
+/** What the UI knows about an open dataset (everything but the frames' data). */
+export interface DatasetSummary {
+  id: string;
+  format: string;
+  name: string;
+  frames: FrameInfo[];
+  fields: FieldInfo[];
+  metadata: Record<string, unknown>;
+  timeUnit: string | null;
+  documents: { name: string; text: string; mime?: string }[];
+  series: SeriesInfo[];
+  warnings: string[];
+  scenes: string[];
+  sceneIndex: number;
+  /** milliseconds spent opening (sniff + reader) */
+  openMs: number;
+}
+
+export type WorkerRequest =
+  | { op: 'open'; reqId: number; id: string; spec: TreeSpec }
+  | { op: 'scene'; reqId: number; id: string; scene: number }
+  | { op: 'view'; reqId: number; id: string; index: number; view: ViewRequest; encode: 'png' | 'rgba' }
+  | { op: 'prefetch'; reqId: number; id: string; indices: number[] }
+  | { op: 'nearest'; reqId: number; id: string; time: number }
+  | { op: 'close'; reqId: number; id: string }
+  | { op: 'cancel'; reqId: number; target: number }
+  | { op: 'config'; reqId: number; cacheBytes: number };
+
+export interface ViewResult {
+  model: ViewModel;
+  /** PNG of model.rgba (the Plotly image trace draws it from a blob URL) */
+  png?: Blob;
+  attributes: Record<string, unknown>;
+  cached: boolean;
+  readMs: number;
+  renderMs: number;
+}
+
+export type WireError = SerializedFormatError | { name: string; message: string };
+
+export type WorkerResponse =
+  | { reqId: number; ok: true; result: unknown }
+  | { reqId: number; ok: false; error: WireError };
+
+export interface ExportRequest {
+  spec: TreeSpec;
+  scene: number;
+  job: { target: string; frames?: number[]; fields?: string[]; options?: Record<string, unknown> };
+}
+
+export type ExportMessage =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'done'; files: { path: string; bytes: Uint8Array }[] }
+  | { type: 'error'; error: WireError };

@@ -1,0 +1,49 @@
+/**
+ * BROWSER-ONLY image decoding (JPEG and anything else the browser decodes) through
+ * createImageBitmap + OffscreenCanvas. Works in pages and workers; not in Node (throws a
+ * FormatError saying so). The result is always 8-bit RGB (alpha dropped), or RGBA on request.
+ * Colour-space conversion and alpha premultiplication are disabled so pixel values are the
+ * decoder's own.
+ */
+import { FormatError } from '../formats/errors';
+import type { Raster } from './png';
+
+export function browserImageDecodingAvailable(): boolean {
+  return typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function';
+}
+
+export async function decodeImageInBrowser(
+  bytes: Uint8Array,
+  path: string,
+  opts: { mime?: string; keepAlpha?: boolean } = {},
+): Promise<Raster> {
+  const format = opts.mime?.split('/')[1] ?? 'image';
+  if (!browserImageDecodingAvailable())
+    throw new FormatError(format, path, 'decoding this image needs a browser (createImageBitmap/OffscreenCanvas are not available here)');
+  let bmp: ImageBitmap;
+  try {
+    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: opts.mime ?? '' });
+    bmp = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  } catch (e) {
+    throw new FormatError(format, path, `the browser could not decode the image (corrupt or truncated?): ${(e as Error).message ?? e}`);
+  }
+  try {
+    const { width, height } = bmp;
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new FormatError(format, path, 'no 2D canvas context available');
+    ctx.drawImage(bmp, 0, 0);
+    const rgba = ctx.getImageData(0, 0, width, height).data;
+    if (opts.keepAlpha) return { width, height, channels: 4, bitDepth: 8, maxValue: 255, data: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength) };
+    const n = width * height;
+    const out = new Uint8Array(n * 3);
+    for (let i = 0, j = 0; i < n; i++, j += 4) {
+      out[i * 3] = rgba[j];
+      out[i * 3 + 1] = rgba[j + 1];
+      out[i * 3 + 2] = rgba[j + 2];
+    }
+    return { width, height, channels: 3, bitDepth: 8, maxValue: 255, data: out };
+  } finally {
+    bmp.close();
+  }
+}

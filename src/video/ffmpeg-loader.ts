@@ -1,0 +1,186 @@
+/**
+ * Browser-only: one ffmpeg.wasm instance (single-thread core served from our own origin) shared by
+ * every video file and encode job, with a FIFO queue so that only one exec runs at a time.
+ *
+ * The core runs in @ffmpeg/ffmpeg's own module worker, so a long exec never blocks the caller (page
+ * or reader worker) and can be cut off by terminating that worker. Files the instance needs
+ * (WORKERFS mounts of Blobs, bytes written to MEMFS) are registered here so that they are restored
+ * when the instance is reloaded after a termination.
+ */
+import { FFmpeg, FFFSType } from '@ffmpeg/ffmpeg';
+
+export const CORE_PATH = '/ffmpeg/st/ffmpeg-core.js';
+export const WASM_PATH = '/ffmpeg/st/ffmpeg-core.wasm';
+
+/** An input made available to the core: a Blob mounted read-only (WORKERFS) or bytes in MEMFS. */
+export interface Resource {
+  /** absolute path inside the wasm file system */
+  path: string;
+  /** for a Blob: the directory `path` is mounted and holds the Blob as `<path>/<name>` */
+  name?: string;
+  blob?: Blob;
+  bytes?: Uint8Array;
+}
+
+export class AbortError extends Error {
+  constructor(message = 'aborted') {
+    super(message);
+    this.name = 'AbortError';
+  }
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AbortError();
+}
+
+function originUrl(path: string): string {
+  const loc = (globalThis as { location?: { href: string } }).location;
+  if (!loc) throw new Error('ffmpeg.wasm needs a browser context (page or worker)');
+  return new URL(path, loc.href).href;
+}
+
+let instance: FFmpeg | null = null;
+let loading: Promise<FFmpeg> | null = null;
+let generation = 0;
+/** time of the last completed load() in ms (for the bench) */
+export let lastLoadMs = 0;
+const resources = new Map<string, Resource>();
+let logSink: ((line: string) => void) | null = null;
+
+async function restore(ff: FFmpeg, r: Resource): Promise<void> {
+  if (r.blob) {
+    await ff.createDir(r.path);
+    await ff.mount(FFFSType.WORKERFS, { blobs: [{ name: r.name ?? 'input', data: r.blob }] }, r.path);
+  } else if (r.bytes) {
+    // writeFile transfers the buffer it is given: hand it a copy, keep ours for a reload.
+    await ff.writeFile(r.path, r.bytes.slice());
+  }
+}
+
+/** Start (or join) loading the core; resolves with the ready instance. */
+export function getFfmpeg(): Promise<FFmpeg> {
+  if (instance) return Promise.resolve(instance);
+  if (loading) return loading;
+  const gen = generation;
+  loading = (async () => {
+    const ff = new FFmpeg();
+    ff.on('log', ({ message }) => logSink?.(message));
+    const t0 = performance.now();
+    await ff.load({ coreURL: originUrl(CORE_PATH), wasmURL: originUrl(WASM_PATH) });
+    lastLoadMs = performance.now() - t0;
+    for (const r of resources.values()) await restore(ff, r);
+    if (gen !== generation) {
+      ff.terminate();
+      throw new AbortError('ffmpeg instance was reset while loading');
+    }
+    instance = ff;
+    return ff;
+  })();
+  loading.then(
+    () => {
+      loading = null;
+    },
+    () => {
+      loading = null;
+    },
+  );
+  return loading;
+}
+
+/** Start loading the core in the background (call as soon as a video format is detected). */
+export async function preloadFfmpeg(): Promise<void> {
+  await getFfmpeg();
+}
+
+/** Kill the running instance (drops whatever it was doing); the next task reloads it. */
+export function resetFfmpeg(): void {
+  generation++;
+  instance?.terminate();
+  instance = null;
+  loading = null;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+let queued = 0;
+
+export function queueLength(): number {
+  return queued;
+}
+
+export interface ExecContext {
+  ff: FFmpeg;
+  /** collect the log lines printed while `fn` runs */
+  captureLog(on: (line: string) => void): void;
+}
+
+/**
+ * Run `fn` with exclusive use of the ffmpeg instance (FIFO). Work that is aborted while waiting in
+ * the queue is dropped without touching ffmpeg. When the signal fires while `fn` runs, the promise
+ * rejects at once; if `fn` is still running after `killAfterMs` the instance is terminated (and
+ * reloaded by the next task), otherwise it is left to finish and its result is discarded.
+ */
+export function runExclusive<T>(
+  fn: (ctx: ExecContext) => Promise<T>,
+  opts: { signal?: AbortSignal; killAfterMs?: number } = {},
+): Promise<T> {
+  const { signal, killAfterMs = 1500 } = opts;
+  queued++;
+  let settled!: Promise<unknown>;
+  const result = new Promise<T>((resolve, reject) => {
+    settled = queue.then(async () => {
+      queued--;
+      if (signal?.aborted) return reject(new AbortError());
+      let ff: FFmpeg;
+      try {
+        ff = await getFfmpeg();
+      } catch (e) {
+        return reject(e);
+      }
+      if (signal?.aborted) return reject(new AbortError());
+      const started = performance.now();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = () => {
+        reject(new AbortError());
+        const left = Math.max(0, killAfterMs - (performance.now() - started));
+        timer = setTimeout(resetFfmpeg, left);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        resolve(await fn({ ff, captureLog: (on) => void (logSink = on) }));
+      } catch (e) {
+        reject(signal?.aborted ? new AbortError() : e);
+      } finally {
+        // The exec has ended (terminate() rejects pending calls, so this is reached then too).
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        logSink = null;
+      }
+    });
+  });
+  queue = settled.catch(() => undefined);
+  return result;
+}
+
+/** Make a Blob or bytes available at `path` (a WORKERFS mount directory for Blobs). */
+export async function addResource(ff: FFmpeg, r: Resource): Promise<void> {
+  resources.set(r.path, r);
+  await restore(ff, r);
+}
+
+export async function removeResource(ff: FFmpeg | null, path: string): Promise<void> {
+  const r = resources.get(path);
+  resources.delete(path);
+  if (!r || !ff) return;
+  try {
+    if (r.blob) {
+      await ff.unmount(r.path);
+      await ff.deleteDir(r.path);
+    } else await ff.deleteFile(r.path);
+  } catch {
+    /* already gone (e.g. after a reload) */
+  }
+}
+
+export function currentInstance(): FFmpeg | null {
+  return instance;
+}

@@ -1,0 +1,160 @@
+/**
+ * Browser-only video pipeline (page or module worker): ffmpeg.wasm (single-thread core from our own
+ * origin) for probing, random-access decoding and encoding, plus WebCodecs for H.264 in MP4 where
+ * the browser has it. Implements the contract of ./types.
+ */
+import { FormatError } from '../formats/errors';
+import type { SourceFile } from '../formats/types';
+import { decodeFrames, DecodeError } from './decode';
+import { ByteLru } from './frame-cache';
+import { addResource, AbortError, currentInstance, preloadFfmpeg, removeResource, runExclusive, throwIfAborted } from './ffmpeg-loader';
+import { probe, ProbeError, type ProbeResult } from './probe';
+import { rawFrameBytes } from './raw-frames';
+import type { DecodedVideoFrame, EncodeVideo, OpenVideo, OpenVideoOptions, VideoFile } from './types';
+import { encodeWithFfmpeg } from './encode';
+import { openWebCodecsH264 } from './webcodecs-h264';
+
+export type * from './types';
+export { preloadFfmpeg, AbortError };
+
+/** Options beyond the contract (optional, for the readers and the bench). */
+export interface OpenVideoExtras extends OpenVideoOptions {
+  /** byte bound of the decoded-frame cache of this file (default 64 MB) */
+  cacheBytes?: number;
+  /** 'auto' (WebCodecs for H.264 in MP4 when available, else ffmpeg.wasm), or force one */
+  decoder?: 'auto' | 'ffmpeg' | 'webcodecs';
+  /** the format name to put in FormatErrors (default 'video') */
+  format?: string;
+}
+
+export interface VideoFileStats {
+  decoder: 'ffmpeg' | 'webcodecs';
+  execs: number;
+  fallbacks: number;
+  cacheHits: number;
+  cacheBytes: number;
+}
+
+let mountSeq = 0;
+const BATCH_BYTES = 24 << 20;
+const MAX_BATCH = 16;
+
+function safeName(path: string): string {
+  const base = path.split('/').pop() || 'input';
+  return base.replace(/[^A-Za-z0-9._-]/g, '_').slice(-80) || 'input';
+}
+
+/** ffmpeg.wasm-backed VideoFile. */
+async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<VideoFile & { stats: VideoFileStats; probe: ProbeResult }> {
+  const format = opts.format ?? 'video';
+  const dir = `/in${++mountSeq}`;
+  const name = safeName(file.path);
+  let inputPath: string;
+  let probed: ProbeResult;
+  try {
+    probed = await runExclusive(async ({ ff }) => {
+      if (file.blob) {
+        await addResource(ff, { path: dir, name, blob: file.blob });
+        inputPath = `${dir}/${name}`;
+      } else {
+        const bytes = await file.read(0, file.size);
+        if (bytes.length !== file.size) throw new ProbeError(`read ${bytes.length} of ${file.size} bytes`);
+        inputPath = `${dir}-${name}`;
+        await addResource(ff, { path: inputPath, bytes });
+      }
+      return probe(ff, inputPath);
+    });
+  } catch (e) {
+    await removeResource(currentInstance(), file.blob ? dir : `${dir}-${name}`);
+    if (e instanceof ProbeError) throw new FormatError(format, file.path, e.message);
+    throw e;
+  }
+  const resourcePath = file.blob ? dir : inputPath!;
+  const info = probed.info;
+  const cache = new ByteLru<Uint8Array>(opts.cacheBytes ?? 64 << 20);
+  const stats: VideoFileStats = { decoder: 'ffmpeg', execs: 0, fallbacks: 0, cacheHits: 0, cacheBytes: 0 };
+  const inflight = new Map<string, Promise<void>>();
+  let last = -2;
+  let closed = false;
+
+  async function fill(index: number, pixFmt: string, signal?: AbortSignal): Promise<void> {
+    const fb = rawFrameBytes(pixFmt, info.width, info.height) ?? info.width * info.height * 4;
+    const sequential = index === last + 1 || index === last;
+    const maxBatch = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / fb)));
+    // Random jumps into intra-only files decode just the frame; stepping or inter-coded files get a
+    // batch of following frames from the same exec (they cost little once the decoder runs).
+    const count = sequential || !probed.intraOnly ? maxBatch : Math.min(2, maxBatch);
+    await runExclusive(
+      async ({ ff, captureLog }) => {
+        if (closed) throw new Error('video file closed');
+        if (cache.has(`${pixFmt}:${index}`)) return;
+        const r = await decodeFrames(ff, { path: inputPath, probe: probed, index, count, pixFmt, captureLog });
+        stats.execs++;
+        if (r.fallback) stats.fallbacks++;
+        r.frames.forEach((f, k) => cache.set(`${pixFmt}:${index + k}`, f));
+        stats.cacheBytes = cache.byteSize;
+      },
+      { signal },
+    );
+  }
+
+  return {
+    info,
+    stats,
+    probe: probed,
+    async readFrame(index: number, o: { pixFmt?: string; signal?: AbortSignal } = {}): Promise<DecodedVideoFrame> {
+      if (closed) throw new Error(`${file.path}: video file closed`);
+      if (!Number.isInteger(index) || index < 0 || index >= info.frameCount)
+        throw new RangeError(`${file.path}: frame ${index} out of range 0..${info.frameCount - 1}`);
+      const pixFmt = o.pixFmt ?? info.pixFmt;
+      const key = `${pixFmt}:${index}`;
+      throwIfAborted(o.signal);
+      let data = cache.get(key);
+      if (data) stats.cacheHits++;
+      while (!data) {
+        const pending = inflight.get(key);
+        if (pending) await pending.catch(() => undefined);
+        else {
+          const p = fill(index, pixFmt, o.signal);
+          inflight.set(key, p);
+          try {
+            await p;
+          } catch (e) {
+            if (e instanceof AbortError) throw e;
+            if (e instanceof DecodeError) throw new FormatError(format, file.path, e.message);
+            throw e;
+          } finally {
+            inflight.delete(key);
+          }
+        }
+        throwIfAborted(o.signal);
+        data = cache.get(key);
+        if (!data && !pending) throw new FormatError(format, file.path, `frame ${index} could not be decoded`);
+      }
+      last = index;
+      return { width: info.width, height: info.height, pixFmt, data };
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      cache.clear();
+      void runExclusive(async ({ ff }) => removeResource(ff, resourcePath)).catch(() => undefined);
+    },
+  };
+}
+
+export const openVideo: OpenVideo = async (file: SourceFile, opts: OpenVideoExtras = {}) => {
+  void preloadFfmpeg().catch(() => undefined);
+  const want = opts.decoder ?? 'auto';
+  if (want !== 'ffmpeg') {
+    const wc = await openWebCodecsH264(file, { cacheBytes: opts.cacheBytes, format: opts.format }).catch((e) => {
+      if (want === 'webcodecs') throw e;
+      return null;
+    });
+    if (wc) return wc;
+    if (want === 'webcodecs') throw new FormatError(opts.format ?? 'video', file.path, 'WebCodecs cannot decode this file');
+  }
+  return openWithFfmpeg(file, opts);
+};
+
+export const encodeVideo: EncodeVideo = (job) => encodeWithFfmpeg(job);

@@ -1,0 +1,130 @@
+import type { FieldData, FieldInfo, FieldKind, Frame, FrameSource } from '../formats/types';
+
+/** What exportDataset is asked to do (DESIGN.md "Contracts"). */
+export interface ExportJob {
+  target: string;
+  /** frame indices into source.frames, in output order (default: all) */
+  frames?: number[];
+  /** field names (default: every field the target can store) */
+  fields?: string[];
+  options?: Record<string, unknown>;
+}
+
+export interface ExportControl {
+  onProgress?(done: number, total: number): void;
+  signal?: AbortSignal;
+}
+
+/** One produced file. `note` tells the user what a lossy or rounded path did (error bound, GIF delay). */
+export interface ExportedFile {
+  path: string;
+  bytes: Uint8Array;
+  note?: string;
+}
+
+/** A job that cannot be done with this source / these options (bad request, not bad input data). */
+export class ExportError extends Error {
+  readonly target: string;
+  constructor(target: string, message: string) {
+    super(`${target}: ${message}`);
+    this.name = 'ExportError';
+    this.target = target;
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    const r = signal.reason;
+    throw r instanceof Error ? r : new DOMException('export cancelled', 'AbortError');
+  }
+}
+
+export function resolveFrames(source: FrameSource, job: ExportJob): number[] {
+  const n = source.frames.length;
+  const frames = job.frames ?? source.frames.map((_, i) => i);
+  for (const i of frames) {
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new ExportError(job.target, `frame index ${i} is outside 0…${n - 1}`);
+  }
+  if (!frames.length) throw new ExportError(job.target, 'no frames selected');
+  return frames;
+}
+
+/**
+ * The fields to export: the job's list (each must exist and be of an accepted kind), else every
+ * field of an accepted kind. Throws when nothing is left.
+ */
+export function resolveFields(source: FrameSource, job: ExportJob, kinds: FieldKind[], filter?: (f: FieldInfo) => boolean): FieldInfo[] {
+  if (job.fields?.length) {
+    return job.fields.map((name) => {
+      const f = source.fields.find((x) => x.name === name);
+      if (!f) throw new ExportError(job.target, `field “${name}” is not in this dataset (has ${source.fields.map((x) => x.name).join(', ')})`);
+      if (!kinds.includes(f.kind)) throw new ExportError(job.target, `field “${name}” is ${f.kind}; this target stores ${kinds.join('/')} fields`);
+      return f;
+    });
+  }
+  const all = source.fields.filter((f) => kinds.includes(f.kind) && (!filter || filter(f)));
+  if (!all.length) throw new ExportError(job.target, `this dataset has no ${kinds.join('/')} field to export`);
+  return all;
+}
+
+/**
+ * Read the frames one after the other (never more than one in memory here), checking the abort
+ * signal between frames and reporting progress after each.
+ */
+export async function eachFrame(
+  source: FrameSource,
+  frames: number[],
+  ctl: ExportControl | undefined,
+  fn: (frame: Frame, k: number) => void | Promise<void>,
+  progress: { offset: number; total: number } = { offset: 0, total: frames.length },
+): Promise<void> {
+  for (let k = 0; k < frames.length; k++) {
+    throwIfAborted(ctl?.signal);
+    const frame = await source.readFrame(frames[k], { signal: ctl?.signal });
+    await fn(frame, k);
+    ctl?.onProgress?.(progress.offset + k + 1, progress.total);
+  }
+  throwIfAborted(ctl?.signal);
+}
+
+export function fieldOf(frame: Frame, name: string, target: string): FieldData {
+  const f = frame.fields[name];
+  if (!f) throw new ExportError(target, `field “${name}” is missing in frame ${frame.info.number} (index ${frame.info.index})`);
+  return f;
+}
+
+/** A file-system-safe base name: the option, else the source name without extension. */
+export function baseName(source: FrameSource, option: unknown, fallback = 'export'): string {
+  const raw = typeof option === 'string' && option.trim() ? option.trim() : source.name.replace(/\.[A-Za-z0-9]{1,5}$/, '') || fallback;
+  const safe = raw.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').replace(/^\.+/, '');
+  return safe || fallback;
+}
+
+export function pad6(n: number): string {
+  return String(n).padStart(6, '0');
+}
+
+/** Number of cells of a field shape ([nx], [ny, nx], [nz, ny, nx]; rgb without its trailing 3). */
+export function cellCount(f: { kind: FieldKind; shape: number[] }): number {
+  const s = f.kind === 'rgb' ? f.shape.slice(0, -1) : f.shape;
+  return s.reduce((a, b) => a * b, 1);
+}
+
+export function sameShape(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Min and max over valid (unmasked, finite) samples of one or more arrays. */
+export function validRange(arrays: (ArrayLike<number> | undefined)[], mask: Uint8Array | undefined, into: [number, number] = [Infinity, -Infinity]): [number, number] {
+  for (const a of arrays) {
+    if (!a) continue;
+    for (let i = 0; i < a.length; i++) {
+      if (mask && mask[i]) continue;
+      const x = a[i];
+      if (!Number.isFinite(x)) continue;
+      if (x < into[0]) into[0] = x;
+      if (x > into[1]) into[1] = x;
+    }
+  }
+  return into;
+}

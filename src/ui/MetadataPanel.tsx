@@ -1,0 +1,84 @@
+import { useMemo, useState } from 'react';
+import { useActiveDataset } from '../state/datasets';
+import { useView } from '../state/view';
+import { drawnStore } from './drawn';
+
+/** Flatten nested metadata into path → short value rows for searching. */
+export function flatten(obj: unknown, prefix = '', out: [string, string][] = [], depth = 0): [string, string][] {
+  if (out.length > 5000) return out;
+  if (obj !== null && typeof obj === 'object' && !ArrayBuffer.isView(obj) && depth < 8) {
+    const entries = Array.isArray(obj) ? (obj.length > 64 ? [] : obj.map((v, i) => [String(i), v] as const)) : Object.entries(obj as object);
+    if (Array.isArray(obj) && obj.length > 64) out.push([prefix, `[${obj.length} items] ${JSON.stringify(obj.slice(0, 8)).slice(0, 120)}…`]);
+    for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out, depth + 1);
+    return out;
+  }
+  let s: string;
+  if (ArrayBuffer.isView(obj)) s = `[${(obj as unknown as ArrayLike<number>).length} values]`;
+  else if (typeof obj === 'string') s = obj;
+  else s = JSON.stringify(obj) ?? String(obj);
+  out.push([prefix, s.length > 300 ? s.slice(0, 300) + '…' : s]);
+  return out;
+}
+
+function safeJson(x: unknown): string {
+  return JSON.stringify(
+    x,
+    (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : typeof v === 'bigint' ? Number(v) : v),
+    2,
+  );
+}
+
+/** Dataset properties and the current frame's attributes: searchable, copyable as JSON. */
+export function MetadataPanel() {
+  const active = useActiveDataset();
+  const frame = useView((s) => s.frame);
+  const attributes = drawnStore((s) => s.attributes);
+  const [q, setQ] = useState('');
+  const [copied, setCopied] = useState(false);
+  const info = active?.summary.frames[Math.min(frame, (active?.summary.frames.length ?? 1) - 1)];
+  const doc = useMemo(
+    () => (active ? { dataset: { format: active.summary.format, name: active.summary.name, frames: active.summary.frames.length, timeUnit: active.summary.timeUnit, fields: active.summary.fields, warnings: active.summary.warnings }, metadata: active.summary.metadata, frame: { info, attributes } } : null),
+    [active, info, attributes],
+  );
+  const rows = useMemo(() => (doc ? flatten(doc) : []), [doc]);
+  if (!active || !doc) return null;
+  const needle = q.trim().toLowerCase();
+  const shown = needle ? rows.filter(([k, v]) => k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle)) : rows;
+  return (
+    <div className="panel metadata" data-testid="metadata">
+      <h2>
+        Metadata{' '}
+        <button
+          onClick={async () => {
+            await navigator.clipboard?.writeText(safeJson(doc)).catch(() => undefined);
+            setCopied(true);
+            setTimeout(() => setCopied(false), 1200);
+          }}
+        >
+          {copied ? 'Copied' : 'Copy JSON'}
+        </button>
+      </h2>
+      {active.summary.warnings.length > 0 && (
+        <ul className="warnings" data-testid="warnings">
+          {active.summary.warnings.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
+        </ul>
+      )}
+      <input data-testid="metadata-search" type="search" placeholder="search keys and values" value={q} onChange={(e) => setQ(e.target.value)} />
+      <div className="kv">
+        <table>
+          <tbody>
+            {shown.slice(0, 400).map(([k, v]) => (
+              <tr key={k}>
+                <th>{k}</th>
+                <td>{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {shown.length > 400 && <p className="muted">{shown.length - 400} more rows: refine the search</p>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { useEffect, useRef } from 'react';
+import { useActiveDataset } from '../state/datasets';
+import { useView } from '../state/view';
+import { loadPlotly } from './plotly';
+
+/** Time series of the dataset (PhiFlow log_*.txt curves, imgstore extra data) with a cursor at the current frame, and text documents. */
+export function SidePanels() {
+  const active = useActiveDataset();
+  const frame = useView((s) => s.frame);
+  const div = useRef<HTMLDivElement>(null);
+  const series = active?.summary.series ?? [];
+  const info = active?.summary.frames[Math.min(frame, (active?.summary.frames.length ?? 1) - 1)];
+
+  useEffect(() => {
+    if (!div.current || !series.length) return;
+    const el = div.current;
+    void loadPlotly().then((Plotly) => {
+      const traces = series.flatMap((s) =>
+        s.y.map((col, c) => ({
+          type: 'scatter',
+          mode: 'lines',
+          name: s.columns?.[c] ? `${s.name}: ${s.columns[c]}` : s.y.length > 1 ? `${s.name}[${c}]` : s.name,
+          x: s.x,
+          y: col,
+          xaxis: 'x',
+        })),
+      );
+      const cursorX = series[0].xKind === 'time' ? info?.time : info?.number;
+      void Plotly.react(
+        el,
+        traces as never,
+        {
+          height: 220,
+          margin: { l: 50, r: 10, t: 10, b: 36 },
+          showlegend: true,
+          legend: { orientation: 'h', y: -0.25, font: { size: 10 } },
+          xaxis: { title: { text: series[0].xKind === 'time' ? 'time' : 'frame number' } },
+          shapes: cursorX !== null && cursorX !== undefined ? [{ type: 'line', x0: cursorX, x1: cursorX, yref: 'paper', y0: 0, y1: 1, line: { color: '#d33', width: 1.5 } }] : [],
+        } as never,
+        { displaylogo: false, responsive: true },
+      );
+    });
+  }, [series, info]);
+
+  if (!active) return null;
+  return (
+    <>
+      {series.length > 0 && (
+        <div className="panel series" data-testid="series">
+          <h2>Series</h2>
+          <div ref={div} />
+        </div>
+      )}
+      {active.summary.documents.length > 0 && (
+        <div className="panel documents" data-testid="documents">
+          <h2>Documents</h2>
+          {active.summary.documents.map((d) => (
+            <details key={d.name}>
+              <summary>{d.name}</summary>
+              <pre>{d.text}</pre>
+            </details>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

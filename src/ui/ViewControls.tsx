@@ -1,0 +1,87 @@
+import { COLORMAP_NAMES } from '../render/colormaps';
+import type { LimitsMode } from '../render/colorize';
+import { useActiveDataset } from '../state/datasets';
+import { useView } from '../state/view';
+
+/** Field, component, plane, colormap, limits and quiver controls. */
+export function ViewControls() {
+  const active = useActiveDataset();
+  const v = useView();
+  if (!active) return null;
+  const fields = active.summary.fields;
+  const f = fields.find((x) => x.name === v.field) ?? fields[0];
+  const isVector = f?.kind === 'vector';
+  const depth = f && f.shape.length >= 3 && f.kind !== 'rgb' ? f.shape[0] : 1;
+  const main = fields.filter((x) => !x.name.includes('/'));
+  const parts = fields.filter((x) => x.name.includes('/'));
+  const opt = (x: (typeof fields)[number]) => (
+    <option key={x.name} value={x.name}>
+      {x.name} ({x.kind}, {x.shape.join('×')}{x.unit ? `, ${x.unit}` : ''})
+    </option>
+  );
+  return (
+    <div className="panel controls">
+      <h2>View</h2>
+      <label>
+        Field
+        <select data-testid="field" value={f?.name ?? ''} onChange={(e) => v.set({ field: e.target.value, plane: 0, vmin: null, vmax: null, limitsMode: v.limitsMode === 'manual' ? 'minmax' : v.limitsMode })}>
+          {main.map(opt)}
+          {parts.length > 0 && <optgroup label="components">{parts.map(opt)}</optgroup>}
+        </select>
+      </label>
+      {isVector && (
+        <label>
+          Background
+          <select data-testid="component" value={v.component} onChange={(e) => v.set({ component: e.target.value })}>
+            <option value="magnitude">|v| magnitude</option>
+            <option value="u">u (x component)</option>
+            <option value="v">v (y component)</option>
+            {f.shape.length >= 3 || (f as { components?: number }).components === 3 ? <option value="w">w (z component)</option> : null}
+          </select>
+        </label>
+      )}
+      {depth > 1 && (
+        <label>
+          Plane z = {v.plane} / {depth - 1}
+          <input data-testid="plane" type="range" min={0} max={depth - 1} value={Math.min(v.plane, depth - 1)} onChange={(e) => v.set({ plane: Number(e.target.value) })} />
+        </label>
+      )}
+      <label>
+        Colormap
+        <select data-testid="colormap" value={v.colormap} onChange={(e) => v.set({ colormap: e.target.value })}>
+          {COLORMAP_NAMES.map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Limits
+        <select data-testid="limits" value={v.limitsMode} onChange={(e) => v.set({ limitsMode: e.target.value as LimitsMode })}>
+          <option value="minmax">min / max</option>
+          <option value="p1-99">1–99 percentile</option>
+          <option value="symmetric">symmetric about 0</option>
+          <option value="manual">manual</option>
+        </select>
+      </label>
+      <div className="pair">
+        <input data-testid="vmin" type="number" step="any" placeholder="vmin" value={v.vmin ?? ''} onChange={(e) => v.set({ vmin: e.target.value === '' ? null : Number(e.target.value), limitsMode: 'manual' })} />
+        <input data-testid="vmax" type="number" step="any" placeholder="vmax" value={v.vmax ?? ''} onChange={(e) => v.set({ vmax: e.target.value === '' ? null : Number(e.target.value), limitsMode: 'manual' })} />
+      </div>
+      {isVector && (
+        <>
+          <label className="check">
+            <input type="checkbox" checked={v.quiver} onChange={(e) => v.set({ quiver: e.target.checked })} /> arrows
+          </label>
+          <label>
+            Stride {v.stride === 0 ? '(auto)' : v.stride}
+            <input data-testid="stride" type="range" min={0} max={16} value={v.stride} onChange={(e) => v.set({ stride: Number(e.target.value) })} />
+          </label>
+          <label>
+            Arrow scale ×{v.arrowScale.toFixed(2)}
+            <input data-testid="arrow-scale" type="range" min={0.1} max={5} step={0.05} value={v.arrowScale} onChange={(e) => v.set({ arrowScale: Number(e.target.value) })} />
+          </label>
+        </>
+      )}
+    </div>
+  );
+}

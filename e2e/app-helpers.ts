@@ -1,0 +1,32 @@
+import { expect, type Page } from '@playwright/test';
+
+export interface Shown {
+  dataset: string;
+  index: number;
+  number: number;
+  time: number | null;
+  field: string;
+  kind: string;
+  width: number;
+  height: number;
+  stats?: { min: number; max: number; mean: number; valid: number };
+  limits?: [number, number];
+  arrows?: number;
+}
+
+/** Wait until the plot shows frame `index` (the view sets data-drawn-index after Plotly drew it). */
+export async function waitDrawn(page: Page, index: number, field?: string): Promise<Shown> {
+  await expect(page.getByTestId('plot')).toHaveAttribute('data-drawn-index', String(index), { timeout: 30_000 });
+  if (field) await page.waitForFunction((f) => window.__framescope?.shown?.field === f, field, { timeout: 30_000 });
+  return (await page.evaluate(() => window.__framescope!.shown)) as Shown;
+}
+
+export async function valueAt(page: Page, ix: number, iy: number): Promise<number | null> {
+  return page.evaluate(([x, y]) => window.__framescope!.valueAt!(x, y), [ix, iy] as const);
+}
+
+export async function selectDataset(page: Page, name: string): Promise<void> {
+  const sel = page.getByTestId('datasets');
+  const value = await sel.evaluate((el: HTMLSelectElement, n) => [...el.options].find((o) => o.text.startsWith(n + ' '))?.value ?? '', name);
+  await sel.selectOption(value);
+}

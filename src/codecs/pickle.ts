@@ -20,7 +20,7 @@
  * - numpy dtype → `{ __dtype__: true, descr }` (only seen inside arrays/scalars).
  * - numpy scalar (`multiarray.scalar`) → number (int64 via Number(); bool → boolean; complex → {re, im}).
  * - builtins set/frozenset/list/tuple → arrays, dict → object, complex → {re, im},
- *   bytearray → Uint8Array; `_codecs.encode(str, 'latin1')` → Uint8Array (protocol-2 bytes).
+ *   bytearray/bytes → Uint8Array; `_codecs.encode(str, 'latin1')` → Uint8Array (protocol-2 bytes).
  *
  * Bounds: stack, mark stack and memo may each hold at most (input length + 16) entries; array sizes
  * are checked against the bytes/items present before any allocation.
@@ -96,6 +96,9 @@ const WHITELIST = new Set([
   '__builtin__.dict',
   '__builtin__.complex',
   '__builtin__.bytearray',
+  // protocol 2 writes empty bytes (e.g. the data of an empty ndarray) as bytes()
+  'builtins.bytes',
+  '__builtin__.bytes',
   '_codecs.encode',
 ]);
 
@@ -444,6 +447,7 @@ function reduce(fn: unknown, args: unknown, fail: Fail, path: string, at: number
       return { re, im } satisfies ComplexValue;
     }
     case 'bytearray':
+    case 'bytes':
     case 'encode': {
       const a = args[0];
       if (a === undefined) return new Uint8Array(0);

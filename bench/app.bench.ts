@@ -1,0 +1,106 @@
+/**
+ * The viewer's budgets in the real app (Chromium, worker pipeline, Plotly):
+ * - open → first frame drawn, for a fixture PhiFlow scene and a generated 1024² scene
+ * - cached frame to screen, uncached random frame to screen (1-megapixel frames)
+ * - playback rate for 512² frames (every frame shown)
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import type { BenchContext } from './context';
+import { exportDataset } from '../src/export/index';
+import type { Frame, FrameSource } from '../src/formats/types';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** A synthetic PhiFlow scene on disk (written by our own exporter): n frames of an nx×ny scalar field. */
+async function makeScene(dir: string, nx: number, ny: number, n: number): Promise<string> {
+  const frames = Array.from({ length: n }, (_, i) => ({ index: i, number: i, time: i * 0.1 }));
+  const src: FrameSource = {
+    format: 'synthetic', name: 'bench', frames, fields: [{ name: 'density', kind: 'scalar', shape: [ny, nx], unit: '' }],
+    metadata: {}, timeUnit: null,
+    async readFrame(i): Promise<Frame> {
+      const values = new Float32Array(nx * ny);
+      for (let j = 0; j < ny; j++) for (let k = 0; k < nx; k++) values[j * nx + k] = Math.sin(k / 17 + i) * Math.cos(j / 23 - i / 3) + ((k * 7919 + j * 104729 + i) % 97) / 970;
+      return { info: frames[i], fields: { density: { kind: 'scalar', shape: [ny, nx], values, scales: { x: { slope: 1 / nx, offset: 0.5 / nx, unit: '', description: '' }, y: { slope: 1 / nx, offset: 0.5 / nx, unit: '', description: '' } } } }, attributes: {} };
+    },
+    nearestIndex: (t) => Math.round(t / 0.1), close() {},
+  };
+  const files = await exportDataset(src, { target: 'phiflow-scene' });
+  rmSync(dir, { recursive: true, force: true });
+  for (const f of files) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.bytes);
+  }
+  return join(dir, dirname(files[0].path));
+}
+
+async function drawnIndex(page: Page): Promise<number> {
+  return Number(await page.getByTestId('plot').getAttribute('data-drawn-index'));
+}
+
+async function timeTo(page: Page, act: () => Promise<void>, index: number): Promise<number> {
+  const t0 = await page.evaluate(() => performance.now());
+  await act();
+  await page.waitForFunction((i) => document.querySelector('[data-testid=plot]')?.getAttribute('data-drawn-index') === String(i), index, { polling: 'raf', timeout: 60_000 });
+  return (await page.evaluate(() => performance.now())) - t0;
+}
+
+export default async function (ctx: BenchContext): Promise<void> {
+  const out = join(here, 'out');
+  const big = await makeScene(join(out, 'scene-1024'), 1024, 1024, 12);
+  const mid = await makeScene(join(out, 'scene-512'), 512, 512, 90);
+  const page = await ctx.page();
+  await page.goto(ctx.baseUrl + '/');
+  await page.getByTestId('frame-count').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=plot]')?.getAttribute('data-drawn-index') === '0', null, { timeout: 60_000 });
+
+  if (ctx.fixtures) {
+    const t = await page.evaluate(() => performance.now());
+    await page.getByTestId('open-folder').setInputFiles(join(ctx.fixtures, 'phiflow/scenes/sim_000001'));
+    await page.waitForFunction(() => document.querySelector('[data-testid=frame-count]')?.textContent === '10', null, { polling: 'raf' });
+    await page.waitForFunction(() => window.__framescope?.shown?.dataset === 'sim_000001', null, { polling: 'raf', timeout: 60_000 });
+    ctx.report('open → first frame drawn (PhiFlow fixture sim_000001, 64×64)', (await page.evaluate(() => performance.now())) - t, 'ms', 'budget ≤ 300 ms');
+  }
+
+  const t = await page.evaluate(() => performance.now());
+  await page.getByTestId('open-folder').setInputFiles(big);
+  await page.waitForFunction(() => window.__framescope?.shown?.width === 1024, null, { polling: 'raf', timeout: 60_000 });
+  ctx.report('open → first frame drawn (1024² PhiFlow scene, 12 frames)', (await page.evaluate(() => performance.now())) - t, 'ms', 'budget ≤ 300 ms');
+
+  // uncached random frames (1 MP), then the same frames again from the cache
+  const order = [7, 2, 10, 4, 9];
+  const uncached: number[] = [];
+  for (const i of order) uncached.push(await timeTo(page, () => page.getByTestId('timeline').fill(String(i)), i));
+  ctx.report('uncached random frame → screen (1024²)', median(uncached), 'ms', 'median of 5; budget ≤ 150 ms');
+  const cached: number[] = [];
+  for (const i of order) cached.push(await timeTo(page, () => page.getByTestId('timeline').fill(String(i)), i));
+  ctx.report('cached frame → screen (1024²)', median(cached), 'ms', 'median of 5; budget ≤ 30 ms');
+  const parts = await page.evaluate(() => window.__framescope!.shown!);
+  ctx.report('  of which worker colormap + PNG (1024²)', parts.renderMs, 'ms');
+  ctx.report('  of which Plotly draw (1024²)', parts.drawMs, 'ms');
+
+  // playback of 512² frames at 60 fps requested: every frame is shown; how many per second?
+  await page.getByTestId('open-folder').setInputFiles(mid);
+  await page.waitForFunction(() => window.__framescope?.shown?.width === 512, null, { polling: 'raf', timeout: 60_000 });
+  await page.locator('input[type=number]').first().fill('60');
+  await page.evaluate(() => {
+    const w = window as unknown as { __seen: [number, number][] };
+    w.__seen = [];
+    new MutationObserver(() => w.__seen.push([performance.now(), Number(document.querySelector('[data-testid=plot]')!.getAttribute('data-drawn-index'))])).observe(document.querySelector('[data-testid=plot]')!, { attributes: true, attributeFilter: ['data-drawn-index'] });
+  });
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => (window as unknown as { __seen: [number, number][] }).__seen.length >= 80, null, { timeout: 120_000 });
+  await page.getByTestId('play').click();
+  const seen = await page.evaluate(() => (window as unknown as { __seen: [number, number][] }).__seen);
+  const skipped = seen.slice(1).filter(([, i], k) => i !== (seen[k][1] + 1) % 90).length;
+  const fps = (seen.length - 1) / ((seen[seen.length - 1][0] - seen[0][0]) / 1000);
+  ctx.report('playback 512² (60 fps requested)', fps, 'frames/s', `${skipped} frames skipped; budget ≥ 30 fps`);
+  void drawnIndex;
+}
+
+function median(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+}

@@ -31,16 +31,20 @@ export class ByteSink {
   }
 
   u8(x: number): void {
-    this.buf[this.reserve(1)] = x & 0xff;
+    const at = this.reserve(1);
+    this.buf[at] = x & 0xff;
   }
   i16(x: number): void {
-    this.view.setInt16(this.reserve(2), x, true);
+    const at = this.reserve(2);
+    this.view.setInt16(at, x, true);
   }
   i32(x: number): void {
-    this.view.setInt32(this.reserve(4), x, true);
+    const at = this.reserve(4);
+    this.view.setInt32(at, x, true);
   }
   u32(x: number): void {
-    this.view.setUint32(this.reserve(4), x, true);
+    const at = this.reserve(4);
+    this.view.setUint32(at, x, true);
   }
   u64(x: number): void {
     const at = this.reserve(8);
@@ -51,7 +55,9 @@ export class ByteSink {
     this.reserve(n); // new capacity is zero-filled; a reused region never exists (no truncation)
   }
   bytes(b: Uint8Array): void {
-    this.buf.set(b, this.reserve(b.length));
+    // reserve first: it may replace this.buf
+    const at = this.reserve(b.length);
+    this.buf.set(b, at);
   }
   /** Little-endian bytes of a typed array (the platform is LE everywhere JS runs in practice; checked). */
   typed(a: Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array): void {

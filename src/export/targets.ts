@@ -3,6 +3,8 @@
  * `readOptions` applies the defaults and validates what a job passes, so the table is the single
  * source of truth for defaults.
  */
+import { DAVIS_SET_OPTIONS } from './davis-set';
+
 export type OptionType = 'number' | 'string' | 'boolean' | 'enum' | 'json';
 
 export interface OptionSpec {
@@ -143,7 +145,7 @@ export const EXPORT_TARGETS: ExportTarget[] = [
     label: 'DaVis set (.set + .im7/.vc7)',
     needsBrowser: false,
     produces: '.set + folder',
-    options: [],
+    options: DAVIS_SET_OPTIONS,
   },
   {
     id: 'phiflow-scene',

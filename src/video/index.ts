@@ -143,7 +143,8 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
   };
 }
 
-export const openVideo: OpenVideo = async (file: SourceFile, opts: OpenVideoExtras = {}) => {
+/** openVideo with the extra options (cache size, decoder choice, format name for errors). */
+export async function openVideoFile(file: SourceFile, opts: OpenVideoExtras = {}): Promise<VideoFile & { stats?: VideoFileStats }> {
   void preloadFfmpeg().catch(() => undefined);
   const want = opts.decoder ?? 'auto';
   if (want !== 'ffmpeg') {
@@ -155,6 +156,8 @@ export const openVideo: OpenVideo = async (file: SourceFile, opts: OpenVideoExtr
     if (want === 'webcodecs') throw new FormatError(opts.format ?? 'video', file.path, 'WebCodecs cannot decode this file');
   }
   return openWithFfmpeg(file, opts);
-};
+}
+
+export const openVideo: OpenVideo = (file, opts) => openVideoFile(file, opts);
 
 export const encodeVideo: EncodeVideo = (job) => encodeWithFfmpeg(job);

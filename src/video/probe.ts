@@ -110,6 +110,13 @@ export function parseProbe(text: string): ProbeResult {
   if (!keyPts.length || keyPts[0] > pts[0]) keyPts.unshift(pts[0]);
   const times = pts.map((p) => p * tb);
   const durationSeconds = Number(j.format?.duration ?? st.duration);
+  let declared: number | null = Number(st.nb_frames);
+  if (!(Number.isInteger(declared) && declared > 0)) {
+    declared = null;
+    const d = /^(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(st.tags?.DURATION ?? st.tags?.duration ?? '');
+    const rate = ratio(st.avg_frame_rate);
+    if (d && rate) declared = Math.round((Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3])) * rate);
+  }
   const info: VideoInfo = {
     codec: st.codec_name,
     width,
@@ -121,6 +128,7 @@ export function parseProbe(text: string): ProbeResult {
     tags: { ...(j.format?.tags ?? {}) },
     streamTags: { ...(st.tags ?? {}) },
     durationSeconds: Number.isFinite(durationSeconds) ? durationSeconds : null,
+    declaredFrameCount: declared,
   };
   return {
     info,

@@ -23,6 +23,11 @@ export interface VideoInfo {
   /** stream-level tags of the video stream */
   streamTags: Record<string, string>;
   durationSeconds: number | null;
+  /**
+   * Frame count the container declares (stream nb_frames, else Matroska's DURATION tag × frame
+   * rate), or null. More than `frameCount` means the file was cut short.
+   */
+  declaredFrameCount?: number | null;
 }
 
 export interface DecodedVideoFrame {

@@ -1,0 +1,74 @@
+/**
+ * py-pde channel → field unpacking (pure TS).
+ *
+ * A raw frame is W·H·Cfmt samples (uint8, or little-endian uint16) with sample (x, y, k) at
+ * (x·H + y)·Cfmt + k — y fastest, whatever ffmpeg believes the pixel format's layout to be. Component
+ * k of the field list sits in channel k; channels beyond the component count are ignored. Output
+ * arrays use framescope's layout: [ny, nx] = [H, W] with x fastest (a transpose of py-pde's (x, y)).
+ */
+
+export interface PackedLayout {
+  width: number;
+  height: number;
+  /** channels per pixel of the video format */
+  channels: number;
+  /** 8 or 16 bits per channel */
+  bits: 8 | 16;
+}
+
+export function rawFrameSize(l: PackedLayout): number {
+  return l.width * l.height * l.channels * (l.bits / 8);
+}
+
+/** Quantised samples of channel k, transposed to [H][W] (x fastest). */
+export function channelSamples(raw: Uint8Array, l: PackedLayout, k: number): Uint8Array | Uint16Array {
+  const { width: W, height: H, channels: C } = l;
+  const n = W * H;
+  if (l.bits === 8) {
+    const out = new Uint8Array(n);
+    for (let x = 0; x < W; x++) {
+      let s = x * H * C + k;
+      for (let y = 0; y < H; y++, s += C) out[y * W + x] = raw[s];
+    }
+    return out;
+  }
+  const out = new Uint16Array(n);
+  for (let x = 0; x < W; x++) {
+    let s = (x * H * C + k) * 2;
+    for (let y = 0; y < H; y++, s += C * 2) out[y * W + x] = raw[s] | (raw[s + 1] << 8);
+  }
+  return out;
+}
+
+/** v = a + q / M · (b − a) in float64 (py-pde's decoding; M = 255 or 65535). */
+export function dequantise(q: Uint8Array | Uint16Array, a: number, b: number, bits: 8 | 16): Float64Array {
+  const M = bits === 8 ? 255 : 65535;
+  const out = new Float64Array(q.length);
+  const span = b - a;
+  for (let i = 0; i < q.length; i++) out[i] = a + (q[i] / M) * span;
+  return out;
+}
+
+/** Quantisation step of a field with limits (a, b): one count of the format. */
+export function quantisationStep(a: number, b: number, bits: 8 | 16): number {
+  return (b - a) / (bits === 8 ? 255 : 65535);
+}
+
+/** One component of the flattened field list. */
+export interface ComponentSlot {
+  /** index of the field in the collection */
+  field: number;
+  /** tensor index within the field: [] scalar, [i] vector, [i, j] tensor */
+  index: number[];
+}
+
+/** Components in channel order: fields in collection order, tensor indices flattened in C order. */
+export function componentSlots(ranks: number[], dim: number): ComponentSlot[] {
+  const slots: ComponentSlot[] = [];
+  ranks.forEach((r, field) => {
+    if (r === 0) slots.push({ field, index: [] });
+    else if (r === 1) for (let i = 0; i < dim; i++) slots.push({ field, index: [i] });
+    else for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) slots.push({ field, index: [i, j] });
+  });
+  return slots;
+}

@@ -13,10 +13,10 @@
  * the central directory for the last one); bytes already in the tail read at open time are reused,
  * so a small file costs a single read.
  */
-import { inflateSync, zipSync, type Zippable } from 'fflate';
+import { Inflate, inflateSync, zipSync, type Zippable } from 'fflate';
 import { FormatError } from '../formats/errors';
 import type { SourceFile } from '../formats/types';
-import { decodeNpy, type NpyArray } from './npy';
+import { decodeNpy, readNpyHeader, type NpyArray, type NpyHeader } from './npy';
 
 export interface NpzEntry {
   /** member name without '.npy' */
@@ -42,6 +42,11 @@ export interface NpzFile {
   readBytes(name: string): Promise<Uint8Array>;
   /** Decode several members with one contiguous read (all members when `names` is omitted). */
   readMany(names?: string[]): Promise<Record<string, NpyArray>>;
+  /**
+   * Only the .npy header of a member (dtype, shape), reading and inflating just its first bytes
+   * (a few KiB at most, whatever the member's size).
+   */
+  readHeader(name: string): Promise<NpyHeader>;
 }
 
 export interface NpzOptions {
@@ -201,6 +206,29 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
 
   const regionLen = (e: NpzEntry) => Math.min(regionEnd.get(e)! - e.localOffset, 30 + 2 * 65535 + e.compressedSize);
 
+  /** Inflate just enough of a deflated member to hold `want` bytes (fewer when the member is smaller). */
+  const inflateHead = (e: NpzEntry, comp: Uint8Array, want: number, at: number): Uint8Array => {
+    const chunks: Uint8Array[] = [];
+    let got = 0;
+    const inf = new Inflate((chunk) => {
+      chunks.push(chunk.slice());
+      got += chunk.length;
+    });
+    try {
+      for (let k = 0; k < comp.length && got < want; k += 512) inf.push(comp.subarray(k, Math.min(comp.length, k + 512)), false);
+    } catch (err) {
+      return fail(`corrupt deflate data in ${e.fileName}: ${(err as Error).message}`, at);
+    }
+    const out = new Uint8Array(Math.min(got, e.size));
+    let o = 0;
+    for (const c of chunks) {
+      if (o >= out.length) break;
+      out.set(c.subarray(0, out.length - o), o);
+      o += c.length;
+    }
+    return out;
+  };
+
   const npz: NpzFile = {
     path,
     names: entries.map((e) => e.name),
@@ -213,6 +241,27 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     async read(name) {
       const e = entryOf(name);
       return decode(e, await npz.readBytes(name));
+    },
+    async readHeader(name) {
+      const e = entryOf(name);
+      const probe = Math.min(regionLen(e), 30 + 2048 + 8192);
+      const buf = await readAt(e.localOffset, probe);
+      const ldv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      if (buf.length < 30 || ldv.getUint32(0, true) !== SIG_LOCAL) fail(`bad local header signature for ${e.fileName}`, e.localOffset);
+      const dataStart = 30 + ldv.getUint16(26, true) + ldv.getUint16(28, true);
+      const avail = buf.subarray(Math.min(dataStart, buf.length), Math.min(buf.length, dataStart + e.compressedSize));
+      const mpath = `${path}/${e.fileName}`;
+      for (const want of [4096, 65536 + 16]) {
+        const head = e.method === 0 ? avail : inflateHead(e, avail, want, e.localOffset + dataStart);
+        try {
+          return readNpyHeader(head, mpath);
+        } catch (err) {
+          // header longer than what the probe read: fall back to the whole member
+          if (head.length >= e.size || !(err instanceof FormatError) || !/truncated/.test(err.reason)) throw err;
+          if (avail.length < e.compressedSize) break;
+        }
+      }
+      return readNpyHeader(await npz.readBytes(name), mpath);
     },
     async readMany(names) {
       const es = (names ?? entries.map((e) => e.name)).map(entryOf);

@@ -1,0 +1,190 @@
+/**
+ * One PhiFlow scene directory → FrameSource.
+ *
+ * - fields and frames come from the `<field>_<frame>.npz` names (names.ts); `frames` is the union
+ *   over fields, a frame lacking some field simply lacks it in readFrame;
+ * - the field list (FieldInfo) is planned from the first file of each field, reading only the
+ *   small members and the data header;
+ * - FrameInfo.number = frame number of the file name, time = number · dt when description.json has
+ *   a numeric `dt`, else null; timeUnit stays null (PhiFlow stores no unit);
+ * - readFrame reads only that frame's npz files (one ranged read per small file).
+ */
+import { openNpz } from '../../codecs/npz';
+import { basenameOf, dirnameOf } from '../../io/subtree';
+import { FormatError } from '../errors';
+import type { Frame, FrameInfo, FieldData, FieldInfo, FrameSource, SeriesInfo, SourceFile, SourceTree } from '../types';
+import { materialize } from './fields';
+import { planFields, readGrid, readGridHeader, type GridFile } from './grid';
+import { parseLogSeries } from './logs';
+import { joinPath, parseFieldFile } from './names';
+import { dtOf, parseProperties } from './properties';
+
+const MAX_TEXT = 8 << 20;
+
+function abortError(): Error {
+  if (typeof DOMException !== 'undefined') return new DOMException('readFrame aborted', 'AbortError');
+  const e = new Error('readFrame aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+async function readText(f: SourceFile): Promise<string> {
+  const b = await f.read(0, Math.min(f.size, MAX_TEXT));
+  return new TextDecoder('utf-8').decode(b);
+}
+
+export interface SceneEntry {
+  name: string;
+  open(): Promise<FrameSource>;
+}
+
+export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEntry[]): Promise<FrameSource> {
+  const inDir = tree.files.filter((f) => dirnameOf(f.path) === dir);
+  const srcPrefix = joinPath(dir, 'src') + '/';
+  const srcFiles = tree.files.filter((f) => f.path.startsWith(srcPrefix) && !f.path.slice(srcPrefix.length).includes('/'));
+  const warnings: string[] = [];
+  const name = dir ? basenameOf(dir) : tree.name;
+
+  // fields and frames from file names
+  const byField = new Map<string, Map<number, SourceFile>>();
+  for (const f of inDir) {
+    const p = parseFieldFile(basenameOf(f.path));
+    if (!p) continue;
+    let m = byField.get(p.field);
+    if (!m) byField.set(p.field, (m = new Map()));
+    m.set(p.frame, f);
+  }
+  if (!byField.size) throw new FormatError('phiflow', dir || tree.name, 'no <field>_<frame>.npz files in the scene folder');
+  const frameNumbers = [...new Set([...byField.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+
+  // properties
+  let properties: Record<string, unknown> = {};
+  const desc = inDir.find((f) => basenameOf(f.path) === 'description.json');
+  if (desc) properties = parseProperties(await readText(desc), desc.path);
+  const dt = dtOf(properties);
+  const frames: FrameInfo[] = frameNumbers.map((number, index) => ({ index, number, time: dt === null ? null : number * dt }));
+
+  // src/ and logs
+  const documents: { name: string; text: string; mime?: string }[] = [];
+  let context: Record<string, unknown> | null = null;
+  for (const f of srcFiles) {
+    const base = basenameOf(f.path);
+    if (base === 'context.json') {
+      const text = await readText(f);
+      documents.push({ name: f.path, text, mime: 'application/json' });
+      try {
+        context = JSON.parse(text);
+      } catch {
+        warnings.push(`${f.path}: not valid JSON`);
+      }
+    } else if (/\.py$/i.test(base)) documents.push({ name: f.path, text: await readText(f), mime: 'text/x-python' });
+  }
+  const series: SeriesInfo[] = [];
+  for (const f of inDir) {
+    const base = basenameOf(f.path);
+    if (/^info(_\d+)?\.log$/.test(base)) documents.push({ name: f.path, text: await readText(f), mime: 'text/plain' });
+    const m = /^log_(.+)\.txt$/.exec(base);
+    if (m) {
+      const { series: s, bad } = parseLogSeries(m[1], await readText(f));
+      if (s) series.push(s);
+      if (bad) warnings.push(`${f.path}: ${bad} line(s) that are not "frame value …" were skipped`);
+    }
+  }
+
+  // plan fields from the first file of each field
+  const fieldNames = [...byField.keys()].sort();
+  const fields: FieldInfo[] = [];
+  const fieldMeta: Record<string, unknown> = {};
+  let firstError: unknown = null;
+  for (const field of fieldNames) {
+    const files = byField.get(field)!;
+    const first = files.get(Math.min(...files.keys()))!;
+    let grid: GridFile;
+    try {
+      grid = await readGridHeader(await openNpz(first));
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      firstError ??= e;
+      warnings.push(`${field}: ${e.message}`);
+      continue;
+    }
+    for (const p of planFields(grid, field)) fields.push({ name: p.name, kind: p.kind, shape: p.shape, unit: '' });
+    fieldMeta[field] = {
+      field_type: grid.fieldType,
+      extrapolation: grid.extrapolation.plain,
+      bounds: { lower: grid.lower, upper: grid.upper, names: grid.spatial },
+      resolution: Object.fromEntries(grid.spatial.map((n, k) => [n, grid.resolution[k]])),
+      dim_names: grid.dims.map((d) => d.name),
+      dim_types: grid.dims.map((d) => d.type),
+      dim_item_names: grid.dims.map((d) => d.items),
+      dtype: grid.dtype,
+      frames: files.size,
+      first_file: first.path,
+    };
+    for (const w of grid.extrapolation.warnings) warnings.push(`${field}: ${w}`);
+  }
+  if (!fields.length) throw firstError ?? new FormatError('phiflow', dir || tree.name, 'no readable field');
+
+  const ctx = context as { phi_version?: unknown; argv?: unknown } | null;
+  const metadata: Record<string, unknown> = {
+    scene: name,
+    path: dir || tree.name,
+    properties,
+    phi_version: ctx?.phi_version ?? null,
+    ...(ctx?.argv !== undefined ? { argv: ctx.argv } : {}),
+    fields: fieldMeta,
+    frame_count: frames.length,
+    complete_frames: frameNumbers.filter((n) => fieldNames.every((f) => byField.get(f)!.has(n))).length,
+  };
+
+  const source: FrameSource = {
+    format: 'phiflow',
+    name,
+    frames,
+    fields,
+    metadata,
+    timeUnit: null,
+    documents,
+    series,
+    warnings,
+    ...(scenes && scenes.length > 1 ? { scenes } : {}),
+    async readFrame(index, opts) {
+      const signal = opts?.signal;
+      if (signal?.aborted) throw abortError();
+      const info = frames[index];
+      if (!info) throw new RangeError(`frame index ${index} out of range 0..${frames.length - 1}`);
+      const out: Record<string, FieldData> = {};
+      const attributes: Record<string, unknown> = {};
+      const jobs = fieldNames
+        .filter((f) => byField.get(f)!.has(info.number))
+        .map(async (field) => {
+          const file = byField.get(field)!.get(info.number)!;
+          const npz = await openNpz(file);
+          if (signal?.aborted) throw abortError();
+          const { grid, data } = await readGrid(npz);
+          if (signal?.aborted) throw abortError();
+          for (const p of planFields(grid, field)) out[p.name] = materialize(grid, data, p);
+          attributes[field] = { file: file.path, dtype: grid.dtype, field_type: grid.fieldType };
+        });
+      await Promise.all(jobs);
+      if (signal?.aborted) throw abortError();
+      // deterministic field order (planned order)
+      const ordered: Record<string, FieldData> = {};
+      for (const f of fields) if (out[f.name]) ordered[f.name] = out[f.name];
+      for (const [k, v] of Object.entries(out)) if (!ordered[k]) ordered[k] = v;
+      const frame: Frame = { info, fields: ordered, attributes };
+      return frame;
+    },
+    nearestIndex(time) {
+      if (!frames.length) return -1;
+      const key = (f: FrameInfo) => (f.time ?? f.number);
+      let best = 0;
+      for (let k = 1; k < frames.length; k++) if (Math.abs(key(frames[k]) - time) < Math.abs(key(frames[best]) - time)) best = k;
+      return best;
+    },
+    close() {
+      byField.clear();
+    },
+  };
+  return source;
+}

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { exportDataset } from '../../src/export/index';
+import { phiflowFieldName } from '../../src/export/phiflow-scene';
+import { openDataset } from '../../src/formats/index';
+import type { FrameSource } from '../../src/formats/types';
+import { describeFixtures, treeOf } from '../fixtures';
+import { expectSameField, hasNumpy, python, treeFromFiles, writeFiles } from './helpers';
+import { syntheticSource } from './synthetic';
+
+async function reopen(files: { path: string; bytes: Uint8Array }[]): Promise<FrameSource> {
+  const src = await openDataset(treeFromFiles(files, 'sim_000000', 'sim_000000'));
+  expect(src.format).toBe('phiflow');
+  return src;
+}
+
+describe('PhiFlow field-name normalisation', () => {
+  it('follows Scene slugify after / → _', () => {
+    expect(phiflowFieldName('Density')).toBe('density');
+    expect(phiflowFieldName('vel.x')).toBe('vel_x');
+    expect(phiflowFieldName('my field')).toBe('my-field');
+    expect(phiflowFieldName('frame0/TS:Peak ratio')).toBe('frame0_tspeak-ratio');
+    expect(phiflowFieldName('_hidden')).toBe('hidden');
+  });
+});
+
+describe('phiflow-scene export (synthetic)', () => {
+  it('writes description.json and nine-member npz files our reader opens with the same values', async () => {
+    const src = syntheticSource({ frames: 3, numbers: [0, 1, 2], times: [0, 0.25, 0.5], flipY: true, vol: true });
+    const files = await exportDataset(src, { target: 'phiflow-scene', fields: ['c', 'vel', 'line', 'vol'], options: { properties: { author: 'test' } } });
+    const paths = files.map((f) => f.path);
+    expect(paths[0]).toBe('sim_000000/description.json');
+    expect(paths).toContain('sim_000000/c_000002.npz');
+    expect(paths).toContain('sim_000000/vel_000000.npz');
+    const desc = JSON.parse(new TextDecoder().decode(files[0].bytes));
+    expect(desc.author).toBe('test');
+    expect(desc.dt).toBe(0.25);
+    expect(desc.__tensors__).toEqual(['domain_lower', 'domain_upper']);
+    expect(desc.domain_lower).toEqual({ names: ['vector'], types: ['channel'], item_names: [['x', 'y']], data: [-1.125, 7.75] });
+    const back = await reopen(files);
+    expect(back.frames.map((f) => f.number)).toEqual([0, 1, 2]);
+    expect(back.frames.map((f) => f.time)).toEqual([0, 0.25, 0.5]);
+    for (let i = 0; i < 3; i++) {
+      const a = await src.readFrame(i);
+      const b = await back.readFrame(i);
+      for (const name of ['c', 'vel', 'line', 'vol']) {
+        const fa = a.fields[name];
+        const fb = b.fields[name];
+        // y had a negative slope: the export flips it so lower < upper; compare in physical order
+        const ny = fa.shape.length >= 2 ? fa.shape[fa.shape.length - 2] : 1;
+        const nx = fa.shape[fa.shape.length - 1];
+        const planes = fa.shape.length === 3 ? fa.shape[0] : 1;
+        const flip = (arr: ArrayLike<number> | undefined) => {
+          if (!arr || fa.shape.length < 2) return arr as never;
+          const out = new Float32Array(arr.length);
+          for (let z = 0; z < planes; z++)
+            for (let y = 0; y < ny; y++)
+              for (let x = 0; x < nx; x++) out[(z * ny + (ny - 1 - y)) * nx + x] = arr[(z * ny + y) * nx + x];
+          return out;
+        };
+        const expected = {
+          ...fa,
+          values: fa.values ? flip(fa.values) : undefined,
+          u: flip(fa.u),
+          v: flip(fa.v),
+          mask: undefined,
+        };
+        // PhiFlow has no masks: masked cells come back as NaN
+        const maskF = fa.mask ? flip(fa.mask) : null;
+        const comps = fb.kind === 'vector' ? [fb.u!, fb.v!] : [fb.values as Float32Array];
+        if (maskF) for (let k = 0; k < maskF.length; k++) if (maskF[k]) for (const c of comps) expect(Number.isNaN(c[k]), `${name} cell ${k}`).toBe(true);
+        const cleaned = { ...expected };
+        if (maskF) {
+          const nanOut = (arr?: Float32Array) => arr && Float32Array.from(arr, (v, k) => (maskF[k] ? NaN : v));
+          cleaned.values = cleaned.values && nanOut(cleaned.values as Float32Array);
+          cleaned.u = nanOut(cleaned.u);
+          cleaned.v = nanOut(cleaned.v);
+        }
+        expectSameField(cleaned as never, { ...fb, mask: undefined }, 1e-6, `${name} frame ${i}`);
+        // the y axis now increases; cell centres unchanged as a set
+        if (fa.shape.length >= 2) {
+          expect(fb.scales!.y.slope).toBeCloseTo(0.5, 12);
+          expect(fb.scales!.y.offset).toBeCloseTo(8, 12);
+          expect(fb.scales!.x.offset).toBeCloseTo(-1, 12);
+          expect(fb.scales!.x.slope).toBeCloseTo(0.25, 12);
+        }
+      }
+    }
+  });
+
+  it('uses export positions as frame numbers when the source numbers do not fit six digits', async () => {
+    const src = syntheticSource({ frames: 2, numbers: [5, 5_000_000] });
+    const files = await exportDataset(src, { target: 'phiflow-scene', fields: ['c'], options: { sceneId: 12 } });
+    expect(files.map((f) => f.path)).toEqual(['sim_000012/description.json', 'sim_000012/c_000000.npz', 'sim_000012/c_000001.npz']);
+    const desc = JSON.parse(new TextDecoder().decode(files[0].bytes));
+    expect(desc.source_frame_numbers).toEqual([5, 5_000_000]);
+  });
+
+  it('refuses RGB fields and name clashes', async () => {
+    const src = syntheticSource({ frames: 1 });
+    await expect(exportDataset(src, { target: 'phiflow-scene', fields: ['rgb'] })).rejects.toThrow(/rgb/);
+    const s2 = syntheticSource({ frames: 1 });
+    s2.fields.push({ name: 'C', kind: 'scalar', shape: [5, 7], unit: '' });
+    await expect(exportDataset(s2, { target: 'phiflow-scene', fields: ['c', 'C'] })).rejects.toThrow(/both be stored as “c”/);
+  });
+
+  it('numpy reads the nine members with PhiFlow dtypes and unpickles the object members', async () => {
+    if (!hasNumpy()) return;
+    const src = syntheticSource({ frames: 1, numbers: [7] });
+    const files = await exportDataset(src, { target: 'phiflow-scene', fields: ['c', 'vel'], options: { extrapolation: 'zero' } });
+    const dir = writeFiles(files);
+    const r = python(
+      `import numpy as np, json, sys
+out = {}
+for name in ['c', 'vel']:
+    z = np.load(sys.argv[1] + '/sim_000000/' + name + '_000007.npz', allow_pickle=True)
+    ex = z['extrapolation'].item()
+    out[name] = {'members': z.files, 'dim_names': z['dim_names'].tolist(), 'dim_types': z['dim_types'].tolist(),
+      'dim_item_names': [None if v is None else list(v) for v in z['dim_item_names'].tolist()], 'item_tuple': type(z['dim_item_names'][-1]).__name__,
+      'field_type': str(z['field_type']), 'lower': z['lower'].tolist(), 'upper': z['upper'].tolist(), 'bin': z['bounds_item_names'].tolist(),
+      'ex_type': ex['type'], 'ex_value': int(ex['value']), 'ex_value_dtype': str(ex['value'].dtype), 'shape': list(z['data'].shape), 'dtype': str(z['data'].dtype),
+      'data_xy': float(z['data'][3, 1] if name == 'c' else z['data'][3, 1, 1]), 'nans': int(np.isnan(z['data']).sum())}
+print(json.dumps(out))`,
+      dir,
+    ) as Record<string, Record<string, unknown>>;
+    const c = r.c;
+    expect(c.members).toEqual(['dim_names', 'dim_types', 'dim_item_names', 'field_type', 'lower', 'upper', 'bounds_item_names', 'extrapolation', 'data']);
+    expect(c.dim_names).toEqual(['x', 'y']);
+    expect(c.dim_types).toEqual(['spatial', 'spatial']);
+    expect(c.dim_item_names).toEqual([null, null]);
+    expect(c.field_type).toBe('CenteredGrid');
+    expect(c.lower).toEqual([-1.125, 0.75]);
+    expect(c.upper).toEqual([0.625, 3.25]);
+    expect(c.bin).toEqual(['x', 'y']);
+    expect(c.ex_type).toBe('constant');
+    expect(c.ex_value).toBe(0);
+    expect(c.ex_value_dtype).toBe('int64');
+    expect(c.shape).toEqual([7, 5]); // (x, y): transposed from our [ny, nx]
+    expect(c.dtype).toBe('float32');
+    const f = await src.readFrame(0);
+    expect(c.data_xy).toBeCloseTo(f.fields.c.values![1 * 7 + 3], 6); // data[x=3, y=1]
+    expect(c.nans).toBe(f.fields.c.mask!.reduce((a, b) => a + b, 0));
+    const v = r.vel;
+    expect(v.dim_names).toEqual(['x', 'y', 'vector']);
+    expect(v.dim_types).toEqual(['spatial', 'spatial', 'channel']);
+    expect(v.dim_item_names).toEqual([null, null, ['x', 'y']]);
+    expect(v.item_tuple).toBe('tuple'); // PhiFlow stores the vector item names as a Python tuple
+    expect(v.shape).toEqual([7, 5, 2]);
+    expect(v.data_xy).toBeCloseTo(f.fields.vel.v![1 * 7 + 3], 6);
+  });
+});
+
+describeFixtures('phiflow-scene export of real datasets', () => {
+  it('PhiFlow scene sim_000000 → export → our reader: same grids, bounds, frames, times', async () => {
+    const src = await openDataset(await treeOf('phiflow', 'scenes', 'sim_000000'));
+    const fields = ['density', 'centered_vector', 'profile1d', 'density3d', 'velocity'];
+    const files = await exportDataset(src, { target: 'phiflow-scene', fields, frames: [0, 4, 9] });
+    const back = await reopen(files);
+    expect(back.frames.map((f) => f.number)).toEqual([0, 4, 9]);
+    expect(back.frames.map((f) => f.time)).toEqual([0, 0.4, 0.9].map((t, i) => src.frames[[0, 4, 9][i]].time));
+    for (const [k, i] of [0, 4, 9].entries()) {
+      const a = await src.readFrame(i);
+      const b = await back.readFrame(k);
+      for (const name of fields) {
+        expectSameField(a.fields[name], b.fields[name], 0, `${name} @${i}`);
+        expect(b.fields[name].scales!.x.offset).toBeCloseTo(a.fields[name].scales!.x.offset, 12);
+        expect(b.fields[name].scales!.x.slope).toBeCloseTo(a.fields[name].scales!.x.slope, 12);
+      }
+    }
+    // the oracle of INDEX.md: the domain is [0, 2] × [0, 1.5]
+    const desc = JSON.parse(new TextDecoder().decode(files[0].bytes));
+    expect(desc.domain_lower.data).toEqual([0, 0]);
+    expect(desc.domain_upper.data).toEqual([2, 1.5]);
+  });
+
+  it('DaVis vector field → PhiFlow: y flipped to increase, masked vectors NaN', async () => {
+    const src = await openDataset(await treeOf('davis', 'pivpy', 'pivpy', 'data', 'urban_canopy'));
+    const files = await exportDataset(src, { target: 'phiflow-scene', fields: ['frame0'], frames: [0] });
+    expect(files.map((f) => f.path)).toEqual(['sim_000000/description.json', 'sim_000000/frame0_000001.npz']);
+    const back = await reopen(files);
+    const b = (await back.readFrame(0)).fields.frame0;
+    expect(b.shape).toEqual([135, 160]);
+    let valid = 0;
+    let su = 0;
+    for (let i = 0; i < b.u!.length; i++) {
+      if (Number.isNaN(b.u![i])) continue;
+      valid++;
+      su += b.u![i];
+    }
+    expect(valid).toBe(16680);
+    expect(su / valid).toBeCloseTo(-1.518233, 4);
+    expect(b.scales!.y.slope).toBeGreaterThan(0);
+  });
+});
+
+

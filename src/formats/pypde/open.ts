@@ -27,7 +27,7 @@ const MAX_TIMES_BYTES = 64 << 20;
 
 export async function open(tree: SourceTree): Promise<FrameSource> {
   const movies = await pypdeMovies(tree);
-  if (!movies.length) throw new FormatError(FORMAT, tree.name, 'no movie with py-pde metadata (comment tag with field_attributes) found');
+  if (!movies.length) throw new FormatError(FORMAT, tree.files.length === 1 ? tree.files[0].path : tree.name, 'no movie with py-pde metadata (comment tag with field_attributes) found');
   const src = await openMovie(tree, movies[0]);
   if (movies.length > 1) src.scenes = movies.map((m) => ({ name: m.path, open: () => openMovie(tree, m) }));
   return src;

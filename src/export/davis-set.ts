@@ -18,7 +18,7 @@
  */
 import type { FieldData, FieldInfo, Frame, FrameSource, Scale } from '../formats/types';
 import { isDerivedScaleKey, WRITER_VERSION_KEY, type DavisAttrValue } from '../formats/davis/write-attributes';
-import type { DavisWriteFrame, DavisWriteOptions } from '../formats/davis/write-buffer';
+import type { DavisVectorFrame, DavisWriteFrame, DavisWriteOptions } from '../formats/davis/write-buffer';
 import { imageFrameFromField, vectorFrameFromField } from '../formats/davis/write-field';
 import { writeDavisSet, type SetBuffer } from '../formats/davis/write-set';
 import { baseName, eachFrame, ExportError, resolveFrames, sameShape, type ExportControl } from './job';
@@ -128,27 +128,64 @@ function toDavisFrame(
   }
   if (fd.kind === 'scalar') return imageFrameFromField(fd, { imageFormat: opts.imageFormat, unit: info.unit, time: opts.time });
   const vf = vectorFrameFromField(fd, { grid: opts.grid, unit: info.unit, time: opts.time });
-  if (opts.components && source.format === 'davis') {
-    const n = vf.u.length;
-    const mask = component(frame, info.name, 'MASK', n);
-    const enabled = component(frame, info.name, 'ENABLED', n);
-    if (mask && enabled) {
-      vf.valid = Uint8Array.from(mask.values!, (x) => (x ? 1 : 0));
-      vf.enabled = Uint8Array.from(enabled.values!, (x) => (x ? 1 : 0));
-    }
-    const prefix = `${info.name}/TS:`;
-    vf.typedScalars = Object.keys(frame.fields)
-      .filter((k) => k.startsWith(prefix))
-      .flatMap((k) => {
-        const c = component(frame, info.name, k.slice(info.name.length + 1), n);
-        if (!c) return [];
-        const unit = c.scales?.i?.unit ?? '';
-        const scale: Scale = { slope: 1, offset: 0, unit, description: c.scales?.i?.description || k.slice(prefix.length) };
-        const data = c.values instanceof Float32Array ? c.values : Float32Array.from(c.values!);
-        return [{ name: k.slice(prefix.length), data, scale }];
-      });
-  }
+  if (opts.components && source.format === 'davis') fromDavisComponents(vf, frame, info.name);
   return vf;
+}
+
+const f32 = (c: FieldData): Float32Array => (c.values instanceof Float32Array ? c.values : Float32Array.from(c.values!));
+
+/**
+ * A DaVis source's vector frame carries its raw view as components `frame{k}/U0 … W3, ACTIVE_CHOICE,
+ * ENABLED, MASK, TS:*` (physical values in their own scale). Writing those back with the identity I scale
+ * keeps every component and the best-vector field value for value: the choice slots, ACTIVE_CHOICE and
+ * ENABLED (choice header) of extended formats, `isValid` for disabled vectors of simple formats, the
+ * peak-ratio block, the mask and the typed scalars. Without U0/V0 the field's own values stay.
+ */
+function fromDavisComponents(vf: DavisVectorFrame, frame: Frame, field: string): void {
+  const n = vf.u.length;
+  const c = (name: string) => component(frame, field, name, n);
+  const U0 = c('U0');
+  const V0 = c('V0');
+  if (!U0 || !V0) return;
+  const threeD = !!vf.w;
+  const W0 = threeD ? c('W0') : undefined;
+  if (threeD && !W0) return;
+  vf.u = f32(U0);
+  vf.v = f32(V0);
+  if (W0) vf.w = f32(W0);
+  const mask = c('MASK');
+  const enabled = c('ENABLED');
+  const active = c('ACTIVE_CHOICE');
+  vf.valid = mask ? Uint8Array.from(mask.values!, (x) => (x ? 1 : 0)) : undefined;
+  const extended = !!c('U1');
+  const typed: NonNullable<DavisVectorFrame['typedScalars']> = [];
+  if (extended) {
+    vf.extraChoices = [1, 2, 3].map((s) => ({
+      u: f32(c(`U${s}`) ?? U0),
+      v: f32(c(`V${s}`) ?? V0),
+      w: threeD ? f32(c(`W${s}`) ?? W0!) : undefined,
+    }));
+    if (active) vf.activeChoice = active.values!;
+    if (enabled) vf.enabled = Uint8Array.from(enabled.values!, (x) => (x ? 1 : 0));
+    // the reader lists a peak-ratio BLOCK (formats 3/5) right after ENABLED, typed scalars after MASK
+    const keys = Object.keys(frame.fields);
+    const peak = c('TS:Peak ratio');
+    if (peak && keys[keys.indexOf(`${field}/ENABLED`) + 1] === `${field}/TS:Peak ratio`) vf.peakRatio = f32(peak);
+  } else if (enabled && enabled.values!.some((x) => !x)) {
+    // DaVis 10 keeps disabled vectors of simple formats in the typed scalar `isValid`
+    typed.push({ name: 'isValid', data: Uint16Array.from(enabled.values!, (x) => (x ? 1 : 0)), scale: { slope: 1, offset: 0, unit: '', description: 'isValid' } });
+  }
+  const prefix = `${field}/TS:`;
+  for (const k of Object.keys(frame.fields)) {
+    if (!k.startsWith(prefix)) continue;
+    const name = k.slice(prefix.length);
+    if (extended && name === 'Peak ratio' && vf.peakRatio) continue;
+    const tc = c(`TS:${name}`);
+    if (!tc) continue;
+    const scale: Scale = { slope: 1, offset: 0, unit: tc.scales?.i?.unit ?? '', description: tc.scales?.i?.description ?? name };
+    typed.push({ name, data: f32(tc), scale });
+  }
+  vf.typedScalars = typed;
 }
 
 export async function exportDavisSet(

@@ -93,6 +93,8 @@ export interface DavisWriteOptions {
   vectorFormat?: VectorStorage;
   /** vector_grid in pixels (vectors; images always 1); default 1 */
   grid?: number;
+  /** volume vector fields: z grid step (attribute GridZ); default `grid` */
+  gridZ?: number;
   /** SCALE_F item (the frame axis, usually `1 0 frame`); not written when absent */
   frameAxisScale?: Scale;
   /** optional COMMENT, TIME (e.g. `16:08:58.206`) and DATE (`18.05.10`) items */
@@ -306,16 +308,19 @@ export function writeDavisBuffer(frames: DavisWriteFrame[], opts: DavisWriteOpti
   aw.scale(ITEM.SCALE_Z, bufScales.z);
   aw.scale(ITEM.SCALE_I, bufScales.i);
   if (opts.frameAxisScale) aw.scale(ITEM.SCALE_F, opts.frameAxisScale);
+  const volumeGrid = vector && nz > 1 ? { xy: Math.max(1, Math.round(opts.grid ?? 1)), z: Math.max(1, Math.round(opts.gridZ ?? opts.grid ?? 1)) } : null;
   for (const [k, v] of attributeEntries(opts.attributes)) {
     if (isDerivedScaleKey(k) || k === WRITER_VERSION_KEY) continue;
+    if (volumeGrid && /^Grid[XYZ]$/.test(k)) continue;
     if (scalarN > 0 && /^Component(Name|Scale)\d+$/.test(k)) continue;
     aw.attribute(k, v);
   }
   aw.attribute(WRITER_VERSION_KEY, FRAMESCOPE_VERSION);
-  if (vector && nz > 1) {
-    // volume vector fields carry their grid per axis (3D-3C.VC7: GridX/Y/Z); readers use GridZ for z positions
-    const given = new Set(attributeEntries(opts.attributes).map(([k]) => k));
-    for (const a of ['GridX', 'GridY', 'GridZ']) if (!given.has(a)) aw.attribute(a, Math.max(1, Math.round(opts.grid ?? 1)));
+  if (volumeGrid) {
+    // volume vector fields carry their grid per axis (3D-3C.VC7: GridX/Y/Z); readers take z positions from GridZ
+    aw.attribute('GridX', volumeGrid.xy);
+    aw.attribute('GridY', volumeGrid.xy);
+    aw.attribute('GridZ', volumeGrid.z);
   }
   for (const [k, p] of (frames[0].scalars ?? []).entries()) {
     aw.attribute(`ComponentName${k}`, p.name);

@@ -69,6 +69,7 @@ export function bufferToWriteInput(buf: DavisBuffer): BufferWriteInput {
   if (vector) {
     options.vectorFormat = h.bufferFormat as DavisWriteOptions['vectorFormat'];
     options.grid = h.vectorGrid;
+    if (h.nz > 1 && buf.frames[0]) options.gridZ = buf.frames[0].grid.z;
   } else {
     options.imageFormat = (h.bufferFormat === -2 ? 'uint8' : h.bufferFormat === -4 || h.bufferFormat === 0 ? 'uint16' : 'float32') as ImageStorage;
   }

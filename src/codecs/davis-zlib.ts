@@ -3,15 +3,20 @@ import { CodecError } from './davis-codec-error';
 
 /**
  * One zlib (RFC 1950) stream, inflated with a hard output limit (zip-bomb guard).
- * Uses the platform's DecompressionStream('deflate') for large inputs when it exists (faster in
- * Chromium workers), fflate otherwise. Returns exactly the inflated bytes (at most `maxOut`).
+ * Uses the browser's DecompressionStream('deflate') for large inputs (faster than JS inflate in
+ * Chromium), fflate otherwise (also under Node, where fflate beats Node's web stream).
+ * Returns exactly the inflated bytes (at most `maxOut`).
  */
+const preferStream =
+  typeof DecompressionStream === 'function' &&
+  !(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+
 export async function inflateZlib(data: Uint8Array, maxOut: number, expected?: number): Promise<Uint8Array> {
   if (data.length < 2 || (data[0] & 0x0f) !== 8 || ((data[0] << 8) | data[1]) % 31 !== 0) {
     throw new CodecError('not a zlib stream (bad CMF/FLG header bytes)', 0);
   }
   const hint = Math.min(maxOut, expected ?? Math.min(maxOut, data.length * 4));
-  if (data.length >= 65536 && typeof DecompressionStream === 'function') {
+  if (preferStream && data.length >= 65536) {
     return inflateWithStream(data, maxOut, hint);
   }
   return inflateWithFflate(data, maxOut, hint);
@@ -48,9 +53,7 @@ async function inflateWithStream(data: Uint8Array, maxOut: number, hint: number)
   const ds = new DecompressionStream('deflate');
   const writer = ds.writable.getWriter();
   const reader = ds.readable.getReader();
-  const copy = new Uint8Array(data.length);
-  copy.set(data);
-  const writing = writer.write(copy).then(() => writer.close()).catch(() => undefined);
+  const writing = writer.write(data as Uint8Array<ArrayBuffer>).then(() => writer.close()).catch(() => undefined);
   let out: Uint8Array = new Uint8Array(Math.max(hint, 16));
   let n = 0;
   try {

@@ -92,12 +92,12 @@ function axisBounds(scale: Scale | undefined, n: number): { lo: number; hi: numb
 }
 
 /**
- * The grid a py-pde source stored, when the reader exposes py-pde's `field_attributes` and the
- * field shape matches: keeps PolarSymGrid/periodicity exactly. Otherwise null.
+ * The grid a py-pde source stored, when the reader exposes it (`metadata.grid.state`, or py-pde's raw
+ * `field_attributes`) and the field shape matches: keeps PolarSymGrid/periodicity exactly. Else null.
  */
 export function sourceGrid(source: FrameSource, nx: number, ny: number, axes: number): Record<string, unknown> | null {
   if (source.format !== 'pypde') return null;
-  const fa = (source.metadata as Record<string, unknown>).field_attributes;
+  const md = source.metadata as Record<string, unknown>;
   const parse = (v: unknown): unknown => {
     if (typeof v !== 'string') return v;
     try {
@@ -106,19 +106,23 @@ export function sourceGrid(source: FrameSource, nx: number, ny: number, axes: nu
       return undefined;
     }
   };
-  if (!fa || typeof fa !== 'object') return null;
-  let g = parse((fa as Record<string, unknown>).grid);
-  if (!g) {
-    const members = parse((fa as Record<string, unknown>).fields);
-    if (Array.isArray(members) && members.length) g = parse((members[0] as Record<string, unknown>).grid);
+  let g: unknown = (md.grid as Record<string, unknown> | undefined)?.state;
+  const fa = md.field_attributes as Record<string, unknown> | undefined;
+  if (!g && fa && typeof fa === 'object') {
+    g = parse(fa.grid);
+    if (!g) {
+      const members = parse(fa.fields);
+      if (Array.isArray(members) && members.length) g = parse((members[0] as Record<string, unknown>).grid);
+    }
   }
-  if (!g || typeof g !== 'object') return null;
+  if (!g || typeof g !== 'object' || typeof (g as Record<string, unknown>).class !== 'string') return null;
   const grid = g as Record<string, unknown>;
   const shape = grid.shape;
   if (!Array.isArray(shape) || shape.length !== axes || shape[0] !== nx || (axes === 2 && shape[1] !== ny)) return null;
   const floats = (v: unknown): unknown => (typeof v === 'number' ? pyFloat(v) : Array.isArray(v) ? v.map(floats) : v);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(grid)) out[k] = k === 'bounds' || k === 'radius' || k === 'bounds_z' ? floats(v) : v;
+  for (const [k, v] of Object.entries(grid)) if (k !== 'class') out[k] = k === 'bounds' || k === 'radius' || k === 'bounds_z' ? floats(v) : v;
+  out.class = grid.class;
   return out;
 }
 

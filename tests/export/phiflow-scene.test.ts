@@ -68,7 +68,7 @@ describe('phiflow-scene export (synthetic)', () => {
         const maskF = fa.mask ? flip(fa.mask) : null;
         const comps = fb.kind === 'vector' ? [fb.u!, fb.v!] : [fb.values as Float32Array];
         if (maskF) for (let k = 0; k < maskF.length; k++) if (maskF[k]) for (const c of comps) expect(Number.isNaN(c[k]), `${name} cell ${k}`).toBe(true);
-        const cleaned = { ...expected };
+        const cleaned: { values?: unknown; u?: Float32Array; v?: Float32Array } & Record<string, unknown> = { ...expected };
         if (maskF) {
           const nanOut = (arr?: Float32Array) => arr && Float32Array.from(arr, (v, k) => (maskF[k] ? NaN : v));
           cleaned.values = cleaned.values && nanOut(cleaned.values as Float32Array);

@@ -370,3 +370,38 @@ describe('.set files (davis.md §6.1–6.2)', () => {
     expect(Buffer.from(im[0].bytes).toString('latin1')).toContain('SetType = 256;');
   });
 });
+
+describe('writer robustness', () => {
+  it('grows its buffers past the initial capacity (many and large attributes)', () => {
+    const attrs: [string, string | Float32Array][] = [];
+    for (let k = 0; k < 300; k++) attrs.push([`Key${k}`, 'v'.repeat(k)]);
+    attrs.push(['Big', new Float32Array(5000).map((_, i) => i)]);
+    const b = writeIm7([{ nx: 2, ny: 2, data: new Uint16Array([1, 2, 3, 4]) }], { pack: 'raw', attributes: attrs });
+    const { items: its, end } = items(b, 256 + 8);
+    expect(end).toBe(b.length);
+    expect(attr(its, 'Key299')).toBe('v'.repeat(299));
+    const big = its.find((i) => i.type === 8)!;
+    expect(dv(big.data).getFloat32(4 + 4999 * 4, true)).toBe(4999);
+  });
+
+  it('writes GridX/Y/Z for volume vector fields and replaces stale copies', () => {
+    const n = 2 * 2 * 3;
+    const z = new Float32Array(n);
+    const b = writeDavisBuffer([{ nx: 2, ny: 2, nz: 3, u: z, v: z, w: z }], { pack: 'raw', grid: 8, gridZ: 4, attributes: { GridZ: 99 } });
+    const { items: its } = items(b, 256 + 3 * n * 4);
+    expect([attr(its, 'GridX'), attr(its, 'GridY'), attr(its, 'GridZ')]).toEqual(['8', '8', '4']);
+    expect(its.filter((i) => latin1(i.data).startsWith('GridZ=')).length).toBe(1);
+  });
+
+  it('rejects inconsistent input with a clear message', () => {
+    const one = new Float32Array([1]);
+    expect(() => writeDavisBuffer([], { pack: 'raw' })).toThrow(/at least one frame/);
+    expect(() => writeDavisBuffer([{ nx: 1, ny: 1, data: new Uint16Array([1]) }, { nx: 1, ny: 1, u: one, v: one }], { pack: 'raw' })).toThrow(/mix image and vector/);
+    expect(() => writeDavisBuffer([{ nx: 1, ny: 1, data: new Uint16Array([1]) }, { nx: 2, ny: 1, data: new Uint16Array([1, 2]) }], { pack: 'raw' })).toThrow(/shape differs/);
+    expect(() => writeDavisBuffer([{ nx: 2, ny: 1, data: new Uint16Array([1]) }], { pack: 'raw' })).toThrow(/holds 1 values, expected 2/);
+    expect(() => writeIm7([{ nx: 1, ny: 1, data: new Uint16Array([1]) }], { pack: 'raw', attributes: { 'a=b': 1 } })).toThrow(/bad attribute name/);
+    expect(() => writeDavisBuffer([{ nx: 1, ny: 1, u: one, v: one, w: one }, { nx: 1, ny: 1, u: one, v: one }], { pack: 'raw' })).toThrow(/need w, or none/);
+    expect(() => writeDavisBuffer([{ nx: 1, ny: 1, u: one, v: one, activeChoice: [7], enabled: new Uint8Array([1]), extraChoices: [] }], { pack: 'raw', vectorFormat: 'extended' })).toThrow(/ACTIVE_CHOICE 7/);
+    expect(() => writeDavisSet([{ frames: [{ nx: 1, ny: 1, data: new Uint16Array([1]) }] }], { name: 'a/b', pack: 'raw' })).toThrow(/bad set name/);
+  });
+});

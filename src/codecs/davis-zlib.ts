@@ -1,4 +1,4 @@
-import { Unzlib } from 'fflate';
+import { Unzlib, unzlibSync } from 'fflate';
 import { CodecError } from './davis-codec-error';
 
 /**
@@ -18,6 +18,17 @@ export async function inflateZlib(data: Uint8Array, maxOut: number, expected?: n
   const hint = Math.min(maxOut, expected ?? Math.min(maxOut, data.length * 4));
   if (preferStream && data.length >= 65536) {
     return inflateWithStream(data, maxOut, hint);
+  }
+  if (expected !== undefined && expected <= maxOut) {
+    // one-shot inflate into a buffer one byte larger than expected: faster than streaming; a full
+    // buffer means the stream holds more, which the bounded streaming path then handles
+    let r: Uint8Array;
+    try {
+      r = unzlibSync(data, { out: new Uint8Array(expected + 1) });
+    } catch (e) {
+      throw new CodecError(`corrupt or truncated zlib stream (${(e as Error).message})`, 0);
+    }
+    if (r.length <= expected) return r;
   }
   return inflateWithFflate(data, maxOut, hint);
 }

@@ -22,6 +22,7 @@ const wrap = (r: ByteReader, base: number, what: string) => (e: unknown): never 
   throw e;
 };
 
+/** typed view of decoded bytes (a view when aligned: the caller owns `raw`; a copy otherwise) */
 function fromBytes(raw: Uint8Array, t: BlockLayout['stored'], count: number): DavisArray {
   switch (t) {
     case 'uint8': {
@@ -30,13 +31,13 @@ function fromBytes(raw: Uint8Array, t: BlockLayout['stored'], count: number): Da
       return w;
     }
     case 'uint16':
-      return copyTyped(raw, 0, count, Uint16Array);
+      return raw.byteOffset % 2 === 0 ? new Uint16Array(raw.buffer, raw.byteOffset, count) : copyTyped(raw, 0, count, Uint16Array);
     case 'float64':
-      return copyTyped(raw, 0, count, Float64Array);
+      return raw.byteOffset % 8 === 0 ? new Float64Array(raw.buffer, raw.byteOffset, count) : copyTyped(raw, 0, count, Float64Array);
     case 'int32':
-      return copyTyped(raw, 0, count, Int32Array);
+      return raw.byteOffset % 4 === 0 ? new Int32Array(raw.buffer, raw.byteOffset, count) : copyTyped(raw, 0, count, Int32Array);
     default:
-      return copyTyped(raw, 0, count, Float32Array);
+      return raw.byteOffset % 4 === 0 ? new Float32Array(raw.buffer, raw.byteOffset, count) : copyTyped(raw, 0, count, Float32Array);
   }
 }
 
@@ -72,7 +73,7 @@ export async function decodeDataSection(
       if (start + nbytes > limit) {
         r.fail(`uncompressed data of ${count} ${layout.stored} elements (${nbytes} bytes) runs past the end of the data region (${limit})`, start);
       }
-      return { data: fromBytes(r.bytes.subarray(start, start + nbytes), layout.stored, count), end: start + nbytes, notes };
+      return { data: fromBytes(r.bytes.slice(start, start + nbytes), layout.stored, count), end: start + nbytes, notes };
     }
     case 1: {
       if (!isWord) r.fail(`pack_type 1 (IMX) is only defined for 16-bit word images, not buffer_format ${h.bufferFormat}`, 2);

@@ -171,7 +171,7 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
   };
 
   /** Decompress one member from a buffer that starts at absolute offset `base`. */
-  const extract = (e: NpzEntry, buf: Uint8Array, base: number): Uint8Array => {
+  const extract = async (e: NpzEntry, buf: Uint8Array, base: number): Promise<Uint8Array> => {
     const lo = e.localOffset - base;
     const ldv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     if (lo + 30 > buf.length) fail(`truncated local header of ${e.fileName}`, e.localOffset);
@@ -188,9 +188,8 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     else {
       // numpy's deflate compresses at most ~1032:1; anything beyond is corrupt (or a bomb)
       if (e.size > 1100 * e.compressedSize + 1024) fail(`member ${e.fileName} claims an impossible compression ratio`, e.localOffset);
-      const dst = new Uint8Array(e.size);
       try {
-        out = inflateSync(comp, { out: dst });
+        out = await inflateRaw(comp, e.size);
       } catch (err) {
         return fail(`corrupt deflate data in ${e.fileName}: ${(err as Error).message}`, base + dataStart);
       }
@@ -236,7 +235,7 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     async readBytes(name) {
       const e = entryOf(name);
       const buf = await readAt(e.localOffset, regionLen(e));
-      return extract(e, buf, e.localOffset);
+      return await extract(e, buf, e.localOffset);
     },
     async read(name) {
       const e = entryOf(name);
@@ -270,7 +269,7 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
       const start = Math.min(...es.map((e) => e.localOffset));
       const end = Math.max(...es.map((e) => e.localOffset + regionLen(e)));
       const buf = await readAt(start, end - start);
-      for (const e of es) out[e.name] = decode(e, extract(e, buf, start));
+      for (const e of es) out[e.name] = decode(e, await extract(e, buf, start));
       return out;
     },
   };
@@ -278,24 +277,88 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
 }
 
 // ---------------------------------------------------------------------------------------------
-// CRC-32 (IEEE 802.3), table driven
+// inflate
 
-let CRC_TABLE: Int32Array | null = null;
-function crcTable(): Int32Array {
-  if (CRC_TABLE) return CRC_TABLE;
-  const t = new Int32Array(256);
+/** Members at least this large use the platform's DecompressionStream where there is one. */
+const STREAM_MIN = 64 * 1024;
+
+/**
+ * Inflate a raw deflate stream into at most `size` bytes (the directory's size: output beyond it is
+ * an error, never allocated). Large members go through DecompressionStream('deflate-raw') (native
+ * zlib in browsers and Node ≥ 20), small ones and platforms without it through fflate.
+ */
+export async function inflateRaw(comp: Uint8Array, size: number): Promise<Uint8Array> {
+  if (size >= STREAM_MIN && typeof DecompressionStream !== 'undefined') {
+    let ds: DecompressionStream | null = null;
+    try {
+      ds = new DecompressionStream('deflate-raw' as CompressionFormat);
+    } catch {
+      ds = null; // 'deflate-raw' unsupported here
+    }
+    if (ds) {
+      const writer = ds.writable.getWriter();
+      writer.write(comp as Uint8Array<ArrayBuffer>).catch(() => undefined);
+      writer.close().catch(() => undefined);
+      const reader = ds.readable.getReader();
+      const out = new Uint8Array(size);
+      let o = 0;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        if (o + value.length > size) {
+          await reader.cancel().catch(() => undefined);
+          throw new Error(`inflates past the ${size} bytes the directory declares`);
+        }
+        out.set(value, o);
+        o += value.length;
+      }
+      return o === size ? out : out.subarray(0, o);
+    }
+  }
+  // with a fixed output buffer fflate stops at its end (a longer stream then fails the CRC check)
+  return inflateSync(comp, { out: new Uint8Array(size) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// CRC-32 (IEEE 802.3), slicing-by-8
+
+let CRC_TABLES: Int32Array[] | null = null;
+function crcTables(): Int32Array[] {
+  if (CRC_TABLES) return CRC_TABLES;
+  const t0 = new Int32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c;
+    t0[n] = c;
   }
-  return (CRC_TABLE = t);
+  const ts = [t0];
+  for (let k = 1; k < 8; k++) {
+    const prev = ts[k - 1];
+    const t = new Int32Array(256);
+    for (let n = 0; n < 256; n++) t[n] = (prev[n] >>> 8) ^ t0[prev[n] & 0xff];
+    ts.push(t);
+  }
+  return (CRC_TABLES = ts);
 }
 
 export function crc32(data: Uint8Array): number {
-  const t = crcTable();
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = crcTables();
   let c = -1;
-  for (let k = 0; k < data.length; k++) c = t[(c ^ data[k]) & 0xff] ^ (c >>> 8);
+  const n = data.length;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const a = c ^ (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24));
+    c =
+      t7[a & 0xff] ^
+      t6[(a >>> 8) & 0xff] ^
+      t5[(a >>> 16) & 0xff] ^
+      t4[a >>> 24] ^
+      t3[data[i + 4]] ^
+      t2[data[i + 5]] ^
+      t1[data[i + 6]] ^
+      t0[data[i + 7]];
+  }
+  for (; i < n; i++) c = t0[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 

@@ -179,6 +179,22 @@ describe('PhiFlow errors on bad members', () => {
     expect(e2.reason).toMatch(/not a JSON object/);
   });
 
+  it('large members (streamed inflate): corrupt data and a stream longer than the directory says', async () => {
+    const big = encodeNpy({ shape: [50000], data: Float32Array.from({ length: 50000 }, (_, k) => Math.sin(k / 7)) });
+    const z = encodeNpz({ data: big }, { compress: true });
+    expect((await readAll(z)).data.shape).toEqual([50000]);
+    const bad = z.slice();
+    for (let k = 0; k < 64; k++) bad[2000 + k] ^= 0xa5;
+    let e = await formatError(readAll(bad, 'big.npz'));
+    expect(e.path).toBe('big.npz');
+    expect(e.reason).toMatch(/deflate|CRC|inflated/);
+    const cut = z.slice();
+    const cd = cdOffsetOf(cut);
+    new DataView(cut.buffer).setUint32(cd + 24, big.length - 1000, true); // size in the directory too small
+    e = await formatError(readAll(cut, 'long.npz'));
+    expect(e.reason).toMatch(/inflates past|CRC/);
+  });
+
   it('decompression limits: a member claiming a huge size is refused before inflating', async () => {
     const z = encodeNpz({ a: encodeNpy({ shape: [4], data: Float32Array.of(1, 2, 3, 4) }) }, { compress: true });
     const dv = new DataView(z.buffer);

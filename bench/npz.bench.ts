@@ -114,7 +114,7 @@ export default async function (ctx: BenchContext): Promise<void> {
     return res;
   })(${JSON.stringify({ N, fixtures: !!ctx.fixtures })})`;
   const res = (await page.evaluate(script)) as Record<string, { mbs: number; ms: number }> & { first: [string, number][] };
-  ctx.report('chromium: npz deflated member decode', res.deflated.mbs, 'MB/s', `${note} (fflate)`);
+  ctx.report('chromium: npz deflated member decode', res.deflated.mbs, 'MB/s', `${note} (DecompressionStream for large members)`);
   ctx.report('chromium: npz stored member decode', res.stored.mbs, 'MB/s', note);
   ctx.report("chromium: DecompressionStream('deflate-raw') alone", res.ds.mbs, 'MB/s', 'same stream, for comparison');
   ctx.report('chromium: PhiFlow readFrame, 1024² CenteredGrid', res.frame.ms, 'ms', `${res.frame.mbs.toFixed(0)} MB/s incl. transpose; budget ≤ 150 ms`);

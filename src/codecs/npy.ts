@@ -6,7 +6,7 @@
  * padded with spaces and a final '\n', then the raw array bytes.
  *
  * Decoding always yields native-endian data in C order (Fortran-ordered payloads are transposed),
- * in a fresh buffer that never aliases the input bytes:
+ * in a fresh buffer that never aliases the input bytes (unless the caller passes `owned`):
  *
  * | descr              | `data`                                                           |
  * |--------------------|------------------------------------------------------------------|
@@ -224,8 +224,11 @@ export function readNpyHeader(bytes: Uint8Array, path = 'array.npy'): NpyHeader 
   };
 }
 
-/** Decode an .npy file. `path` names the file in errors. */
-export function decodeNpy(bytes: Uint8Array, path = 'array.npy'): NpyArray {
+/**
+ * Decode an .npy file. `path` names the file in errors. With `owned` the caller hands the bytes
+ * over (e.g. a freshly inflated buffer): numeric data may then be a view on them instead of a copy.
+ */
+export function decodeNpy(bytes: Uint8Array, path = 'array.npy', opts: { owned?: boolean } = {}): NpyArray {
   const h = readNpyHeader(bytes, path);
   const dt = parseDescr(h.descr);
   if (!dt) throw new FormatError('npy', path, `unsupported dtype '${h.descr}'`, 8);
@@ -241,7 +244,7 @@ export function decodeNpy(bytes: Uint8Array, path = 'array.npy'): NpyArray {
       throw new FormatError('npy', path, `object array: shape ${fmtShape(h.shape)} needs ${count} items, the pickle holds ${items.length}`, h.dataOffset);
     return { dtype: h.descr, shape: h.shape, fortranOrder: h.fortranOrder, data: h.fortranOrder ? fortranToC(items, h.shape, 1) : items };
   }
-  const data = decodeRaw(h.descr, h.shape, payload, h.fortranOrder, path, h.dataOffset);
+  const data = decodeRaw(h.descr, h.shape, payload, h.fortranOrder, path, h.dataOffset, 'npy', opts.owned);
   return { dtype: h.descr, shape: h.shape, fortranOrder: h.fortranOrder, data };
 }
 
@@ -267,6 +270,7 @@ export function decodeRaw(
   path = 'array.npy',
   baseOffset = 0,
   format = 'npy',
+  owned = false,
 ): NpyData {
   const dt = parseDescr(descr);
   if (!dt || dt.kind === 'O') throw new FormatError(format, path, `unsupported dtype '${descr}'`, baseOffset);
@@ -283,7 +287,7 @@ export function decodeRaw(
   let data: NpyData;
   if (dt.kind === 'U') data = decodeUtf32(src, dt.itemsize / 4, count, dt.order === '>');
   else if (dt.kind === 'S') data = decodeBytesStrings(src, dt.itemsize, count);
-  else data = decodeNumeric(dt, src, count);
+  else data = decodeNumeric(dt, src, count, owned);
   if (fortranOrder && shape.length > 1) {
     const per = dt.kind === 'c' ? 2 : 1;
     data = fortranToC(data as never, shape, per);
@@ -293,26 +297,34 @@ export function decodeRaw(
 
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function decodeNumeric(dt: DtypeInfo, src: Uint8Array, count: number): NumericData {
-  const copy = src.slice(); // fresh, aligned buffer
+function decodeNumeric(dt: DtypeInfo, src: Uint8Array, count: number, owned: boolean): NumericData {
   const size = dt.kind === 'c' ? dt.itemsize / 2 : dt.itemsize;
   const swap = size > 1 && (dt.order === '>') === LITTLE;
+  // a view when the caller owns the bytes and they are aligned; else a fresh, aligned copy
+  const copy = owned && src.byteOffset % size === 0 ? src : src.slice();
   if (swap) byteswap(copy, size);
   const buf = copy.buffer;
+  const off = copy.byteOffset;
   switch (dt.kind) {
     case 'b': {
       for (let k = 0; k < copy.length; k++) copy[k] = copy[k] ? 1 : 0;
       return copy;
     }
     case 'i':
-      return size === 1 ? new Int8Array(buf) : size === 2 ? new Int16Array(buf) : size === 4 ? new Int32Array(buf) : new BigInt64Array(buf);
+      return size === 1
+        ? new Int8Array(buf, off, count)
+        : size === 2
+          ? new Int16Array(buf, off, count)
+          : size === 4
+            ? new Int32Array(buf, off, count)
+            : new BigInt64Array(buf, off, count);
     case 'u':
-      return size === 1 ? copy : size === 2 ? new Uint16Array(buf) : size === 4 ? new Uint32Array(buf) : new BigUint64Array(buf);
+      return size === 1 ? copy : size === 2 ? new Uint16Array(buf, off, count) : size === 4 ? new Uint32Array(buf, off, count) : new BigUint64Array(buf, off, count);
     case 'f':
-      if (size === 2) return halfToFloat32(new Uint16Array(buf, 0, count));
-      return size === 4 ? new Float32Array(buf) : new Float64Array(buf);
+      if (size === 2) return halfToFloat32(new Uint16Array(buf, off, count));
+      return size === 4 ? new Float32Array(buf, off, count) : new Float64Array(buf, off, count);
     case 'c':
-      return size === 4 ? new Float32Array(buf) : new Float64Array(buf);
+      return size === 4 ? new Float32Array(buf, off, 2 * count) : new Float64Array(buf, off, 2 * count);
   }
   throw new Error(`unreachable dtype kind ${dt.kind}`);
 }

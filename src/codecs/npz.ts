@@ -201,7 +201,7 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     return out;
   };
 
-  const decode = (e: NpzEntry, raw: Uint8Array) => decodeNpy(raw, `${path}/${e.fileName}`);
+  const decode = (e: NpzEntry, raw: Uint8Array) => decodeNpy(raw, `${path}/${e.fileName}`, { owned: true });
 
   const regionLen = (e: NpzEntry) => Math.min(regionEnd.get(e)! - e.localOffset, 30 + 2 * 65535 + e.compressedSize);
 
@@ -239,7 +239,7 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     },
     async read(name) {
       const e = entryOf(name);
-      return decode(e, await npz.readBytes(name));
+      return decode(e, await npz.readBytes(name)); // readBytes returns a fresh buffer
     },
     async readHeader(name) {
       const e = entryOf(name);

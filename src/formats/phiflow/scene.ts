@@ -137,6 +137,7 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
     complete_frames: frameNumbers.filter((n) => fieldNames.every((f) => byField.get(f)!.has(n))).length,
   };
 
+  let closed = false;
   const source: FrameSource = {
     format: 'phiflow',
     name,
@@ -151,6 +152,7 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
     async readFrame(index, opts) {
       const signal = opts?.signal;
       if (signal?.aborted) throw abortError();
+      if (closed) throw new Error(`${name}: readFrame after close()`);
       const info = frames[index];
       if (!info) throw new RangeError(`frame index ${index} out of range 0..${frames.length - 1}`);
       const out: Record<string, FieldData> = {};
@@ -183,7 +185,7 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
       return best;
     },
     close() {
-      byField.clear();
+      closed = true;
     },
   };
   return source;

@@ -57,10 +57,36 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
   if (!byField.size) throw new FormatError('phiflow', dir || tree.name, 'no <field>_<frame>.npz files in the scene folder');
   const frameNumbers = [...new Set([...byField.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
 
+  // start every read at once (over HTTP each is a request); results are consumed in order below
+  const texts = new Map<SourceFile, Promise<string>>();
+  const text = (f: SourceFile): Promise<string> => {
+    let p = texts.get(f);
+    if (!p) {
+      p = readText(f);
+      p.catch(() => undefined); // consumed (and rethrown) later
+      texts.set(f, p);
+    }
+    return p;
+  };
+  const desc = inDir.find((f) => basenameOf(f.path) === 'description.json');
+  for (const f of [...(desc ? [desc] : []), ...srcFiles, ...inDir.filter((f) => /^(info(_\d+)?\.log|log_.+\.txt)$/.test(basenameOf(f.path)))]) text(f);
+  const fieldNames = [...byField.keys()].sort();
+  const firstFiles = fieldNames.map((field) => {
+    const files = byField.get(field)!;
+    return files.get(Math.min(...files.keys()))!;
+  });
+  const headers = firstFiles.map((f) =>
+    openNpz(f)
+      .then(readGridHeader)
+      .then(
+        (grid) => ({ grid, error: null }),
+        (error: unknown) => ({ grid: null, error }),
+      ),
+  );
+
   // properties
   let properties: Record<string, unknown> = {};
-  const desc = inDir.find((f) => basenameOf(f.path) === 'description.json');
-  if (desc) properties = parseProperties(await readText(desc), desc.path);
+  if (desc) properties = parseProperties(await text(desc), desc.path);
   const dt = dtOf(properties);
   const frames: FrameInfo[] = frameNumbers.map((number, index) => ({ index, number, time: dt === null ? null : number * dt }));
 
@@ -70,44 +96,43 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
   for (const f of srcFiles) {
     const base = basenameOf(f.path);
     if (base === 'context.json') {
-      const text = await readText(f);
-      documents.push({ name: f.path, text, mime: 'application/json' });
+      const t = await text(f);
+      documents.push({ name: f.path, text: t, mime: 'application/json' });
       try {
-        context = JSON.parse(text);
+        context = JSON.parse(t);
       } catch {
         warnings.push(`${f.path}: not valid JSON`);
       }
-    } else if (/\.py$/i.test(base)) documents.push({ name: f.path, text: await readText(f), mime: 'text/x-python' });
+    } else if (/\.py$/i.test(base)) documents.push({ name: f.path, text: await text(f), mime: 'text/x-python' });
   }
   const series: SeriesInfo[] = [];
   for (const f of inDir) {
     const base = basenameOf(f.path);
-    if (/^info(_\d+)?\.log$/.test(base)) documents.push({ name: f.path, text: await readText(f), mime: 'text/plain' });
+    if (/^info(_\d+)?\.log$/.test(base)) documents.push({ name: f.path, text: await text(f), mime: 'text/plain' });
     const m = /^log_(.+)\.txt$/.exec(base);
     if (m) {
-      const { series: s, bad } = parseLogSeries(m[1], await readText(f));
+      const { series: s, bad } = parseLogSeries(m[1], await text(f));
       if (s) series.push(s);
       if (bad) warnings.push(`${f.path}: ${bad} line(s) that are not "frame value …" were skipped`);
     }
   }
 
   // plan fields from the first file of each field
-  const fieldNames = [...byField.keys()].sort();
   const fields: FieldInfo[] = [];
   const fieldMeta: Record<string, unknown> = {};
   let firstError: unknown = null;
-  for (const field of fieldNames) {
+  for (const [k, field] of fieldNames.entries()) {
     const files = byField.get(field)!;
-    const first = files.get(Math.min(...files.keys()))!;
-    let grid: GridFile;
-    try {
-      grid = await readGridHeader(await openNpz(first));
-    } catch (e) {
+    const first = firstFiles[k];
+    const h = await headers[k];
+    if (!h.grid) {
+      const e = h.error;
       if (!(e instanceof FormatError)) throw e;
       firstError ??= e;
       warnings.push(`${field}: ${e.message}`);
       continue;
     }
+    const grid: GridFile = h.grid;
     for (const p of planFields(grid, field)) fields.push({ name: p.name, kind: p.kind, shape: p.shape, unit: '' });
     fieldMeta[field] = {
       field_type: grid.fieldType,

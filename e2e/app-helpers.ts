@@ -15,9 +15,10 @@ export interface Shown {
 }
 
 /** Wait until the plot shows frame `index` (the view sets data-drawn-index after Plotly drew it). */
-export async function waitDrawn(page: Page, index: number, field?: string): Promise<Shown> {
+export async function waitDrawn(page: Page, index: number, field?: string, dataset?: string): Promise<Shown> {
   await expect(page.getByTestId('plot')).toHaveAttribute('data-drawn-index', String(index), { timeout: 30_000 });
   if (field) await page.waitForFunction((f) => window.__framescope?.shown?.field === f, field, { timeout: 30_000 });
+  if (dataset) await page.waitForFunction((d) => window.__framescope?.shown?.dataset === d, dataset, { timeout: 30_000 });
   return (await page.evaluate(() => window.__framescope!.shown)) as Shown;
 }
 

@@ -17,6 +17,8 @@ export interface ViewState {
   stride: number;
   arrowScale: number;
   quiver: boolean;
+  /** arrow colour: 'magnitude' (coloured by |v|), 'black' or 'white' */
+  arrowColor: string;
   fps: number;
 }
 
@@ -34,6 +36,7 @@ export const DEFAULT_VIEW: ViewState = {
   stride: 0,
   arrowScale: 1,
   quiver: true,
+  arrowColor: 'black',
   fps: 10,
 };
 
@@ -50,7 +53,7 @@ export const useView = create<ViewStore>((set) => ({
 
 const KEYS: Record<keyof ViewState, string> = {
   dataset: 'd', scene: 'sc', frame: 'i', field: 'f', component: 'c', plane: 'z', colormap: 'cmap',
-  limitsMode: 'lim', vmin: 'vmin', vmax: 'vmax', stride: 'stride', arrowScale: 'arrow', quiver: 'q', fps: 'fps',
+  limitsMode: 'lim', vmin: 'vmin', vmax: 'vmax', stride: 'stride', arrowScale: 'arrow', quiver: 'q', arrowColor: 'ac', fps: 'fps',
 };
 
 /** View state → URL hash (only what differs from the defaults). */

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useActiveDataset, useDatasets } from '../state/datasets';
 import { fromHash, toHash, useView, DEFAULT_VIEW, type ViewState } from '../state/view';
 import { DatasetBar } from './DatasetBar';
@@ -13,10 +13,12 @@ import { ViewControls } from './ViewControls';
 import { sampleSpecs } from './samples';
 
 const restored = fromHash(location.hash);
+let restoredUsed = false;
 
 export function App() {
   const active = useActiveDataset();
   const openSpecs = useDatasets((s) => s.openSpecs);
+  const shownId = useRef<string | null>(null);
 
   // Open the built-in samples once (offline: they are served from our own origin).
   useEffect(() => {
@@ -35,11 +37,12 @@ export function App() {
 
   // A new active dataset: restore the hash state if it names this dataset, else sensible defaults.
   useEffect(() => {
-    if (!active) return;
+    if (!active || shownId.current === active.id) return;
+    shownId.current = active.id;
     const s = active.summary;
-    const v = useView.getState();
-    if (v.dataset === s.name) return;
-    const fromUrl = restored.dataset === s.name ? restored : {};
+    // the hash restores the view of the dataset it names, once (after a reload)
+    const fromUrl = restored.dataset === s.name && !restoredUsed ? restored : {};
+    if (fromUrl === restored) restoredUsed = true;
     const fieldNames = s.fields.map((f) => f.name);
     const field = fromUrl.field && fieldNames.includes(fromUrl.field) ? fromUrl.field : fieldNames.find((n) => !n.includes('/')) ?? fieldNames[0] ?? '';
     const next: Partial<ViewState> = { ...DEFAULT_VIEW, ...fromUrl, dataset: s.name, field };
@@ -47,6 +50,18 @@ export function App() {
     useView.getState().set({ ...next, playing: false });
     if (fromUrl.scene && fromUrl.scene !== s.sceneIndex && fromUrl.scene < s.scenes.length) void useDatasets.getState().selectScene(active.id, fromUrl.scene);
   }, [active]);
+
+  // Another scene of the same dataset: keep the view where it still applies.
+  useEffect(() => {
+    if (!active) return;
+    const s = active.summary;
+    const v = useView.getState();
+    const names = s.fields.map((f) => f.name);
+    const patch: Partial<ViewState> = { scene: s.sceneIndex };
+    if (!names.includes(v.field)) patch.field = names.find((n) => !n.includes('/')) ?? names[0] ?? '';
+    if (v.frame >= s.frames.length) patch.frame = Math.max(0, s.frames.length - 1);
+    v.set(patch);
+  }, [active?.summary]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Mirror the view state in the URL hash (replaceState: scrubbing does not flood the history).
   useEffect(

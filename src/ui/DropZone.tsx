@@ -6,7 +6,11 @@ import { useDatasets } from '../state/datasets';
 
 /** Turn picked/dropped files into one TreeSpec per dataset (top-level folders, loose files, sets). */
 export function specsFromItems(items: { path: string; file: File }[]): TreeSpec[] {
-  return groupDropped(items).map((g) => ({ kind: 'files', name: g.name, items: g.items.map((i) => ({ path: i.path, file: i.file })) }));
+  return groupDropped(items).map((g) => {
+    // a dropped folder becomes the tree root: paths inside it, as sourceTreeFromPath gives them
+    const strip = g.items.every((i) => i.path.startsWith(g.name + '/')) ? g.name.length + 1 : 0;
+    return { kind: 'files', name: g.name, items: g.items.map((i) => ({ path: i.path.slice(strip), file: i.file })) };
+  });
 }
 
 /** The whole window accepts drops of files and folders (folders walked with readEntries). */

@@ -73,11 +73,9 @@ export function FrameView() {
       .then(async (r) => {
         if (!live) return;
         const t0 = performance.now();
-        const url = r.png ? URL.createObjectURL(r.png) : null;
-        await draw(div.current!, r.model, url, v.colormap, v.arrowScale, active!.summary.name);
-        const prev = shown.current;
+        const url = r.png ?? null;
+        await draw(div.current!, r.model, url, v.colormap, v.arrowScale, v.arrowColor, active!.summary.name);
         shown.current = { model: r.model, url };
-        if (prev?.url) URL.revokeObjectURL(prev.url);
         setMessage(r.model.kind === 'missing' ? r.model.message ?? 'nothing to show' : null);
         const summary: ShownSummary = {
           dataset: active!.summary.name,
@@ -116,7 +114,7 @@ export function FrameView() {
       req.cancel();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, frame, nFrames, v.field, v.plane, v.component, v.colormap, v.limitsMode, v.vmin, v.vmax, v.stride, v.quiver, v.arrowScale]);
+  }, [id, frame, nFrames, v.field, v.plane, v.component, v.colormap, v.limitsMode, v.vmin, v.vmax, v.stride, v.quiver, v.arrowScale, v.arrowColor]);
 
   // Hover: value and physical coordinates of the cell under the pointer.
   useEffect(() => {
@@ -174,7 +172,7 @@ export function FrameView() {
   );
 }
 
-async function draw(el: HTMLDivElement, m: ViewModel, url: string | null, colormap: string, arrowScale: number, dataset: string): Promise<void> {
+async function draw(el: HTMLDivElement, m: ViewModel, url: string | null, colormap: string, arrowScale: number, arrowColor: string, dataset: string): Promise<void> {
   const Plotly = await loadPlotly();
   const unitSuffix = (u: string) => (u ? ` [${u}]` : '');
   const layoutBase = {
@@ -213,9 +211,13 @@ async function draw(el: HTMLDivElement, m: ViewModel, url: string | null, colorm
     const q = m.quiver;
     const cell = Math.max(m.x.step, m.y.step) * q.stride;
     data.push({
-      type: 'quiver', x: q.x, y: q.y, u: q.u, v: q.v, anchor: 'tail', lengthmode: 'scaled',
-      lengthfactor: arrowScale * 0.9 * (cell / (q.maxMag || 1)) , arrowref: 'data',
-      marker: { color: '#111', line: { width: 1.2, color: '#111' }, arrowsize: 1 },
+      type: 'quiver', x: q.x, y: q.y, u: q.u, v: q.v, anchor: 'center', lengthmode: 'raw',
+      // raw lengths in data units: the largest arrow spans 0.9 of the sampling cell at scale 1
+      lengthfactor: arrowScale * 0.9 * (cell / (q.maxMag || 1)), arrowref: 'data',
+      marker:
+        arrowColor === 'magnitude'
+          ? { color: q.mag, cmin: 0, cmax: q.maxMag || 1, colorscale: plotlyColorscale('jet'), line: { width: 1.6 }, arrowsize: 1 }
+          : { color: arrowColor === 'white' ? '#fff' : '#000', line: { width: 1.6, color: arrowColor === 'white' ? '#fff' : '#000' }, arrowsize: 1 },
       hovertemplate: 'x=%{x:.4g}, y=%{y:.4g}<br>u=%{u:.4g}, v=%{v:.4g}<extra></extra>',
     });
   }

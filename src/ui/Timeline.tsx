@@ -92,13 +92,13 @@ export function Timeline() {
   return (
     <div className="timeline">
       <div className="row">
-        <button onClick={() => go(0)} title="first frame (Home)">⏮</button>
+        <button onClick={() => go(0)} title="first frame (Home)">|◀</button>
         <button onClick={() => go(frame - 1)} title="previous frame (←)">◀</button>
         <button data-testid="play" onClick={() => set({ playing: !playing })} title="play / pause (Space)">
           {playing ? '❚❚ Pause' : '▶ Play'}
         </button>
         <button onClick={() => go(frame + 1)} title="next frame (→)">▶</button>
-        <button onClick={() => go(n - 1)} title="last frame (End)">⏭</button>
+        <button onClick={() => go(n - 1)} title="last frame (End)">▶|</button>
         <input
           data-testid="timeline"
           className="slider"

@@ -73,6 +73,14 @@ export function ViewControls() {
             <input type="checkbox" checked={v.quiver} onChange={(e) => v.set({ quiver: e.target.checked })} /> arrows
           </label>
           <label>
+            Arrow colour
+            <select data-testid="arrow-color" value={v.arrowColor} onChange={(e) => v.set({ arrowColor: e.target.value })}>
+              <option value="black">black</option>
+              <option value="white">white</option>
+              <option value="magnitude">by |v| (jet)</option>
+            </select>
+          </label>
+          <label>
             Stride {v.stride === 0 ? '(auto)' : v.stride}
             <input data-testid="stride" type="range" min={0} max={16} value={v.stride} onChange={(e) => v.set({ stride: Number(e.target.value) })} />
           </label>

@@ -9,11 +9,13 @@ const host = new DatasetHost();
 const running = new Map<number, AbortController>();
 const post = (msg: WorkerResponse, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg, transfer);
 
-async function encodePng(rgba: Uint8ClampedArray, w: number, h: number): Promise<Blob> {
+/** PNG data URI of a bitmap (Plotly's image trace takes its `source` as a data URI). */
+async function encodePng(rgba: Uint8ClampedArray, w: number, h: number): Promise<string> {
   const canvas = new OffscreenCanvas(w, h);
   const ctx = canvas.getContext('2d')!;
   ctx.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
-  return canvas.convertToBlob({ type: 'image/png' });
+  const blob = await canvas.convertToBlob({ type: 'image/png' });
+  return new FileReaderSync().readAsDataURL(blob);
 }
 
 self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {

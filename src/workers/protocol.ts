@@ -33,8 +33,8 @@ export type WorkerRequest =
 
 export interface ViewResult {
   model: ViewModel;
-  /** PNG of model.rgba (the Plotly image trace draws it from a blob URL) */
-  png?: Blob;
+  /** PNG data URI of model.rgba (what the Plotly image trace draws) */
+  png?: string;
   attributes: Record<string, unknown>;
   cached: boolean;
   readMs: number;

@@ -276,3 +276,64 @@ test('png-zip rendered and imgstore video stores (mjpeg/avi, avc1/mp4) in the br
     expect(v.mad).toBeLessThan(12);
   }
 });
+
+test('py-pde would read our movie: native ffprobe comment → shlex → JSON, native ffmpeg rawvideo → py-pde dequantisation ≈ the oracle source', async ({ page }) => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { FIXTURES } = await import('./helpers/fixtures');
+  try {
+    execFileSync('ffprobe', ['-version'], { stdio: 'ignore' });
+    execFileSync('python3', ['-c', 'import numpy, shlex, json'], { stdio: 'ignore' });
+  } catch {
+    test.skip(true, 'native ffprobe/ffmpeg or python3 with numpy missing: py-pde style read-back skipped');
+  }
+  await harness(page);
+  const files = await page.evaluate(async () => {
+    const url = (await import('/src/io/url.ts' as string)) as Mods['url'];
+    const { open } = (await import('/src/formats/pypde/open.ts' as string)) as Mods['pypde'];
+    const exp = (await import('/src/export/index.ts' as string)) as Mods['exp'];
+    const all = await url.sourceTreeFromListing('/__fixtures/list/pypde', '/__fixtures/file/pypde');
+    const src = await open({ name: 'x', files: all.files.filter((f) => f.path.startsWith('collection2d_16bit.avi')) });
+    const out = await exp.exportDataset(src, { target: 'pypde-movie', options: { name: 'ours', vmin: [0, -2], vmax: [1, 2] } });
+    return out.map((f) => ({ path: f.path, bytes: Array.from(f.bytes) }));
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'pypde-out-'));
+  for (const f of files) writeFileSync(join(dir, f.path), Uint8Array.from(f.bytes));
+  const script = `
+import json, shlex, subprocess, sys
+import numpy as np
+movie, oracle = sys.argv[1], sys.argv[2]
+probe = json.loads(subprocess.check_output(['ffprobe', '-v', 'error', '-show_format', '-show_streams', '-of', 'json', movie]))
+tags = probe['format'].get('tags', {})
+meta = json.loads(shlex.split(tags.get('comment', tags.get('COMMENT', '{}')))[0])
+fa = meta['field_attributes']
+members = json.loads(fa['fields'])
+grid = json.loads(members[0]['grid'])
+W, H = probe['streams'][0]['width'], probe['streams'][0]['height']
+raw = subprocess.check_output(['ffmpeg', '-v', 'error', '-i', movie, '-f', 'rawvideo', '-pix_fmt', 'gbrp16le', 'pipe:'])
+frames = np.frombuffer(raw, '<u2').reshape(-1, W, H, 3)
+vmin, vmax = meta['vmin'], meta['vmax']
+dec = np.stack([vmin[k] + frames[..., k] / 65535 * (vmax[k] - vmin[k]) for k in range(2)], axis=1)
+src = np.load(oracle)['decoded']
+step = max((vmax[k] - vmin[k]) / 65535 for k in range(2))
+times = np.loadtxt(movie + '.times')
+print(json.dumps({'class': json.loads(fa['class']), 'labels': [json.loads(m['label']) for m in members], 'grid': grid, 'video_format': meta['video_format'],
+  'version': meta['version'], 'write_times': meta['write_times'], 'vmin': vmin, 'vmax': vmax, 'shape': list(frames.shape), 'stored': probe['streams'][0]['pix_fmt'],
+  'worst_steps': float(np.abs(dec - src).max() / step), 'times': times.tolist(), 'codec': probe['streams'][0]['codec_name']}))
+`;
+  const r = JSON.parse(execFileSync('python3', ['-c', script, join(dir, 'ours.avi'), join(FIXTURES!, 'pypde', 'collection2d_16bit.oracle.npz')]).toString());
+  expect(r.codec).toBe('ffv1');
+  expect(r.class).toBe('FieldCollection');
+  expect(r.labels).toEqual(['u', 'v']);
+  expect(r.grid).toEqual({ bounds: [[0, 2], [0, 1.5]], shape: [32, 24], periodic: [true, false], class: 'CartesianGrid' });
+  expect(r.video_format).toBe('gbrp16le');
+  expect(r.stored).toBe('gbrp16le');
+  expect([r.version, r.write_times]).toEqual([1, true]);
+  expect([r.vmin, r.vmax]).toEqual([[0, -2], [1, 2]]);
+  expect(r.shape).toEqual([20, 32, 24, 3]);
+  // the fixture's own limits and ours are equal: py-pde's reading of our file is its reading of the original, to one step
+  expect(r.worst_steps).toBeLessThanOrEqual(1.0001);
+  expect(r.times.length).toBe(20);
+});

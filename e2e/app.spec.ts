@@ -154,3 +154,23 @@ test.describe('PhiFlow fixture scene through the folder picker', () => {
     expect(await page.getByTestId('datasets').locator('option').count()).toBe(2);
   });
 });
+
+test('export dialog: npz of frames 0..5 runs in a worker with progress and downloads', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('frame-count')).toHaveText('24', { timeout: 60_000 });
+  await waitDrawn(page, 0, 'density');
+  await page.getByTestId('export').click();
+  await page.getByTestId('export-target').selectOption('npz');
+  await page.getByTestId('export-stop').fill('5');
+  await expect(page.getByTestId('export-start')).toHaveText('Export 6 frames');
+  await page.getByTestId('export-start').click();
+  const job = page.getByTestId('export-jobs').locator('[data-status]').first();
+  await expect(job).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(job).toContainText('6/6');
+  await page.screenshot({ path: 'screenshots/export-dialog.png' });
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+  const path = await dl.path();
+  const bytes = (await import('node:fs')).readFileSync(path);
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
+  expect(dl.suggestedFilename()).toMatch(/\.(npz|zip)$/);
+});

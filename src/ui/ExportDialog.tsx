@@ -9,6 +9,21 @@ import { runExport } from '../workers/client';
 import { bytesLabel } from './format';
 
 let jobIds = 1;
+/** Exported bytes of finished jobs, kept until saved (not in the store: they can be large). */
+const results = new Map<number, { files: { path: string; bytes: Uint8Array }[]; name: string }>();
+
+async function save(id: number, usePickers: boolean): Promise<void> {
+  const r = results.get(id);
+  if (!r) return;
+  const { saveFiles } = await import('../export/save');
+  try {
+    await saveFiles(r.files, r.name, { usePickers });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') return;
+    // a picker the browser refuses (e.g. no user activation left): download instead
+    await saveFiles(r.files, r.name, { usePickers: false });
+  }
+}
 
 function nearestByTime(frames: FrameInfo[]) {
   return (t: number) => {
@@ -73,10 +88,9 @@ export function ExportDialog() {
     const run = runExport({ spec: active.spec, scene: active.summary.sceneIndex, job }, (done, total) => update(id, { done, total }));
     add({ id, target, dataset: active.summary.name, status: 'running', done: 0, total: selection.indices.length, startedAt: Date.now(), cancel: run.cancel });
     run.promise.then(
-      async (files) => {
+      (files) => {
+        results.set(id, { files, name: `${active.summary.name}-${target}` });
         update(id, { status: 'done', finishedAt: Date.now(), files: files.map((f) => ({ path: f.path, size: f.bytes.length })) });
-        const { saveFiles } = await import('../export/save');
-        await saveFiles(files, `${active.summary.name}-${target}`);
       },
       (e: Error) => update(id, { status: e.name === 'AbortError' ? 'cancelled' : 'error', error: e.message, finishedAt: Date.now() }),
     );
@@ -178,6 +192,17 @@ export function ExportDialog() {
                 {j.status === 'running' && <button onClick={() => j.cancel?.()}>Cancel</button>}
                 {j.error && <span className="muted"> {j.error}</span>}
                 {j.files && <span className="muted"> {j.files.map((f) => `${f.path} (${bytesLabel(f.size)})`).join(', ')}</span>}
+                {j.status === 'done' && (
+                  <>
+                    {' '}
+                    <button data-testid="export-save" onClick={() => void save(j.id, true)} title="choose where to save (File System Access API where the browser has it)">
+                      Save…
+                    </button>
+                    <button data-testid="export-download" onClick={() => void save(j.id, false)}>
+                      Download
+                    </button>
+                  </>
+                )}
               </div>
             );
           })}

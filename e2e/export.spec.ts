@@ -337,3 +337,28 @@ print(json.dumps({'class': json.loads(fa['class']), 'labels': [json.loads(m['lab
   expect(r.worst_steps).toBeLessThanOrEqual(1.0001);
   expect(r.times.length).toBe(20);
 });
+
+test('saveFiles without pickers: one file downloads as is, several as one zip with their paths', async ({ page }) => {
+  await harness(page);
+  const one = page.waitForEvent('download');
+  const r1 = await page.evaluate(async () => {
+    const { saveFiles } = (await import('/src/export/save.ts' as string)) as typeof import('../src/export/save');
+    return saveFiles([{ path: 'dir/movie.gif', bytes: new Uint8Array([71, 73, 70]) }], 'x', { usePickers: false });
+  });
+  expect(r1).toEqual({ method: 'download', names: ['movie.gif'] });
+  expect((await one).suggestedFilename()).toBe('movie.gif');
+  const two = page.waitForEvent('download');
+  const r2 = await page.evaluate(async () => {
+    const { saveFiles, zipFiles } = (await import('/src/export/save.ts' as string)) as typeof import('../src/export/save');
+    const { unzipSync } = (await import('/tests/export/page-unzip.ts' as string)) as typeof import('fflate');
+    const files = [
+      { path: 'sim_000000/description.json', bytes: new TextEncoder().encode('{}') },
+      { path: 'sim_000000/density_000000.npz', bytes: new Uint8Array([1, 2, 3]) },
+    ];
+    const res = await saveFiles(files, 'scene/1', { usePickers: false });
+    return { res, names: Object.keys(unzipSync(zipFiles(files))).sort() };
+  });
+  expect(r2.res).toEqual({ method: 'zip-download', names: ['scene_1.zip'] });
+  expect(r2.names).toEqual(['sim_000000/density_000000.npz', 'sim_000000/description.json']);
+  expect((await two).suggestedFilename()).toBe('scene_1.zip');
+});

@@ -8,7 +8,9 @@
  * (a number for all fields, a list per field, or {field: number}), else the min/max of the field's
  * valid values over all exported frames (one pass over the frames before encoding).
  * Error bound: reading back gives values within one quantisation step (vmax − vmin)/M below the
- * clipped original (py-pde truncates), M = 255 or 65535.
+ * clipped original (py-pde truncates), M = 255 or 65535. Masked cells are written as vmin (q = 0,
+ * what numpy gives py-pde for NaN). Times: FrameInfo.time, else the frame number; written to the
+ * `.times` side-car (option writeTimes) and, when evenly spaced, as dt/t_start in the comment.
  */
 import type { FieldInfo, FrameSource } from '../formats/types';
 import { encodeVideo } from '../video/index';

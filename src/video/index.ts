@@ -29,6 +29,7 @@ export interface OpenVideoExtras extends OpenVideoOptions {
 
 export interface VideoFileStats {
   decoder: 'ffmpeg' | 'webcodecs';
+  /** decode passes (ffmpeg execs or WebCodecs batches) */
   execs: number;
   fallbacks: number;
   cacheHits: number;
@@ -148,10 +149,10 @@ export async function openVideoFile(file: SourceFile, opts: OpenVideoExtras = {}
   void preloadFfmpeg().catch(() => undefined);
   const want = opts.decoder ?? 'auto';
   if (want !== 'ffmpeg') {
-    const wc = await openWebCodecsH264(file, { cacheBytes: opts.cacheBytes, format: opts.format }).catch((e) => {
-      if (want === 'webcodecs') throw e;
-      return null;
-    });
+    const wc = await openWebCodecsH264(file, {
+      cacheBytes: opts.cacheBytes,
+      fallback: () => openWithFfmpeg(file, opts),
+    }).catch(() => null);
     if (wc) return wc;
     if (want === 'webcodecs') throw new FormatError(opts.format ?? 'video', file.path, 'WebCodecs cannot decode this file');
   }

@@ -88,7 +88,6 @@ export function parseProbe(text: string): ProbeResult {
   const height = st.height ?? 0;
   if (!(width > 0 && height > 0)) throw new ProbeError(`video stream has no frame size (${width}x${height})`);
   const [tbn, tbd] = (st.time_base ?? '1/1').split('/').map(Number);
-  const tb = tbn / tbd;
   const startTime = Number(j.format?.start_time ?? 0) || 0;
   const fps = ratio(st.avg_frame_rate) ?? ratio(st.r_frame_rate);
 
@@ -108,7 +107,7 @@ export function parseProbe(text: string): ProbeResult {
   keyPts.sort((a, b) => a - b);
   if (!pts.length) throw new ProbeError('video stream holds no frames');
   if (!keyPts.length || keyPts[0] > pts[0]) keyPts.unshift(pts[0]);
-  const times = pts.map((p) => p * tb);
+  const times = pts.map((p) => (p * tbn) / tbd);
   const durationSeconds = Number(j.format?.duration ?? st.duration);
   let declared: number | null = Number(st.nb_frames);
   if (!(Number.isInteger(declared) && declared > 0)) {
@@ -136,7 +135,7 @@ export function parseProbe(text: string): ProbeResult {
     startTime,
     timeBase: [tbn, tbd],
     pts,
-    keyTimes: keyPts.map((p) => p * tb),
+    keyTimes: keyPts.map((p) => (p * tbn) / tbd),
     intraOnly: keyPts.length === pts.length,
   };
 }

@@ -1,0 +1,225 @@
+/**
+ * Video pipeline figures (Chromium, ffmpeg.wasm single-thread core; native = Debian's ffmpeg):
+ * core load, FFV1 decode fps (wasm exec, VideoFile pipeline, native, ratio), uncached random-frame
+ * latency in 10,000-frame ~1 MP MJPEG/AVI and H.264/MP4 recordings (ffmpeg.wasm and WebCodecs),
+ * FFV1 encode fps (wasm vs native) and H.264 encode fps (WebCodecs VideoEncoder, libx264 in wasm).
+ * Inputs are generated once into bench/out/ (gitignored) with native ffmpeg.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchContext } from './context';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const OUT = join(here, 'out');
+
+function timeNative(ffmpeg: string, args: string[]): number {
+  const t0 = performance.now();
+  execFileSync(ffmpeg, ['-v', 'error', '-y', ...args], { stdio: 'ignore', maxBuffer: 1 << 30 });
+  return performance.now() - t0;
+}
+
+function generate(ffmpeg: string, name: string, args: string[]): string {
+  const p = join(OUT, name);
+  if (!existsSync(p) || statSync(p).size === 0) {
+    console.log(`  generating bench/out/${name} …`);
+    execFileSync(ffmpeg, ['-v', 'error', '-y', ...args, p], { stdio: 'inherit' });
+  }
+  return p;
+}
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+export default async function videoBench(ctx: BenchContext): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const native = ctx.nativeFfmpeg;
+  const page = await ctx.page();
+
+  // 1. core load (fresh page)
+  const loadMs = await page.evaluate(async () => {
+    const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
+    const t0 = performance.now();
+    await L.preloadFfmpeg();
+    return performance.now() - t0;
+  });
+  ctx.report('ffmpeg core load (ST, from localhost)', loadMs, 'ms', 'budget ≤ 1000 ms');
+
+  if (!native) {
+    console.log('  no native ffmpeg: the generated-input figures are skipped');
+    return;
+  }
+
+  // 2. FFV1 decode, 512×512 gray16le × 300
+  const ffv1 = generate(native, 'video_ffv1_512_gray16.mkv', ['-f', 'lavfi', '-i', 'testsrc2=size=512x512:rate=30', '-frames:v', '300', '-pix_fmt', 'gray16le', '-c:v', 'ffv1']);
+  const nativeDec = Math.min(...[0, 1].map(() => timeNative(native, ['-i', ffv1, '-f', 'rawvideo', '-pix_fmt', 'gray16le', '/dev/null'])));
+  const dec = await page.evaluate(async (size) => {
+    const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
+    const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+    const { sourceTreeFromUrls } = (await import('/src/io/url.ts' as string)) as typeof import('../src/io/url');
+    const bytes = new Uint8Array(await (await fetch('/bench/out/video_ffv1_512_gray16.mkv')).arrayBuffer());
+    const execMs: number[] = [];
+    await L.runExclusive(async ({ ff }) => {
+      await ff.writeFile('/bench-ffv1.mkv', bytes.slice());
+      for (let k = 0; k < 2; k++) {
+        const t0 = performance.now();
+        await ff.exec(['-i', '/bench-ffv1.mkv', '-f', 'rawvideo', '-pix_fmt', 'gray16le', '/dev/null']);
+        execMs.push(performance.now() - t0);
+      }
+      await ff.deleteFile('/bench-ffv1.mkv');
+    });
+    const tree = sourceTreeFromUrls('b', [{ path: 'video_ffv1_512_gray16.mkv', url: '/bench/out/video_ffv1_512_gray16.mkv', size }]);
+    const vf = await V.openVideo(tree.files[0]);
+    const t0 = performance.now();
+    for (let i = 0; i < vf.info.frameCount; i++) await vf.readFrame(i);
+    const pipeMs = performance.now() - t0;
+    const t1 = performance.now();
+    for (let k = 0; k < 50; k++) await vf.readFrame(299 - k);
+    const cachedMs = (performance.now() - t1) / 50;
+    vf.close();
+    return { execMs: Math.min(...execMs), pipeMs, frames: vf.info.frameCount, cachedMs };
+  }, statSync(ffv1).size);
+  const wasmFps = dec.frames / (dec.execMs / 1000);
+  const nativeFps = 300 / (nativeDec / 1000);
+  ctx.report('FFV1 512² gray16 decode, ffmpeg.wasm exec', wasmFps, 'fps', `${dec.execMs.toFixed(0)} ms / 300 frames`);
+  ctx.report('FFV1 512² gray16 decode, native ffmpeg', nativeFps, 'fps', `${nativeDec.toFixed(0)} ms incl. process start`);
+  ctx.report('FFV1 decode wasm/native time ratio', dec.execMs / nativeDec, '×', 'budget ≤ 2×');
+  ctx.report('FFV1 512² sequential readFrame (VideoFile, batches)', dec.frames / (dec.pipeMs / 1000), 'fps', 'budget ≥ 30 fps playback');
+  ctx.report('cached readFrame', dec.cachedMs, 'ms', '512² gray16');
+
+  // 3. random seeks in 10,000-frame ~1 MP recordings
+  const N = 10000;
+  const mjpeg = generate(native, 'video_mjpeg_1024_10k.avi', ['-f', 'lavfi', '-i', 'testsrc2=size=1024x1024:rate=30', '-frames:v', String(N), '-c:v', 'mjpeg', '-q:v', '8', '-pix_fmt', 'yuvj420p']);
+  const avc = generate(native, 'video_avc1_1024_10k.mp4', [
+    '-f', 'lavfi', '-i', 'testsrc2=size=1024x1024:rate=30', '-frames:v', String(N),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-pix_fmt', 'yuv420p',
+  ]);
+  for (const [file, decoders] of [
+    [mjpeg, ['ffmpeg']],
+    [avc, ['ffmpeg', 'webcodecs']],
+  ] as const) {
+    for (const decoder of decoders) {
+      const name = file.split('/').pop() as string;
+      const r = await page.evaluate(
+        async ({ name, decoder, N }) => {
+          const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+          const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+          const blob = await (await fetch('/bench/out/' + name)).blob();
+          const t0 = performance.now();
+          let vf;
+          try {
+            vf = await V.openVideoFile(blobSourceFile(name, blob), { decoder });
+          } catch (e) {
+            return { error: String((e as Error).message ?? e) };
+          }
+          const openMs = performance.now() - t0;
+          // deterministic pseudo-random, far-apart frames (never cached)
+          let x = 987654321;
+          const idx: number[] = [];
+          for (let k = 0; k < 24; k++) {
+            x = (x * 1103515245 + 12345) >>> 0;
+            idx.push(x % N);
+          }
+          const ms: number[] = [];
+          for (const i of idx) {
+            const t = performance.now();
+            await vf.readFrame(i, { pixFmt: 'rgb24' });
+            ms.push(performance.now() - t);
+          }
+          const t1 = performance.now();
+          for (let k = 1; k <= 60; k++) await vf.readFrame((idx[0] + k) % N, { pixFmt: 'rgb24' });
+          const stepFps = 60 / ((performance.now() - t1) / 1000);
+          vf.close();
+          return { openMs, ms, stepFps, frames: vf.info.frameCount };
+        },
+        { name, decoder, N },
+      );
+      if ('error' in r) {
+        ctx.report(`${name} random frame (${decoder})`, NaN, 'ms', `unavailable: ${r.error}`);
+        continue;
+      }
+      ctx.report(`${name} open (${decoder})`, r.openMs, 'ms', `${r.frames} frames, ${(statSync(file).size / 1e6).toFixed(0)} MB`);
+      ctx.report(`${name} uncached random frame → rgb24 (${decoder})`, median(r.ms), 'ms', `median of 24; mean ${(r.ms.reduce((a, b) => a + b, 0) / r.ms.length).toFixed(0)} ms; budget ≤ 150 ms`);
+      ctx.report(`${name} stepping after a seek (${decoder})`, r.stepFps, 'fps', 'next 60 frames → rgb24');
+    }
+  }
+  const nativeSeek = median(
+    [1234, 5678, 9012].map((i) => timeNative(native, ['-ss', String(i / 30), '-i', mjpeg, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '/dev/null'])),
+  );
+  ctx.report('native ffmpeg one random frame mjpeg/avi', nativeSeek, 'ms', 'incl. process start');
+
+  // 4. encode: FFV1 gray16 512² × 300 (same raw frames for wasm and native), H.264
+  const W = 512;
+  const H = 512;
+  const F = 300;
+  const rawPath = join(OUT, 'video_enc_512_gray16.raw');
+  if (!existsSync(rawPath)) {
+    const all = Buffer.alloc(W * H * 2 * F);
+    for (let i = 0; i < F; i++)
+      for (let p = 0; p < W * H; p++) all.writeUInt16LE(((p % W) * 97 + Math.floor(p / W) * 31 + i * 411) & 0xffff, (i * W * H + p) * 2);
+    writeFileSync(rawPath, all);
+  }
+  const nativeEnc = timeNative(native, ['-f', 'rawvideo', '-pixel_format', 'gray16le', '-video_size', `${W}x${H}`, '-framerate', '25', '-i', rawPath, '-c:v', 'ffv1', join(OUT, 'video_enc_native.mkv')]);
+  const nativeX264 = timeNative(native, ['-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=30`, '-frames:v', String(F), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', join(OUT, 'video_enc_native.mp4')]);
+  rmSync(join(OUT, 'video_enc_native.mkv'), { force: true });
+  rmSync(join(OUT, 'video_enc_native.mp4'), { force: true });
+  const enc = await page.evaluate(
+    async ({ W, H, F }) => {
+      const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+      const all = new Uint8Array(await (await fetch('/bench/out/video_enc_512_gray16.raw')).arrayBuffer());
+      const fb = W * H * 2;
+      let t0 = performance.now();
+      const ffv1 = await V.encodeVideo({
+        width: W, height: H, inputPixFmt: 'gray16le', frameCount: F, frame: (i) => all.subarray(i * fb, (i + 1) * fb),
+        outputName: 'o.mkv', codecArgs: ['-c:v', 'ffv1'], fps: 25,
+      });
+      const ffv1Ms = performance.now() - t0;
+      // 8-bit RGBA frames for the lossy encoders
+      const rgba = (i: number) => {
+        const a = new Uint8Array(W * H * 4);
+        for (let p = 0; p < W * H; p++) {
+          a[p * 4] = (p % W) + i;
+          a[p * 4 + 1] = Math.floor(p / W) - i;
+          a[p * 4 + 2] = (p * 7 + i * 3) & 255;
+          a[p * 4 + 3] = 255;
+        }
+        return a;
+      };
+      const frames = Array.from({ length: F }, (_, i) => rgba(i));
+      t0 = performance.now();
+      const x264 = await V.encodeVideo({
+        width: W, height: H, inputPixFmt: 'rgba', frameCount: F, frame: (i) => frames[i],
+        outputName: 'o.mp4', codecArgs: ['-c:v', 'libx264', '-preset', 'ultrafast'], outputPixFmt: 'yuv420p', fps: 25,
+      });
+      const x264Ms = performance.now() - t0;
+      let wcMs = NaN;
+      let wcBytes = 0;
+      let wcNote = '';
+      if (typeof VideoEncoder !== 'undefined') {
+        const config = { codec: 'avc1.42001f', width: W, height: H, bitrate: 2_000_000, framerate: 25 };
+        const sup = await VideoEncoder.isConfigSupported(config);
+        if (sup.supported) {
+          const enc = new VideoEncoder({ output: (c) => void (wcBytes += c.byteLength), error: (e) => (wcNote = String(e)) });
+          enc.configure(config);
+          t0 = performance.now();
+          for (let i = 0; i < F; i++) {
+            const vfr = new VideoFrame(frames[i], { format: 'RGBA', codedWidth: W, codedHeight: H, timestamp: i * 40000 });
+            enc.encode(vfr, { keyFrame: i % 60 === 0 });
+            vfr.close();
+          }
+          await enc.flush();
+          wcMs = performance.now() - t0;
+          enc.close();
+        } else wcNote = 'avc1 encoding not supported';
+      } else wcNote = 'no VideoEncoder';
+      return { ffv1Ms, ffv1Bytes: ffv1.length, x264Ms, x264Bytes: x264.length, wcMs, wcBytes, wcNote };
+    },
+    { W, H, F },
+  );
+  ctx.report('FFV1 512² gray16 encode, ffmpeg.wasm (encodeVideo)', F / (enc.ffv1Ms / 1000), 'fps', `${(enc.ffv1Bytes / 1e6).toFixed(1)} MB`);
+  ctx.report('FFV1 512² gray16 encode, native ffmpeg', F / (nativeEnc / 1000), 'fps', 'incl. process start');
+  ctx.report('FFV1 encode wasm/native time ratio', enc.ffv1Ms / nativeEnc, '×', 'budget ≤ 2×');
+  ctx.report('H.264 512² encode, libx264 ultrafast in wasm', F / (enc.x264Ms / 1000), 'fps', 'rgba → yuv420p, incl. conversion');
+  ctx.report('H.264 512² encode, native libx264 ultrafast', F / (nativeX264 / 1000), 'fps', 'testsrc2, incl. process start');
+  ctx.report('H.264 512² encode, WebCodecs VideoEncoder', F / (enc.wcMs / 1000), 'fps', enc.wcNote || `${(enc.wcBytes / 1e6).toFixed(1)} MB, 2 Mbit/s, software`);
+}

@@ -76,6 +76,7 @@ export function FrameView() {
         const url = r.png ?? null;
         await draw(div.current!, r.model, url, v.colormap, v.arrowScale, v.arrowColor, active!.summary.name);
         shown.current = { model: r.model, url };
+        bindHover(div.current!);
         setMessage(r.model.kind === 'missing' ? r.model.message ?? 'nothing to show' : null);
         const summary: ShownSummary = {
           dataset: active!.summary.name,
@@ -116,44 +117,39 @@ export function FrameView() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, frame, nFrames, v.field, v.plane, v.component, v.colormap, v.limitsMode, v.vmin, v.vmax, v.stride, v.quiver, v.arrowScale, v.arrowColor]);
 
-  // Hover: value and physical coordinates of the cell under the pointer.
-  useEffect(() => {
-    const el = div.current as (HTMLDivElement & { on?(ev: string, cb: (e: unknown) => void): void }) | null;
-    if (!el) return;
-    const onHover = (e: unknown) => {
-      const m = shown.current?.model;
-      const pt = (e as { points?: { x: number; y: number; data?: { type?: string }; pointNumber?: number }[] }).points?.[0];
-      if (!m || !pt) return;
-      if (m.kind === 'line') {
-        setHover(`x = ${fmtNum(pt.x)} ${m.x.unit}  ·  ${m.valueLabel} = ${fmtNum(pt.y)} ${m.valueUnit}`);
-        return;
-      }
-      const fx = Math.round((pt.x - m.x.start) / m.x.step);
-      const fy = Math.round((pt.y - m.y.start) / m.y.step);
-      if (fx < 0 || fy < 0 || fx >= m.width || fy >= m.height) return;
-      const ix = m.x.flipped ? m.width - 1 - fx : fx;
-      const iy = m.y.flipped ? m.height - 1 - fy : fy;
-      const k = iy * m.width + ix;
-      const masked = !!m.mask?.[k];
-      const xs = `${m.x.indexOnly ? 'i' : 'x'} = ${fmtNum(m.x.start + fx * m.x.step)} ${m.x.unit}`;
-      const ys = `${m.y.indexOnly ? 'j' : 'y'} = ${fmtNum(m.y.start + fy * m.y.step)} ${m.y.unit}`;
-      let val = masked ? 'masked' : m.values ? `${m.valueLabel} = ${fmtNum(m.values[k])} ${m.valueUnit}` : '';
-      if (!masked && m.vectors) {
-        const { u, v: vv, w } = m.vectors;
-        val += `  (u = ${fmtNum(u[k])}, v = ${fmtNum(vv[k])}${w ? `, w = ${fmtNum(w[k])}` : ''})`;
-      }
-      setHover(`[${ix}, ${iy}]  ${xs}, ${ys}  ·  ${val}`);
-    };
-    let bound = false;
-    const t = setInterval(() => {
-      if (!bound && el.on) {
-        el.on('plotly_hover', onHover);
-        bound = true;
-        clearInterval(t);
-      }
-    }, 200);
-    return () => clearInterval(t);
-  }, []);
+  // Hover: value and physical coordinates of the cell under the pointer (bound once Plotly owns the div).
+  const onHover = useRef<(e: unknown) => void>(() => undefined);
+  onHover.current = (e: unknown) => {
+    const m = shown.current?.model;
+    const pt = (e as { points?: { x: number; y: number }[] }).points?.[0];
+    if (!m || !pt) return;
+    if (m.kind === 'line') {
+      setHover(`x = ${fmtNum(pt.x)} ${m.x.unit}  ·  ${m.valueLabel} = ${fmtNum(pt.y)} ${m.valueUnit}`);
+      return;
+    }
+    const fx = Math.round((pt.x - m.x.start) / m.x.step);
+    const fy = Math.round((pt.y - m.y.start) / m.y.step);
+    if (fx < 0 || fy < 0 || fx >= m.width || fy >= m.height) return;
+    const ix = m.x.flipped ? m.width - 1 - fx : fx;
+    const iy = m.y.flipped ? m.height - 1 - fy : fy;
+    const k = iy * m.width + ix;
+    const masked = !!m.mask?.[k];
+    const xs = `${m.x.indexOnly ? 'i' : 'x'} = ${fmtNum(m.x.start + fx * m.x.step)} ${m.x.unit}`;
+    const ys = `${m.y.indexOnly ? 'j' : 'y'} = ${fmtNum(m.y.start + fy * m.y.step)} ${m.y.unit}`;
+    let val = masked ? 'masked' : m.values ? `${m.valueLabel} = ${fmtNum(m.values[k])} ${m.valueUnit}` : '';
+    if (!masked && m.vectors) {
+      const { u, v: vv, w } = m.vectors;
+      val += `  (u = ${fmtNum(u[k])}, v = ${fmtNum(vv[k])}${w ? `, w = ${fmtNum(w[k])}` : ''})`;
+    }
+    setHover(`[${ix}, ${iy}]  ${xs}, ${ys}  ·  ${val}`);
+  };
+  const bindHover = (el: HTMLDivElement) => {
+    const p = el as HTMLDivElement & { on?(ev: string, cb: (e: unknown) => void): void; __fsHover?: boolean };
+    if (p.on && !p.__fsHover) {
+      p.on('plotly_hover', (e) => onHover.current(e));
+      p.__fsHover = true;
+    }
+  };
 
   if (!active) {
     return (

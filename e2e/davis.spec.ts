@@ -45,6 +45,8 @@ test.describe('DaVis in the app', () => {
     expect(s.stats!.mean).toBeCloseTo(27.852732, 4);
     await page.getByTestId('limits').selectOption('p1-99');
     await page.getByTestId('colormap').selectOption('gray');
+    await page.waitForFunction(() => (window.__framescope?.shown?.limits?.[1] ?? 1e9) < 1264);
+    await page.waitForTimeout(300);
     await page.screenshot({ path: 'screenshots/davis-image.png' });
     await page.getByTestId('field').selectOption('frame1');
     s = await waitDrawn(page, 0, 'frame1');

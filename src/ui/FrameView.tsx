@@ -170,7 +170,7 @@ export function FrameView() {
 
 async function draw(el: HTMLDivElement, m: ViewModel, url: string | null, colormap: string, arrowScale: number, arrowColor: string, dataset: string): Promise<void> {
   const Plotly = await loadPlotly();
-  const unitSuffix = (u: string) => (u ? ` [${u}]` : '');
+  const unitSuffix = (u: string) => (!u ? '' : /^\[.*\]$/.test(u.trim()) ? ` ${u.trim()}` : ` [${u}]`);
   const layoutBase = {
     margin: { l: 70, r: 20, t: 36, b: 50 },
     paper_bgcolor: '#fff',

@@ -70,6 +70,8 @@ export async function planRender(
     colormap: String(opts.colormap ?? 'viridis'),
     quiver: opts.quiver !== false,
     stride: Number(opts.stride ?? 0),
+    arrowScale: Number(opts.arrowScale ?? 1),
+    arrowColor: String(opts.arrowColor ?? 'black'),
     plane,
     width: Number(opts.width ?? 0),
     label: opts.label !== false,

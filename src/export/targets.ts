@@ -38,6 +38,8 @@ const render: OptionSpec[] = [
   { key: 'vmax', label: 'vmax (manual limits)', type: 'number', default: 1 },
   { key: 'quiver', label: 'Quiver arrows for vector fields', type: 'boolean', default: true },
   { key: 'stride', label: 'Quiver stride (cells, 0 = auto)', type: 'number', default: 0, min: 0 },
+  { key: 'arrowScale', label: 'Arrow length factor', type: 'number', default: 1, min: 0.01, max: 100 },
+  { key: 'arrowColor', label: 'Arrow colour', type: 'enum', choices: ['black', 'white', 'magnitude'], default: 'black' },
   { key: 'plane', label: 'z plane of 3D fields', type: 'number', default: 0, min: 0 },
   { key: 'width', label: 'Image width in px (0 = auto)', type: 'number', default: 0, min: 0, max: 4096 },
   { key: 'label', label: 'Time / frame label', type: 'boolean', default: true },

@@ -3,8 +3,9 @@
  * RGBA bitmap for the rendered exports (movies, rendered PNGs).
  *
  * Layout: a title band ("<value> — frame N, t = …"), the colormapped field with physical aspect
- * ratio (smallest y at the bottom, like the viewer's plot; masked cells blank in light grey), black
- * quiver arrows for vector fields (tail-anchored, longest arrow 0.9 × stride cells, as the viewer),
+ * ratio (smallest y at the bottom, like the viewer's plot; masked cells blank in light grey), quiver
+ * arrows for vector fields as the viewer draws them (centred on the sample point, the longest
+ * 0.9 × stride cells × arrowScale; black, white, or coloured by |v| through jet),
  * and a colour bar with its limits and unit on the right. 1D fields are drawn as a line plot, RGB
  * images as they are. Width and height are even (yuv420p encoders need that).
  */
@@ -22,6 +23,10 @@ export interface ComposeOptions {
   quiver?: boolean;
   /** quiver stride in cells, 0 = automatic (as the viewer) */
   stride?: number;
+  /** arrow length factor (the viewer's arrow scale, default 1) */
+  arrowScale?: number;
+  /** 'black' (default), 'white' or 'magnitude' (coloured by |v| through jet) */
+  arrowColor?: string;
   plane?: number;
   /** width of the image area in px (0/undefined = automatic) */
   width?: number;
@@ -127,7 +132,7 @@ export function composeFrame(frame: Frame, opts: ComposeOptions): ComposedFrame 
   ctx.globalAlpha = m.quiver ? 0.85 : 1;
   ctx.drawImage(small, L.image.x, L.image.y, L.image.w, L.image.h);
   ctx.globalAlpha = 1;
-  if (m.quiver && m.quiver.x.length) drawQuiver(ctx, m, L);
+  if (m.quiver && m.quiver.x.length) drawQuiver(ctx, m, L, opts.arrowScale ?? 1, opts.arrowColor ?? 'black');
   if (L.titleH) {
     ctx.fillStyle = INK;
     ctx.font = TITLE_FONT;
@@ -139,7 +144,7 @@ export function composeFrame(frame: Frame, opts: ComposeOptions): ComposedFrame 
   return { width: L.width, height: L.height, rgba };
 }
 
-function drawQuiver(ctx: Ctx, m: ViewModel, L: ComposeLayout): void {
+function drawQuiver(ctx: Ctx, m: ViewModel, L: ComposeLayout, scale: number, color: string): void {
   const q = m.quiver!;
   const x0 = m.x.start - m.x.step / 2;
   const y0 = m.y.start - m.y.step / 2;
@@ -147,19 +152,25 @@ function drawQuiver(ctx: Ctx, m: ViewModel, L: ComposeLayout): void {
   const spanY = m.height * m.y.step;
   const X = (x: number) => L.image.x + ((x - x0) / spanX) * L.image.w;
   const Y = (y: number) => L.image.y + L.image.h - ((y - y0) / spanY) * L.image.h;
-  // coordinates in the sample are unflipped physical ones (coordAt)
+  // the sample's coordinates are physical; the longest arrow spans 0.9 of the sampling cell
   const cell = Math.max(m.x.step, m.y.step) * q.stride;
-  const k = (0.9 * cell) / (q.maxMag || 1);
-  ctx.strokeStyle = INK;
-  ctx.fillStyle = INK;
-  ctx.lineWidth = 1.2;
+  const k = (scale * 0.9 * cell) / (q.maxMag || 1);
+  const jet = color === 'magnitude' ? getColormap('jet') : null;
+  const ink = color === 'white' ? '#ffffff' : INK;
+  ctx.lineWidth = 1.6;
   for (let i = 0; i < q.x.length; i++) {
-    const ax = X(q.x[i]);
-    const ay = Y(q.y[i]);
-    const bx = X(q.x[i] + q.u[i] * k);
-    const by = Y(q.y[i] + q.v[i] * k);
+    const hx = (q.u[i] * k) / 2;
+    const hy = (q.v[i] * k) / 2;
+    const ax = X(q.x[i] - hx);
+    const ay = Y(q.y[i] - hy);
+    const bx = X(q.x[i] + hx);
+    const by = Y(q.y[i] + hy);
     const len = Math.hypot(bx - ax, by - ay);
     if (len < 0.5) continue;
+    if (jet) {
+      const c = Math.max(0, Math.min(255, Math.round((q.mag[i] / (q.maxMag || 1)) * 255))) * 3;
+      ctx.strokeStyle = ctx.fillStyle = `rgb(${jet[c]},${jet[c + 1]},${jet[c + 2]})`;
+    } else ctx.strokeStyle = ctx.fillStyle = ink;
     ctx.beginPath();
     ctx.moveTo(ax, ay);
     ctx.lineTo(bx, by);

@@ -76,7 +76,7 @@ export default async function bench(ctx: BenchContext): Promise<void> {
     // tsx/esbuild (keepNames) wraps functions in __name(); the page has no such helper
     await page.evaluate('globalThis.__name = (f) => f');
     const base = `/bench/out/imgstore/${s.name}/`;
-    const r = await page.evaluate(
+    const run = () => page.evaluate(
       async ({ files, base, seeks, frames }) => {
         const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
         const { openDataset } = (await import('/src/formats/index.ts' as string)) as typeof import('../src/formats/index');
@@ -107,6 +107,20 @@ export default async function bench(ctx: BenchContext): Promise<void> {
       },
       { files, base, seeks: SEEKS, frames: FRAMES },
     );
+    let r: Awaited<ReturnType<typeof run>> | null = null;
+    for (let attempt = 0; attempt < 4 && !r; attempt++) {
+      try {
+        r = await run();
+      } catch (e) {
+        // Vite's dependency optimiser reloads the page the first time it meets new imports: retry
+        if (!/Execution context was destroyed|interrupted by another navigation/.test(String(e)) || attempt === 3) throw e;
+        await new Promise((ok) => setTimeout(ok, 3000));
+        await page.waitForLoadState('load');
+        await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+        await page.evaluate('globalThis.__name = (f) => f');
+      }
+    }
+    if (!r) return;
     await page.close();
     const sorted = [...r.times].sort((a, b) => a - b);
     const med = sorted[sorted.length >> 1];

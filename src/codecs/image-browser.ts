@@ -1,7 +1,7 @@
 /**
  * BROWSER-ONLY image decoding (JPEG and anything else the browser decodes) through
  * createImageBitmap + OffscreenCanvas. Works in pages and workers; not in Node (throws a
- * FormatError saying so). The result is always 8-bit RGB (alpha dropped), or RGBA on request.
+ * FormatError saying so). Input bytes or a Blob (e.g. a slice of a dropped File). The result is always 8-bit RGB (alpha dropped), or RGBA on request.
  * Colour-space conversion and alpha premultiplication are disabled so pixel values are the
  * decoder's own.
  */
@@ -13,7 +13,7 @@ export function browserImageDecodingAvailable(): boolean {
 }
 
 export async function decodeImageInBrowser(
-  bytes: Uint8Array,
+  bytes: Uint8Array | Blob,
   path: string,
   opts: { mime?: string; keepAlpha?: boolean } = {},
 ): Promise<Raster> {
@@ -22,7 +22,7 @@ export async function decodeImageInBrowser(
     throw new FormatError(format, path, 'decoding this image needs a browser (createImageBitmap/OffscreenCanvas are not available here)');
   let bmp: ImageBitmap;
   try {
-    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: opts.mime ?? '' });
+    const blob = bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>], { type: opts.mime ?? '' });
     bmp = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   } catch (e) {
     throw new FormatError(format, path, `the browser could not decode the image (corrupt or truncated?): ${(e as Error).message ?? e}`);

@@ -1,7 +1,12 @@
 /**
  * VideoImgStore frames: one video file per chunk (mjpeg/avi, avc1/mp4, h264/mkv, Motif libx264 /
- * nvenc mp4), decoded through the shared video pipeline (src/video, browser only, loaded lazily).
- * Row k of chunk c is display frame k of that chunk's video (formats/imgstore.md §4.2, §5.2).
+ * nvenc mp4). Row k of chunk c is display frame k of that chunk's video (formats/imgstore.md
+ * §4.2, §5.2). Browser only.
+ *
+ * - MJPEG in AVI: the frame's JPEG is located with the AVI index (./avi-index.ts) and decoded by the
+ *   browser (createImageBitmap on a Blob slice): no ffmpeg, one small read per frame.
+ * - Everything else (and AVIs that are not MJPEG): the shared video pipeline (src/video, ffmpeg.wasm
+ *   or WebCodecs), loaded lazily.
  *
  * Each chunk's decodable frame count is checked against its index when the chunk is first opened
  * (imgstore crashes on truncated chunks, issue #29); a mismatch becomes a warning and rows past the
@@ -9,7 +14,7 @@
  */
 import { FormatError } from '../errors';
 import type { SourceFile } from '../types';
-import type { VideoFile } from '../../video/types';
+import { readAviIndex } from './avi-index';
 import type { Pixels } from './pixels';
 
 const OPEN_CHUNKS = 3;
@@ -21,8 +26,63 @@ export interface VideoChunkRef {
   rows: number;
 }
 
+interface ChunkReader {
+  frameCount: number;
+  read(row: number, signal?: AbortSignal): Promise<Pixels>;
+  close(): void;
+}
+
+async function openMjpegAvi(file: SourceFile): Promise<ChunkReader | null> {
+  const { browserImageDecodingAvailable, decodeImageInBrowser } = await import('../../codecs/image-browser');
+  if (!browserImageDecodingAvailable()) return null;
+  const idx = await readAviIndex(file);
+  if (!idx) return null;
+  if (idx.offsets.length) {
+    const soi = await file.read(idx.offsets[0], idx.offsets[0] + 3);
+    if (!(soi[0] === 0xff && soi[1] === 0xd8 && soi[2] === 0xff)) return null; // not MJPEG
+  }
+  return {
+    frameCount: idx.offsets.length,
+    async read(row: number): Promise<Pixels> {
+      const off = idx.offsets[row];
+      const len = idx.sizes[row];
+      const data = file.blob ? file.blob.slice(off, off + len, 'image/jpeg') : await file.read(off, off + len);
+      const r = await decodeImageInBrowser(data, file.path, { mime: 'image/jpeg' });
+      return { width: r.width, height: r.height, channels: 3, order: 'rgb', data: r.data };
+    },
+    close() {},
+  };
+}
+
+async function openWithPipeline(file: SourceFile): Promise<ChunkReader> {
+  const { openVideo } = await import('../../video/index');
+  let v;
+  try {
+    v = await openVideo(file, { format: 'imgstore' } as Parameters<typeof openVideo>[1]);
+  } catch (e) {
+    if (e instanceof FormatError) throw e;
+    throw new FormatError('imgstore', file.path, `cannot open chunk video: ${(e as Error).message ?? e}`);
+  }
+  const video = v;
+  return {
+    frameCount: video.info.frameCount,
+    async read(row: number, signal?: AbortSignal): Promise<Pixels> {
+      let f;
+      try {
+        f = await video.readFrame(row, { pixFmt: 'rgb24', signal });
+      } catch (e) {
+        if (e instanceof FormatError || (e as Error).name === 'AbortError') throw e;
+        throw new FormatError('imgstore', file.path, `cannot decode frame ${row}: ${(e as Error).message ?? e}`);
+      }
+      if (f.data.length < f.width * f.height * 3) throw new FormatError('imgstore', file.path, `decoded frame ${row} is short (${f.data.length} bytes)`);
+      return { width: f.width, height: f.height, channels: 3, order: 'rgb', data: f.data };
+    },
+    close: () => video.close(),
+  };
+}
+
 export class VideoChunks {
-  private open = new Map<number, Promise<VideoFile>>();
+  private open = new Map<number, Promise<ChunkReader>>();
   private order: number[] = [];
   private checked = new Set<number>();
   private closed = false;
@@ -32,30 +92,25 @@ export class VideoChunks {
     private readonly warn: (msg: string) => void,
   ) {}
 
-  private async file(chunk: number): Promise<VideoFile> {
+  private async reader(chunk: number): Promise<ChunkReader> {
     if (this.closed) throw new Error('imgstore: source closed');
     const ref = this.refs.get(chunk);
     if (!ref) throw new FormatError('imgstore', `chunk ${chunk}`, 'no video file for this chunk');
     let p = this.open.get(chunk);
     if (!p) {
       p = (async () => {
-        const { openVideo } = await import('../../video/index');
-        let v: VideoFile;
-        try {
-          v = await openVideo(ref.file, { format: 'imgstore' } as Parameters<typeof openVideo>[1]);
-        } catch (e) {
-          if (e instanceof FormatError) throw e;
-          throw new FormatError('imgstore', ref.file.path, `cannot open chunk video: ${(e as Error).message ?? e}`);
-        }
+        let r: ChunkReader | null = null;
+        if (ref.file.path.toLowerCase().endsWith('.avi')) r = await openMjpegAvi(ref.file);
+        r ??= await openWithPipeline(ref.file);
         if (!this.checked.has(chunk)) {
           this.checked.add(chunk);
-          if (v.info.frameCount !== ref.rows)
+          if (r.frameCount !== ref.rows)
             this.warn(
-              `${ref.file.path}: the video has ${v.info.frameCount} decodable frames but its index lists ${ref.rows}` +
-                (v.info.frameCount < ref.rows ? ' (truncated chunk: the missing frames cannot be shown)' : ' (extra frames ignored)'),
+              `${ref.file.path}: the video has ${r.frameCount} decodable frames but its index lists ${ref.rows}` +
+                (r.frameCount < ref.rows ? ' (truncated chunk: the missing frames cannot be shown)' : ' (extra frames ignored)'),
             );
         }
-        return v;
+        return r;
       })();
       this.open.set(chunk, p);
       p.catch(() => {
@@ -80,7 +135,7 @@ export class VideoChunks {
     for (const c of this.refs.keys()) {
       if (signal?.aborted) return;
       try {
-        await this.file(c);
+        await this.reader(c);
       } catch (e) {
         this.warn(e instanceof FormatError ? e.message : `${this.refs.get(c)!.file.path}: ${(e as Error).message}`);
       }
@@ -88,19 +143,11 @@ export class VideoChunks {
   }
 
   async readRow(chunk: number, row: number, signal?: AbortSignal): Promise<Pixels> {
-    const v = await this.file(chunk);
+    const r = await this.reader(chunk);
     const path = this.refs.get(chunk)!.file.path;
-    if (row >= v.info.frameCount)
-      throw new FormatError('imgstore', path, `row ${row} of this chunk is past the decodable end of the video (${v.info.frameCount} frames; truncated chunk?)`);
-    let f;
-    try {
-      f = await v.readFrame(row, { pixFmt: 'rgb24', signal });
-    } catch (e) {
-      if (e instanceof FormatError || (e as Error).name === 'AbortError') throw e;
-      throw new FormatError('imgstore', path, `cannot decode frame ${row}: ${(e as Error).message ?? e}`);
-    }
-    if (f.data.length < f.width * f.height * 3) throw new FormatError('imgstore', path, `decoded frame ${row} is short (${f.data.length} bytes)`);
-    return { width: f.width, height: f.height, channels: 3, order: 'rgb', data: f.data };
+    if (row >= r.frameCount)
+      throw new FormatError('imgstore', path, `row ${row} of this chunk is past the decodable end of the video (${r.frameCount} frames; truncated chunk?)`);
+    return r.read(row, signal);
   }
 
   close(): void {

@@ -34,15 +34,25 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length
 export default async function videoBench(ctx: BenchContext): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const native = ctx.nativeFfmpeg;
-  const page = await ctx.page();
+  let page = await ctx.page();
+  /** page.evaluate, once more on a fresh page when the dev server reloaded the page under us */
+  async function evaluate<A, R>(fn: (a: A) => Promise<R>, arg: A): Promise<R> {
+    try {
+      return await page.evaluate(fn as (a: unknown) => Promise<R>, arg as unknown);
+    } catch (e) {
+      if (!/Execution context was destroyed|navigation/.test(String(e))) throw e;
+      page = await ctx.page();
+      return page.evaluate(fn as (a: unknown) => Promise<R>, arg as unknown);
+    }
+  }
 
   // 1. core load (fresh page)
-  const loadMs = await page.evaluate(async () => {
+  const loadMs = await evaluate(async () => {
     const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
     const t0 = performance.now();
     await L.preloadFfmpeg();
     return performance.now() - t0;
-  });
+  }, null);
   ctx.report('ffmpeg core load (ST, from localhost)', loadMs, 'ms', 'budget ≤ 1000 ms');
 
   if (!native) {
@@ -53,7 +63,7 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
   // 2. FFV1 decode, 512×512 gray16le × 300
   const ffv1 = generate(native, 'video_ffv1_512_gray16.mkv', ['-f', 'lavfi', '-i', 'testsrc2=size=512x512:rate=30', '-frames:v', '300', '-pix_fmt', 'gray16le', '-c:v', 'ffv1']);
   const nativeDec = Math.min(...[0, 1].map(() => timeNative(native, ['-i', ffv1, '-f', 'rawvideo', '-pix_fmt', 'gray16le', '/dev/null'])));
-  const dec = await page.evaluate(async (size) => {
+  const dec = await evaluate(async (size: number) => {
     const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
     const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
     const { sourceTreeFromUrls } = (await import('/src/io/url.ts' as string)) as typeof import('../src/io/url');
@@ -100,8 +110,8 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
   ] as const) {
     for (const decoder of decoders) {
       const name = file.split('/').pop() as string;
-      const r = await page.evaluate(
-        async ({ name, decoder, N }) => {
+      const r = await evaluate(
+        async ({ name, decoder, N }: { name: string; decoder: 'ffmpeg' | 'webcodecs'; N: number }) => {
           const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
           const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
           const blob = await (await fetch('/bench/out/' + name)).blob();
@@ -163,8 +173,8 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
   const nativeX264 = timeNative(native, ['-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=30`, '-frames:v', String(F), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', join(OUT, 'video_enc_native.mp4')]);
   rmSync(join(OUT, 'video_enc_native.mkv'), { force: true });
   rmSync(join(OUT, 'video_enc_native.mp4'), { force: true });
-  const enc = await page.evaluate(
-    async ({ W, H, F }) => {
+  const enc = await evaluate(
+    async ({ W, H, F }: { W: number; H: number; F: number }) => {
       const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
       const all = new Uint8Array(await (await fetch('/bench/out/video_enc_512_gray16.raw')).arrayBuffer());
       const fb = W * H * 2;

@@ -8,7 +8,9 @@ import type { SourceFile } from '../formats/types';
 import { decodeFrames, DecodeError } from './decode';
 import { ByteLru } from './frame-cache';
 import { addResource, AbortError, currentInstance, preloadFfmpeg, removeResource, runExclusive, throwIfAborted } from './ffmpeg-loader';
-import { probe, ProbeError, type ProbeResult } from './probe';
+import { probe, ProbeError, type KnownPackets, type ProbeResult } from './probe';
+import { readVideoTrack } from './mp4-index';
+import { containerOf } from '../formats/video/magic';
 import { rawFrameBytes } from './raw-frames';
 import type { DecodedVideoFrame, EncodeVideo, OpenVideo, OpenVideoOptions, VideoFile } from './types';
 import { encodeWithFfmpeg } from './encode';
@@ -39,6 +41,8 @@ export interface VideoFileStats {
 let mountSeq = 0;
 const BATCH_BYTES = 24 << 20;
 const MAX_BATCH = 16;
+/** sequential reading (playback) gets longer runs per exec */
+const MAX_SEQ_BATCH = 48;
 
 function safeName(path: string): string {
   const base = path.split('/').pop() || 'input';
@@ -52,6 +56,16 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
   const name = safeName(file.path);
   let inputPath: string;
   let probed: ProbeResult;
+  // MP4/MOV: the sample table from mp4box.js spares ffprobe reading every packet of a large file.
+  let known: KnownPackets | null = null;
+  try {
+    if (file.size >= 16 && containerOf(await file.read(0, 64)) === 'isobmff') {
+      const t = await readVideoTrack(file);
+      if (t) known = { timeBase: [1, t.timescale], packets: t.samples.map((x) => ({ pts: x.cts - t.shiftTicks, key: x.sync })) };
+    }
+  } catch {
+    known = null;
+  }
   try {
     probed = await runExclusive(async ({ ff }) => {
       if (file.blob) {
@@ -63,7 +77,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
         inputPath = `${dir}-${name}`;
         await addResource(ff, { path: inputPath, bytes });
       }
-      return probe(ff, inputPath);
+      return probe(ff, inputPath, known ?? undefined);
     });
   } catch (e) {
     await removeResource(currentInstance(), file.blob ? dir : `${dir}-${name}`);
@@ -81,7 +95,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
   async function fill(index: number, pixFmt: string, signal?: AbortSignal): Promise<void> {
     const fb = rawFrameBytes(pixFmt, info.width, info.height) ?? info.width * info.height * 4;
     const sequential = index === last + 1 || index === last;
-    const maxBatch = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / fb)));
+    const maxBatch = Math.max(1, Math.min(sequential ? MAX_SEQ_BATCH : MAX_BATCH, Math.floor(BATCH_BYTES / fb)));
     // Random jumps into intra-only files decode just the frame; stepping or inter-coded files get a
     // batch of following frames from the same exec (they cost little once the decoder runs).
     const count = sequential || !probed.intraOnly ? maxBatch : Math.min(2, maxBatch);

@@ -49,15 +49,28 @@ export class ProbeError extends Error {}
 
 let seq = 0;
 
-/** Run ffprobe on `path` (inside the wasm FS). `ff` must be held exclusively by the caller. */
-export async function probe(ff: FFmpeg, path: string): Promise<ProbeResult> {
+/** Packet table known from elsewhere (an MP4 sample table): ffprobe then skips reading packets. */
+export interface KnownPackets {
+  /** stream time base the pts are in */
+  timeBase: [number, number];
+  packets: { pts: number; key: boolean }[];
+}
+
+/**
+ * Run ffprobe on `path` (inside the wasm FS). `ff` must be held exclusively by the caller. With
+ * `known` packets (whose time base must match the stream's), only headers are read.
+ */
+export async function probe(ff: FFmpeg, path: string, known?: KnownPackets): Promise<ProbeResult> {
   const out = `/probe-${++seq}.json`;
+  const entries =
+    'format=format_name,start_time,duration:format_tags:stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,time_base,nb_frames,start_time,duration:stream_tags' +
+    (known ? '' : ':packet=pts,dts,duration,size,flags');
   await ff.ffprobe(
     [
       '-v', 'error',
       '-select_streams', 'v:0',
       '-show_entries',
-      'format=format_name,start_time,duration:format_tags:stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,time_base,nb_frames,start_time,duration:stream_tags:packet=pts,dts,duration,size,flags',
+      entries,
       '-of', 'json=c=1',
       path,
       '-o', out,
@@ -71,6 +84,13 @@ export async function probe(ff: FFmpeg, path: string): Promise<ProbeResult> {
     await ff.deleteFile(out);
   } catch {
     throw new ProbeError('ffprobe produced no output (not a media file ffmpeg can read)');
+  }
+  if (known) {
+    const j = JSON.parse(text) as RawProbe;
+    const tb = j.streams?.[0]?.time_base;
+    if (tb !== `${known.timeBase[0]}/${known.timeBase[1]}`) return probe(ff, path);
+    j.packets = known.packets.map((p) => ({ pts: p.pts, flags: p.key ? 'K_' : '__' }));
+    return parseProbe(JSON.stringify(j));
   }
   return parseProbe(text);
 }

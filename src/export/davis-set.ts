@@ -22,26 +22,12 @@ import type { DavisVectorFrame, DavisWriteFrame, DavisWriteOptions } from '../fo
 import { imageFrameFromField, vectorFrameFromField } from '../formats/davis/write-field';
 import { writeDavisSet, type SetBuffer } from '../formats/davis/write-set';
 import { baseName, eachFrame, ExportError, resolveFrames, sameShape, type ExportControl } from './job';
-import type { OptionSpec } from './targets';
+import { DAVIS_SET_OPTIONS, type OptionSpec } from './targets';
 
 const TARGET = 'davis-set';
 
 /** Option schema of this target (for the export dialog's form). */
-export const DAVIS_SET_OPTIONS: OptionSpec[] = [
-  { key: 'name', label: 'Set name (without .set)', type: 'string', default: '' },
-  { key: 'pack', label: 'Data compression', type: 'enum', choices: ['zlib', 'raw'], default: 'zlib' },
-  {
-    key: 'imageFormat',
-    label: 'Scalar fields as',
-    type: 'enum',
-    choices: ['auto', 'float32', 'uint16'],
-    default: 'auto',
-    help: 'auto = 16-bit counts where they are exact, else float; uint16 quantises floats to 16 bits',
-  },
-  { key: 'grid', label: 'Vector grid spacing (pixels)', type: 'number', default: 1, min: 1, max: 1024 },
-  { key: 'components', label: 'Keep DaVis components (disabled vectors, typed scalars)', type: 'boolean', default: true },
-  { key: 'setTime', label: 'Set time (ISO date; empty = now)', type: 'string', default: '' },
-];
+export { DAVIS_SET_OPTIONS };
 
 interface Group {
   setName: string;

@@ -3,7 +3,6 @@
  * `readOptions` applies the defaults and validates what a job passes, so the table is the single
  * source of truth for defaults.
  */
-import { DAVIS_SET_OPTIONS } from './davis-set';
 
 export type OptionType = 'number' | 'string' | 'boolean' | 'enum' | 'json';
 
@@ -49,6 +48,23 @@ const render: OptionSpec[] = [
 const timing: OptionSpec[] = [
   { key: 'frameDurationMs', label: 'Frame duration (ms per frame)', type: 'number', default: 20, min: 0.01, help: 'exactly: 20 ms/frame = 50 fps' },
   { key: 'fps', label: 'Frames per second (0 = from frame duration)', type: 'number', default: 0, min: 0 },
+];
+
+/** Options of the davis-set target (here, not in davis-set.ts, so the dialog does not pull in the DaVis writer). */
+export const DAVIS_SET_OPTIONS: OptionSpec[] = [
+  { key: 'name', label: 'Set name (without .set)', type: 'string', default: '' },
+  { key: 'pack', label: 'Data compression', type: 'enum', choices: ['zlib', 'raw'], default: 'zlib' },
+  {
+    key: 'imageFormat',
+    label: 'Scalar fields as',
+    type: 'enum',
+    choices: ['auto', 'float32', 'uint16'],
+    default: 'auto',
+    help: 'auto = 16-bit counts where they are exact, else float; uint16 quantises floats to 16 bits',
+  },
+  { key: 'grid', label: 'Vector grid spacing (pixels)', type: 'number', default: 1, min: 1, max: 1024 },
+  { key: 'components', label: 'Keep DaVis components (disabled vectors, typed scalars)', type: 'boolean', default: true },
+  { key: 'setTime', label: 'Set time (ISO date; empty = now)', type: 'string', default: '' },
 ];
 
 export const EXPORT_TARGETS: ExportTarget[] = [

@@ -63,7 +63,19 @@ export function ExportDialog() {
   const [problem, setProblem] = useState<string | null>(null);
   const [, tick] = useState(0);
 
-  useEffect(() => setOptions({ ...defaults(spec.options), ...(spec.options.some((o) => o.key === 'field') ? { field: view.field } : {}), ...(spec.options.some((o) => o.key === 'colormap') ? { colormap: view.colormap } : {}) }), [target]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Rendered targets start from what the viewer shows (field, component, colormap, limits, stride, plane).
+  useEffect(() => {
+    const has = (k: string) => spec.options.some((o) => o.key === k);
+    const fromView: Record<string, unknown> = {};
+    if (has('field')) fromView.field = view.field;
+    if (has('component')) fromView.component = view.component;
+    if (has('colormap')) fromView.colormap = view.colormap;
+    if (has('stride')) fromView.stride = view.stride;
+    if (has('plane')) fromView.plane = view.plane;
+    if (has('quiver')) fromView.quiver = view.quiver;
+    if (has('limits') && view.limitsMode === 'manual' && view.vmin !== null && view.vmax !== null) Object.assign(fromView, { limits: 'manual', vmin: view.vmin, vmax: view.vmax });
+    setOptions({ ...defaults(spec.options), ...fromView });
+  }, [target]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     const t = setInterval(() => tick((x) => x + 1), 500);
     return () => clearInterval(t);

@@ -8,6 +8,7 @@
  * to RGB (or RGBA with tRNS) 8-bit. tRNS for gray/RGB images is reported (`transparentColor`) but
  * not turned into an alpha channel. CRCs are verified.
  */
+import { crc32 } from './crc32';
 import { unzlibSync } from 'fflate';
 import { FormatError } from '../formats/errors';
 
@@ -34,20 +35,7 @@ const SIG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Refuse images whose decoded size exceeds this (bytes of unfiltered scanlines). */
 const MAX_RAW_BYTES = 1 << 30;
 
-let crcTable: Uint32Array | null = null;
-function crc32(b: Uint8Array, start: number, end: number): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = crcTable[(c ^ b[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
@@ -89,7 +77,7 @@ export function decodePng(bytes: Uint8Array, path = 'image.png'): PngRaster {
     if (len > 0x7fffffff || pos + 12 + len > bytes.length) throw err(`chunk ${type} of ${len} bytes runs past the end of the file`, pos);
     const d0 = pos + 8;
     const crc = dv.getUint32(d0 + len);
-    if (crc32(bytes, pos + 4, d0 + len) !== crc) throw err(`CRC mismatch in chunk ${type}`, pos);
+    if (crc32(bytes.subarray(pos + 4, d0 + len)) !== crc) throw err(`CRC mismatch in chunk ${type}`, pos);
     if (type === 'IHDR') {
       if (len !== 13) throw err('IHDR must be 13 bytes', pos);
       width = dv.getUint32(d0);

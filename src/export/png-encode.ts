@@ -4,6 +4,7 @@
  * Average, Paeth) with the smallest sum of absolute filtered bytes, the usual libpng heuristic.
  * 16-bit samples are given in host order (Uint16Array) and written big-endian as PNG requires.
  */
+import { crc32 } from '../codecs/crc32';
 import { zlibSync } from 'fflate';
 
 export interface PngImage {
@@ -19,20 +20,7 @@ export interface PngImage {
 
 const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 };
 
-let crcTable: Uint32Array | null = null;
-function crc32(bytes: Uint8Array, start: number, end: number): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+
 
 function chunk(type: string, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + payload.length);
@@ -40,7 +28,7 @@ function chunk(type: string, payload: Uint8Array): Uint8Array {
   dv.setUint32(0, payload.length);
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(payload, 8);
-  dv.setUint32(8 + payload.length, crc32(out, 4, 8 + payload.length));
+  dv.setUint32(8 + payload.length, crc32(out.subarray(4, 8 + payload.length)));
   return out;
 }
 

@@ -85,7 +85,8 @@ test.describe('PhiFlow fixture scene through the folder picker', () => {
 
     // staggered velocity: vector view + its face components
     await page.getByTestId('field').selectOption('velocity');
-    s = await waitDrawn(page, (await page.evaluate(() => window.__framescope!.shown!.index)), 'velocity');
+    await page.waitForFunction(() => window.__framescope?.shown?.field === 'velocity', null, { timeout: 30_000 });
+    s = (await page.evaluate(() => window.__framescope!.shown)) as typeof s;
     expect(s.arrows).toBeGreaterThan(50);
     await page.screenshot({ path: 'screenshots/phiflow-fixture-quiver.png' });
     await page.getByTestId('field').selectOption('velocity/x');
@@ -161,7 +162,7 @@ test('export dialog: npz of frames 0..5 runs in a worker with progress and downl
   await waitDrawn(page, 0, 'density');
   await page.getByTestId('export').click();
   await page.getByTestId('export-target').selectOption('npz');
-  await page.getByTestId('export-stop').fill('5');
+  await page.getByTestId('export-range-stop').fill('5');
   await expect(page.getByTestId('export-start')).toHaveText('Export 6 frames');
   await page.getByTestId('export-start').click();
   const job = page.getByTestId('export-jobs').locator('[data-status]').first();

@@ -168,7 +168,7 @@ export function ExportDialog() {
           {(['start', 'stop', 'step'] as const).map((k) => (
             <label key={k}>
               {k}
-              <input data-testid={`export-${k}`} type="number" step="any" placeholder="default" value={range[k]} onChange={(e) => setRange((r) => ({ ...r, [k]: e.target.value }))} />
+              <input data-testid={`export-range-${k}`} type="number" step="any" placeholder="default" value={range[k]} onChange={(e) => setRange((r) => ({ ...r, [k]: e.target.value }))} />
             </label>
           ))}
           {selection.error && <p className="error">{selection.error}</p>}

@@ -19,7 +19,7 @@ export function SidePanels() {
         s.y.map((col, c) => ({
           type: 'scatter',
           mode: 'lines',
-          name: s.columns?.[c] ? `${s.name}: ${s.columns[c]}` : s.y.length > 1 ? `${s.name}[${c}]` : s.name,
+          name: s.columns?.[c] && s.columns[c] !== s.name ? `${s.name}: ${s.columns[c]}` : s.y.length > 1 ? `${s.name}[${c}]` : s.name,
           x: s.x,
           y: col,
           xaxis: 'x',
@@ -31,9 +31,9 @@ export function SidePanels() {
         traces as never,
         {
           height: 220,
-          margin: { l: 50, r: 10, t: 10, b: 36 },
+          margin: { l: 50, r: 10, t: 28, b: 36 },
           showlegend: true,
-          legend: { orientation: 'h', y: -0.25, font: { size: 10 } },
+          legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 10 } },
           xaxis: { title: { text: series[0].xKind === 'time' ? 'time' : 'frame number' } },
           shapes: cursorX !== null && cursorX !== undefined ? [{ type: 'line', x0: cursorX, x1: cursorX, yref: 'paper', y0: 0, y1: 1, line: { color: '#d33', width: 1.5 } }] : [],
         } as never,

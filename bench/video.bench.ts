@@ -37,11 +37,15 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
   let page = await ctx.page();
   /** page.evaluate, once more on a fresh page when the dev server reloaded the page under us */
   async function evaluate<A, R>(fn: (a: A) => Promise<R>, arg: A): Promise<R> {
+    // tsx (esbuild keepNames) wraps named inner functions in __name(): give the page one
+    const shim = 'globalThis.__name = globalThis.__name || ((f) => f)';
     try {
+      await page.evaluate(shim);
       return await page.evaluate(fn as (a: unknown) => Promise<R>, arg as unknown);
     } catch (e) {
       if (!/Execution context was destroyed|navigation/.test(String(e))) throw e;
       page = await ctx.page();
+      await page.evaluate(shim);
       return page.evaluate(fn as (a: unknown) => Promise<R>, arg as unknown);
     }
   }

@@ -91,7 +91,7 @@ export default defineConfig({
   plugins: [react(), ffmpegCore(), fixturesRoute()],
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: isolation },
-  optimizeDeps: { exclude: ['@ffmpeg/ffmpeg', '@ffmpeg/util'] },
+  optimizeDeps: { exclude: ['@ffmpeg/ffmpeg', '@ffmpeg/util'], include: ['mp4box', 'plotly.js-dist-min', 'fflate', 'yaml'] },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 6000 },
 });

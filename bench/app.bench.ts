@@ -84,7 +84,7 @@ export default async function (ctx: BenchContext): Promise<void> {
   // playback of 512² frames at 60 fps requested: every frame is shown; how many per second?
   await page.getByTestId('open-folder').setInputFiles(mid);
   await page.waitForFunction(() => window.__framescope?.shown?.width === 512, null, { polling: 'raf', timeout: 60_000 });
-  await page.locator('input[type=number]').first().fill('60');
+  await page.getByTestId('fps').fill('60');
   await page.evaluate(() => {
     const w = window as unknown as { __seen: [number, number][] };
     w.__seen = [];

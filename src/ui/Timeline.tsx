@@ -111,7 +111,7 @@ export function Timeline() {
           aria-label="frame"
         />
         <label>
-          fps <input className="num" type="number" min={0.5} max={120} step={0.5} value={fps} onChange={(e) => set({ fps: Math.max(0.5, Number(e.target.value) || 1) })} />
+          fps <input data-testid="fps" className="num" type="number" min={0.5} max={120} step={0.5} value={fps} onChange={(e) => set({ fps: Math.max(0.5, Number(e.target.value) || 1) })} />
         </label>
       </div>
       <div className="row readouts">

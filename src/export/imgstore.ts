@@ -19,7 +19,7 @@ import { encodeNpy, type NumericData } from '../codecs/npy';
 import { encodeNpz } from '../codecs/npz';
 import type { FieldData, FieldInfo, Frame, FrameSource } from '../formats/types';
 import { baseName, ExportError, fieldOf, pad6, resolveFields, resolveFrames, throwIfAborted, type ExportControl, type ExportedFile, type ExportJob } from './job';
-import { encodePng } from './png-encode';
+import { encodePng } from '../codecs/png-encode';
 import { readOptions } from './targets';
 
 const T = 'imgstore';

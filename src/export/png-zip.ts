@@ -17,7 +17,7 @@
 import { zipSync, type Zippable } from 'fflate';
 import type { FieldData, FrameSource } from '../formats/types';
 import { baseName, eachFrame, ExportError, fieldOf, pad6, resolveFields, resolveFrames, sameShape, type ExportControl, type ExportedFile, type ExportJob } from './job';
-import { encodePng } from './png-encode';
+import { encodePng } from '../codecs/png-encode';
 import { readOptions } from './targets';
 
 const T = 'png-zip';

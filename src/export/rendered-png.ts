@@ -7,7 +7,7 @@ import { zipSync, type Zippable } from 'fflate';
 import type { FrameSource } from '../formats/types';
 import { composeFrame } from '../render/compose-frame';
 import { baseName, eachFrame, pad6, resolveFrames, type ExportControl, type ExportedFile, type ExportJob } from './job';
-import { encodePng } from './png-encode';
+import { encodePng } from '../codecs/png-encode';
 import { planRender } from './render-plan';
 
 export async function exportRenderedPngs(source: FrameSource, job: ExportJob, opts: Record<string, unknown>, ctl?: ExportControl): Promise<ExportedFile[]> {

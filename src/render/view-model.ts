@@ -172,20 +172,3 @@ function flipRgbX(rgb: Uint8Array, nx: number, ny: number, flip: boolean): Uint8
     }
   return out;
 }
-
-/** The typed arrays of a model, for transfer across the worker boundary. */
-export function transferablesOf(m: ViewModel): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>();
-  const add = (a?: { buffer: ArrayBufferLike; byteLength: number }) => {
-    if (a && a.buffer instanceof ArrayBuffer && a.byteLength === a.buffer.byteLength) out.add(a.buffer);
-  };
-  add(m.rgba);
-  add(m.quiver?.x);
-  add(m.quiver?.y);
-  add(m.quiver?.u);
-  add(m.quiver?.v);
-  add(m.quiver?.mag);
-  add(m.line?.x);
-  add(m.line?.y);
-  return [...out];
-}

@@ -1,5 +1,7 @@
 import { create } from 'zustand';
 import type { LimitsMode } from '../render/colorize';
+import type { ViewRequest } from '../render/view-model';
+import { drawnStore } from './drawn';
 
 /** Everything that decides what is drawn; serialisable and mirrored in the URL hash. */
 export interface ViewState {
@@ -42,13 +44,26 @@ export const DEFAULT_VIEW: ViewState = {
 
 interface ViewStore extends ViewState {
   playing: boolean;
+  /**
+   * Colour limits held during playback (automatic limits are frozen at the frame where playback
+   * started, so the colour scale is steady and the colour bar exact while frames change); null otherwise.
+   */
+  playLimits: [number, number] | null;
   set(p: Partial<ViewState & { playing: boolean }>): void;
 }
 
 export const useView = create<ViewStore>((set) => ({
   ...DEFAULT_VIEW,
   playing: false,
-  set: (p) => set(p),
+  playLimits: null,
+  set: (p) =>
+    set((s) => {
+      const next: Partial<ViewStore> = { ...p };
+      const changesLimits = (['limitsMode', 'vmin', 'vmax', 'field', 'component', 'plane'] as const).some((k) => k in p);
+      if (p.playing === true && !s.playing) next.playLimits = (p.limitsMode ?? s.limitsMode) === 'manual' ? null : drawnStore.getState().limits;
+      else if (p.playing === false || changesLimits) next.playLimits = null;
+      return next;
+    }),
 }));
 
 const KEYS: Record<keyof ViewState, string> = {
@@ -83,4 +98,19 @@ export function fromHash(hash: string): Partial<ViewState> {
     else (out as Record<string, unknown>)[k] = raw;
   }
   return out;
+}
+
+/** What the worker is asked to render for this view state (the same for the shown and prefetched frames). */
+export function viewRequestOf(v: ViewState & { playLimits?: [number, number] | null }): ViewRequest {
+  if (v.playLimits) return { ...viewRequestOf({ ...v, playLimits: null }), limitsMode: 'manual', manual: v.playLimits };
+  return {
+    field: v.field,
+    plane: v.plane,
+    component: v.component,
+    colormap: v.colormap,
+    limitsMode: v.limitsMode,
+    manual: v.vmin !== null && v.vmax !== null ? [v.vmin, v.vmax] : undefined,
+    stride: v.stride,
+    quiver: v.quiver,
+  };
 }

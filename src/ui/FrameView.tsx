@@ -1,19 +1,15 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { plotlyColorscale } from '../render/colormaps';
 import type { ViewModel } from '../render/view-model';
-import { useActiveDataset } from '../state/datasets';
 import { datasetClient } from '../state/client';
-import { useView } from '../state/view';
+import { useActiveDataset } from '../state/datasets';
+import { drawnStore } from '../state/drawn';
+import { useView, viewRequestOf } from '../state/view';
 import { fmtNum } from './format';
+import { drawBitmap, pixelToData, type PlotlyGd } from './plot-bitmap';
 import { loadPlotly } from './plotly';
-import { drawnStore } from './drawn';
 
-interface Shown {
-  model: ViewModel;
-  url: string | null;
-}
-
-/** What the test hooks and the hover readout see of the frame on screen. */
+/** What the test hooks and benchmarks see of the frame on screen. */
 export interface ShownSummary {
   dataset: string;
   index: number;
@@ -29,74 +25,90 @@ export interface ShownSummary {
   readMs: number;
   renderMs: number;
   drawMs: number;
+  /** request sent → result received on the main thread */
+  waitMs: number;
   cached: boolean;
 }
 
 declare global {
   interface Window {
-    __framescope?: { shown?: ShownSummary; valueAt?(ix: number, iy: number): number | null };
+    __framescope?: {
+      shown?: ShownSummary;
+      valueAt?(ix: number, iy: number): number | null;
+      /** test/bench hook: show frame `index` of the active dataset */
+      go?(index: number): void;
+      /** the last 256 draws: [request sent, result received, drawn] (performance.now ms) */
+      trace?: [number, number, number][];
+    };
   }
 }
 
+/** Milliseconds without a new frame after which the view counts as settled (Plotly image trace drawn). */
+const SETTLE_MS = 250;
+
 /**
- * The plot: a scalar field as a colormapped bitmap (Plotly `image` trace) with physical axes and a
- * colourbar; vector fields add Plotly's native `quiver` trace on top; 1D fields are a line plot.
- * The bitmap is computed in the worker; this component only asks for it and draws.
+ * The plot. A frame arrives from the worker as a colormapped ImageBitmap and is drawn at once on a
+ * canvas beneath Plotly's transparent axes (scrubbing and playback cost ~1 ms of drawing); Plotly
+ * draws the axes with physical units, the colour bar and the native `quiver` trace, and — once the
+ * view settles — the same bitmap as its `image` trace, so Plotly's own image export shows it too.
+ * 1D fields are a Plotly line plot.
  */
 export function FrameView() {
   const active = useActiveDataset();
   const v = useView();
-  const div = useRef<HTMLDivElement>(null);
-  const shown = useRef<Shown | null>(null);
+  const div = useRef<PlotlyGd>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const shown = useRef<{ model: ViewModel; bitmap: ImageBitmap | null } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [hover, setHover] = useState<string>('');
 
   const id = active?.id;
   const nFrames = active?.summary.frames.length ?? 0;
   const frame = Math.min(v.frame, Math.max(0, nFrames - 1));
-  const manual: [number, number] | undefined = v.vmin !== null && v.vmax !== null ? [v.vmin, v.vmax] : undefined;
 
-  useEffect(() => {
+  // a layout effect: the request leaves in the same task as the frame change, not after a paint
+  useLayoutEffect(() => {
     if (!id || !nFrames || !v.field) return;
-    const req = datasetClient().view(id, frame, {
-      field: v.field,
-      plane: v.plane,
-      component: v.component,
-      colormap: v.colormap,
-      limitsMode: v.limitsMode,
-      manual,
-      stride: v.stride,
-      quiver: v.quiver,
-    });
+    const request = viewRequestOf(v);
+    const tReq = performance.now();
+    const req = datasetClient().view(id, frame, request);
     let live = true;
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    let pngReq: { cancel(): void } | undefined;
     req.promise
       .then(async (r) => {
-        if (!live) return;
+        if (!live || !div.current || !canvas.current) return;
         const t0 = performance.now();
-        const url = r.png ?? null;
-        await draw(div.current!, r.model, url, v.colormap, v.arrowScale, v.arrowColor, active!.summary.name);
-        shown.current = { model: r.model, url };
-        bindHover(div.current!);
+        const gd = div.current;
+        await drawAxes(gd, r.model, v.colormap, v.arrowScale, v.arrowColor, active!.summary.name);
+        drawBitmap(canvas.current, gd, r.bitmap ?? null, r.model);
+        shown.current?.bitmap?.close();
+        shown.current = { model: r.model, bitmap: r.bitmap ?? null };
         setMessage(r.model.kind === 'missing' ? r.model.message ?? 'nothing to show' : null);
-        const summary: ShownSummary = {
-          dataset: active!.summary.name,
-          index: r.model.info.index,
-          number: r.model.info.number,
-          time: r.model.info.time,
-          field: r.model.field,
-          kind: r.model.kind,
-          width: r.model.width,
-          height: r.model.height,
-          stats: r.model.stats,
-          limits: r.model.limits,
-          arrows: r.model.quiver?.x.length,
-          readMs: r.readMs,
-          renderMs: r.renderMs,
-          drawMs: performance.now() - t0,
-          cached: r.cached,
-        };
+        const trace = window.__framescope?.trace ?? [];
+        trace.push([tReq, t0, performance.now()]);
+        if (trace.length > 256) trace.shift();
         window.__framescope = {
-          shown: summary,
+          trace,
+          go: (i) => useView.getState().set({ frame: i }),
+          shown: {
+            dataset: active!.summary.name,
+            index: r.model.info.index,
+            number: r.model.info.number,
+            time: r.model.info.time,
+            field: r.model.field,
+            kind: r.model.kind,
+            width: r.model.width,
+            height: r.model.height,
+            stats: r.model.stats,
+            limits: r.model.limits,
+            arrows: r.model.quiver?.x.length,
+            readMs: r.readMs,
+            renderMs: r.renderMs,
+            drawMs: performance.now() - t0,
+            waitMs: t0 - tReq,
+            cached: r.cached,
+          },
           valueAt: (ix, iy) => {
             const m = shown.current?.model;
             if (!m?.values) return null;
@@ -104,31 +116,61 @@ export function FrameView() {
             return m.mask?.[k] ? null : m.values[k];
           },
         };
-        div.current?.setAttribute('data-drawn-index', String(r.model.info.index));
-        drawnStore.getState().setDrawn(r.model.info.index, r.attributes);
+        gd.setAttribute('data-drawn-index', String(r.model.info.index));
+        drawnStore.getState().setDrawn(r.model.info.index, r.attributes, r.model.limits ?? null);
+        // settled: hand the bitmap to Plotly's image trace as well (PNG made in the worker)
+        if (r.model.kind === 'image' || r.model.kind === 'rgb')
+          settle = setTimeout(() => {
+            const p = datasetClient().view(id, frame, request, 'png');
+            pngReq = p;
+            void p.promise
+              .then(async (pr) => {
+                if (live && pr.png) await setImageTrace(gd, pr.model, pr.png);
+              })
+              .catch(() => undefined);
+          }, SETTLE_MS);
       })
       .catch((e: Error) => {
         if (live && e.name !== 'AbortError') setMessage(`${e.message}`);
       });
     return () => {
       live = false;
+      clearTimeout(settle);
+      pngReq?.cancel();
       req.cancel();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, frame, nFrames, v.field, v.plane, v.component, v.colormap, v.limitsMode, v.vmin, v.vmax, v.stride, v.quiver, v.arrowScale, v.arrowColor]);
+  }, [id, frame, nFrames, v.field, v.plane, v.component, v.colormap, v.limitsMode, v.vmin, v.vmax, v.stride, v.quiver, v.arrowScale, v.arrowColor, v.playLimits]);
 
-  // Hover: value and physical coordinates of the cell under the pointer (bound once Plotly owns the div).
-  const onHover = useRef<(e: unknown) => void>(() => undefined);
-  onHover.current = (e: unknown) => {
+  // zoom, pan and resize: redraw the bitmap at the new axis ranges
+  useEffect(() => {
+    const gd = div.current as (PlotlyGd & { on?(ev: string, cb: () => void): void; __fsRelayout?: boolean }) | null;
+    if (!gd) return;
+    const redraw = () => canvas.current && drawBitmap(canvas.current, gd, shown.current?.bitmap ?? null, shown.current?.model ?? null);
+    const t = setInterval(() => {
+      if (gd.on && !gd.__fsRelayout) {
+        gd.on('plotly_afterplot', redraw);
+        gd.__fsRelayout = true;
+        clearInterval(t);
+      }
+    }, 100);
+    window.addEventListener('resize', redraw);
+    return () => {
+      clearInterval(t);
+      window.removeEventListener('resize', redraw);
+    };
+  }, [active?.id]);
+
+  // hover: value and physical coordinates of the cell under the pointer
+  const onMove = (e: React.MouseEvent<HTMLDivElement>) => {
+    const gd = div.current;
     const m = shown.current?.model;
-    const pt = (e as { points?: { x: number; y: number }[] }).points?.[0];
-    if (!m || !pt) return;
-    if (m.kind === 'line') {
-      setHover(`x = ${fmtNum(pt.x)} ${m.x.unit}  ·  ${m.valueLabel} = ${fmtNum(pt.y)} ${m.valueUnit}`);
-      return;
-    }
-    const fx = Math.round((pt.x - m.x.start) / m.x.step);
-    const fy = Math.round((pt.y - m.y.start) / m.y.step);
+    if (!gd || !m || m.kind === 'missing' || m.kind === 'line') return;
+    const box = gd.getBoundingClientRect();
+    const p = pixelToData(gd, e.clientX - box.left, e.clientY - box.top);
+    if (!p) return;
+    const fx = Math.round((p.x - m.x.start) / m.x.step);
+    const fy = Math.round((p.y - m.y.start) / m.y.step);
     if (fx < 0 || fy < 0 || fx >= m.width || fy >= m.height) return;
     const ix = m.x.flipped ? m.width - 1 - fx : fx;
     const iy = m.y.flipped ? m.height - 1 - fy : fy;
@@ -143,13 +185,6 @@ export function FrameView() {
     }
     setHover(`[${ix}, ${iy}]  ${xs}, ${ys}  ·  ${val}`);
   };
-  const bindHover = (el: HTMLDivElement) => {
-    const p = el as HTMLDivElement & { on?(ev: string, cb: (e: unknown) => void): void; __fsHover?: boolean };
-    if (p.on && !p.__fsHover) {
-      p.on('plotly_hover', (e) => onHover.current(e));
-      p.__fsHover = true;
-    }
-  };
 
   if (!active) {
     return (
@@ -160,7 +195,10 @@ export function FrameView() {
   }
   return (
     <div className="frame-view">
-      <div ref={div} className="plot" data-testid="plot" />
+      <div className="plot-stack" onMouseMove={onMove}>
+        <canvas ref={canvas} className="plot-bitmap" />
+        <div ref={div} className="plot" data-testid="plot" />
+      </div>
       <div className="hover-readout" data-testid="hover">
         {message ?? (hover || 'Hover the plot for values and coordinates.')}
       </div>
@@ -168,45 +206,31 @@ export function FrameView() {
   );
 }
 
-async function draw(el: HTMLDivElement, m: ViewModel, url: string | null, colormap: string, arrowScale: number, arrowColor: string, dataset: string): Promise<void> {
+const unitSuffix = (u: string) => (!u ? '' : /^\[.*\]$/.test(u.trim()) ? ` ${u.trim()}` : ` [${u}]`);
+
+type Gd = PlotlyGd & { __fsStructure?: string; __fsLimits?: string };
+
+/**
+ * Axes, colour bar and arrows. A full Plotly.react only when the structure changes (field, grid,
+ * axes, colormap, arrow style); otherwise the colour bar limits and the arrows are restyled in place.
+ */
+async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: number, arrowColor: string, dataset: string): Promise<void> {
   const Plotly = await loadPlotly();
-  const unitSuffix = (u: string) => (!u ? '' : /^\[.*\]$/.test(u.trim()) ? ` ${u.trim()}` : ` [${u}]`);
+  const structure = [m.kind, m.field, m.width, m.height, m.x.start, m.x.step, m.y.start, m.y.step, colormap, arrowScale, arrowColor, !!m.quiver, !!m.limits, m.valueLabel, m.valueUnit, dataset].join('|');
   const layoutBase = {
     margin: { l: 70, r: 20, t: 36, b: 50 },
-    paper_bgcolor: '#fff',
-    plot_bgcolor: '#eee',
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    plot_bgcolor: 'rgba(0,0,0,0)',
     uirevision: `${dataset}/${m.field}/${m.width}x${m.height}`,
-    title: { text: `${m.valueLabel} — frame ${m.info.number}${m.info.time !== null ? `, t = ${fmtNum(m.info.time)}` : ''}`, font: { size: 14 } },
+    title: { text: m.valueLabel, font: { size: 14 } },
     showlegend: false,
   };
   const config = { responsive: true, displaylogo: false, scrollZoom: true };
-  if (m.kind === 'missing') {
-    await Plotly.react(el, [], { ...layoutBase, title: { text: 'no data for this field in this frame' } }, config);
-    return;
-  }
-  if (m.kind === 'line' && m.line) {
-    await Plotly.react(
-      el,
-      [{ type: 'scatter', mode: 'lines+markers', x: Array.from(m.line.x), y: Array.from(m.line.y), marker: { size: 4 }, line: { width: 2 }, hoverinfo: 'x+y' }],
-      { ...layoutBase, xaxis: { title: { text: m.x.label + unitSuffix(m.x.unit) } }, yaxis: { title: { text: m.valueLabel + unitSuffix(m.valueUnit) } } },
-      config,
-    );
-    return;
-  }
-  const data: Record<string, unknown>[] = [];
-  if (url) data.push({ type: 'image', source: url, x0: m.x.start, dx: m.x.step, y0: m.y.start, dy: m.y.step, hoverinfo: 'none', opacity: m.quiver ? 0.85 : 1 });
-  if (m.limits) {
-    // an invisible marker trace only to draw the colourbar of the image
-    data.push({
-      type: 'scatter', mode: 'markers', x: [m.x.start], y: [m.y.start], hoverinfo: 'skip',
-      marker: { size: 0.001, opacity: 0, color: m.limits, cmin: m.limits[0], cmax: m.limits[1], colorscale: plotlyColorscale(colormap), showscale: true,
-        colorbar: { title: { text: m.valueLabel + unitSuffix(m.valueUnit), side: 'right' }, thickness: 14, len: 0.9 } },
-    });
-  }
-  if (m.quiver && m.quiver.x.length) {
+  const quiverTrace = (): Record<string, unknown> | null => {
+    if (!m.quiver || !m.quiver.x.length) return null;
     const q = m.quiver;
     const cell = Math.max(m.x.step, m.y.step) * q.stride;
-    data.push({
+    return {
       type: 'quiver', x: q.x, y: q.y, u: q.u, v: q.v, anchor: 'center', lengthmode: 'raw',
       // raw lengths in data units: the largest arrow spans 0.9 of the sampling cell at scale 1
       lengthfactor: arrowScale * 0.9 * (cell / (q.maxMag || 1)), arrowref: 'data',
@@ -215,12 +239,53 @@ async function draw(el: HTMLDivElement, m: ViewModel, url: string | null, colorm
           ? { color: q.mag, cmin: 0, cmax: q.maxMag || 1, colorscale: plotlyColorscale('jet'), line: { width: 1.6 }, arrowsize: 1 }
           : { color: arrowColor === 'white' ? '#fff' : '#000', line: { width: 1.6, color: arrowColor === 'white' ? '#fff' : '#000' }, arrowsize: 1 },
       hovertemplate: 'x=%{x:.4g}, y=%{y:.4g}<br>u=%{u:.4g}, v=%{v:.4g}<extra></extra>',
+    };
+  };
+  const hideImageTrace = () => gd.querySelectorAll<SVGImageElement>('svg.main-svg image').forEach((im) => im.setAttribute('visibility', 'hidden'));
+
+  if (gd.__fsStructure === structure && gd.data && m.kind !== 'line' && m.kind !== 'missing') {
+    hideImageTrace(); // the image trace shows the previous frame until the view settles
+    const lim = String(m.limits);
+    const colorbarAt = gd.data.findIndex((t) => t.type === 'scatter');
+    if (m.limits && gd.__fsLimits !== lim && colorbarAt >= 0) {
+      gd.__fsLimits = lim;
+      await Plotly.restyle(gd, { 'marker.cmin': [m.limits[0]], 'marker.cmax': [m.limits[1]], 'marker.color': [m.limits] } as never, [colorbarAt]);
+    }
+    const q = quiverTrace();
+    const quiverAt = gd.data.findIndex((t) => t.type === 'quiver');
+    if (q && quiverAt >= 0) await Plotly.restyle(gd, { x: [q.x], y: [q.y], u: [q.u], v: [q.v], lengthfactor: [q.lengthfactor], ...(arrowColor === 'magnitude' ? { 'marker.color': [m.quiver!.mag], 'marker.cmax': [m.quiver!.maxMag || 1] } : {}) } as never, [quiverAt]);
+    return;
+  }
+  gd.__fsStructure = structure;
+  gd.__fsLimits = String(m.limits);
+  if (m.kind === 'missing') {
+    await Plotly.react(gd, [], { ...layoutBase, title: { text: 'no data for this field in this frame' } }, config);
+    return;
+  }
+  if (m.kind === 'line' && m.line) {
+    await Plotly.react(
+      gd,
+      [{ type: 'scatter', mode: 'lines+markers', x: Array.from(m.line.x), y: Array.from(m.line.y), marker: { size: 4 }, line: { width: 2 }, hoverinfo: 'x+y' }],
+      { ...layoutBase, paper_bgcolor: '#fff', plot_bgcolor: '#fff', xaxis: { title: { text: m.x.label + unitSuffix(m.x.unit) } }, yaxis: { title: { text: m.valueLabel + unitSuffix(m.valueUnit) } } },
+      config,
+    );
+    return;
+  }
+  const data: Record<string, unknown>[] = [];
+  if (m.limits) {
+    // an invisible marker trace that only draws the colour bar of the image
+    data.push({
+      type: 'scatter', mode: 'markers', x: [m.x.start], y: [m.y.start], hoverinfo: 'skip',
+      marker: { size: 0.001, opacity: 0, color: m.limits, cmin: m.limits[0], cmax: m.limits[1], colorscale: plotlyColorscale(colormap), showscale: true,
+        colorbar: { title: { text: m.valueLabel + unitSuffix(m.valueUnit), side: 'right' }, thickness: 14, len: 0.9 } },
     });
   }
+  const q = quiverTrace();
+  if (q) data.push(q);
   const xr = [m.x.start - m.x.step / 2, m.x.start + (m.width - 0.5) * m.x.step];
   const yr = [m.y.start - m.y.step / 2, m.y.start + (m.height - 0.5) * m.y.step];
   await Plotly.react(
-    el,
+    gd,
     data as never,
     {
       ...layoutBase,
@@ -229,4 +294,14 @@ async function draw(el: HTMLDivElement, m: ViewModel, url: string | null, colorm
     } as never,
     config,
   );
+}
+
+/** The settled frame also as Plotly's `image` trace (below the arrows), so Plotly's PNG export includes it. */
+async function setImageTrace(gd: Gd, m: ViewModel, png: string): Promise<void> {
+  const Plotly = await loadPlotly();
+  if (!gd.data) return;
+  const at = gd.data.findIndex((t) => t.type === 'image');
+  const trace = { type: 'image', source: png, x0: m.x.start, dx: m.x.step, y0: m.y.start, dy: m.y.step, hoverinfo: 'skip', opacity: m.quiver ? 0.85 : 1 };
+  if (at >= 0) await Plotly.deleteTraces(gd, at);
+  await Plotly.addTraces(gd, trace as never, 0);
 }

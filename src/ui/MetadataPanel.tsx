@@ -1,7 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useActiveDataset } from '../state/datasets';
 import { useView } from '../state/view';
-import { drawnStore } from './drawn';
+import { drawnStore } from '../state/drawn';
 
 /** Flatten nested metadata into path → short value rows for searching. */
 export function flatten(obj: unknown, prefix = '', out: [string, string][] = [], depth = 0): [string, string][] {
@@ -31,16 +31,30 @@ function safeJson(x: unknown): string {
 /** Dataset properties and the current frame's attributes: searchable, copyable as JSON. */
 export function MetadataPanel() {
   const active = useActiveDataset();
-  const frame = useView((s) => s.frame);
-  const attributes = drawnStore((s) => s.attributes);
+  const viewFrame = useView((s) => s.frame);
+  const [frame, setFrame] = useState(viewFrame);
+  // frame attributes follow the shown frame, but not during playback (nobody reads a table at 30 fps)
+  const playing = useView((s) => s.playing);
+  const liveAttributes = drawnStore((s) => s.attributes);
+  const [attributes, setAttributes] = useState(liveAttributes);
+  useEffect(() => {
+    if (!playing) {
+      setAttributes(liveAttributes);
+      setFrame(viewFrame);
+    }
+  }, [playing, liveAttributes, viewFrame]);
   const [q, setQ] = useState('');
   const [copied, setCopied] = useState(false);
   const info = active?.summary.frames[Math.min(frame, (active?.summary.frames.length ?? 1) - 1)];
-  const doc = useMemo(
-    () => (active ? { dataset: { format: active.summary.format, name: active.summary.name, frames: active.summary.frames.length, timeUnit: active.summary.timeUnit, fields: active.summary.fields, warnings: active.summary.warnings }, metadata: active.summary.metadata, frame: { info, attributes } } : null),
-    [active, info, attributes],
+  const datasetDoc = useMemo(
+    () => (active ? { dataset: { format: active.summary.format, name: active.summary.name, frames: active.summary.frames.length, timeUnit: active.summary.timeUnit, fields: active.summary.fields, warnings: active.summary.warnings }, metadata: active.summary.metadata } : null),
+    [active],
   );
-  const rows = useMemo(() => (doc ? flatten(doc) : []), [doc]);
+  // the dataset part is flattened once per dataset, only the frame part per frame
+  const datasetRows = useMemo(() => (datasetDoc ? flatten(datasetDoc) : []), [datasetDoc]);
+  const frameRows = useMemo(() => flatten({ frame: { info, attributes } }), [info, attributes]);
+  const rows = useMemo(() => [...datasetRows, ...frameRows], [datasetRows, frameRows]);
+  const doc = datasetDoc && { ...datasetDoc, frame: { info, attributes } };
   if (!active || !doc) return null;
   const needle = q.trim().toLowerCase();
   const shown = needle ? rows.filter(([k, v]) => k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle)) : rows;

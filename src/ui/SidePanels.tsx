@@ -11,6 +11,11 @@ export function SidePanels() {
   const series = active?.summary.series ?? [];
   const info = active?.summary.frames[Math.min(frame, (active?.summary.frames.length ?? 1) - 1)];
 
+  const cursorX = series.length ? (series[0].xKind === 'time' ? info?.time : info?.number) : null;
+  const cursor = (x: number | null | undefined) =>
+    x !== null && x !== undefined ? [{ type: 'line', x0: x, x1: x, yref: 'paper', y0: 0, y1: 1, line: { color: '#d33', width: 1.5 } }] : [];
+
+  // the curves: drawn when the series change
   useEffect(() => {
     if (!div.current || !series.length) return;
     const el = div.current;
@@ -22,10 +27,8 @@ export function SidePanels() {
           name: s.columns?.[c] && s.columns[c] !== s.name ? `${s.name}: ${s.columns[c]}` : s.y.length > 1 ? `${s.name}[${c}]` : s.name,
           x: s.x,
           y: col,
-          xaxis: 'x',
         })),
       );
-      const cursorX = series[0].xKind === 'time' ? info?.time : info?.number;
       void Plotly.react(
         el,
         traces as never,
@@ -35,12 +38,19 @@ export function SidePanels() {
           showlegend: true,
           legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 10 } },
           xaxis: { title: { text: series[0].xKind === 'time' ? 'time' : 'frame number' } },
-          shapes: cursorX !== null && cursorX !== undefined ? [{ type: 'line', x0: cursorX, x1: cursorX, yref: 'paper', y0: 0, y1: 1, line: { color: '#d33', width: 1.5 } }] : [],
+          shapes: cursor(cursorX),
         } as never,
         { displaylogo: false, responsive: true },
       );
     });
-  }, [series, info]);
+  }, [series]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // the cursor at the current frame: a cheap relayout per frame
+  useEffect(() => {
+    const el = div.current as (HTMLDivElement & { data?: unknown }) | null;
+    if (!el?.data) return;
+    void loadPlotly().then((Plotly) => Plotly.relayout(el, { shapes: cursor(cursorX) } as never));
+  }, [cursorX]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (!active) return null;
   return (

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useActiveDataset } from '../state/datasets';
 import { datasetClient } from '../state/client';
-import { useView } from '../state/view';
-import { drawnStore } from './drawn';
+import { useView, viewRequestOf } from '../state/view';
+import { drawnStore } from '../state/drawn';
 import { fmtTime } from './format';
 
 /** Index of the frame whose number is `n`, or the nearest number. */
@@ -83,7 +83,7 @@ export function Timeline() {
     const idx: number[] = [];
     for (let k = 1; k <= ahead; k++) idx.push((frame + k) % n);
     if (!playing && frame > 0) idx.push(frame - 1);
-    datasetClient().prefetch(active.id, idx);
+    datasetClient().prefetch(active.id, idx, viewRequestOf(useView.getState()));
   }, [active, frame, playing, fps, n]);
 
   if (!active) return null;

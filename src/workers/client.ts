@@ -6,14 +6,18 @@ import type { DatasetSummary, ExportMessage, ExportRequest, ViewResult, WorkerRe
 type Pending = { resolve(v: unknown): void; reject(e: Error): void };
 type Body<T> = T extends unknown ? Omit<T, 'reqId'> : never;
 
-/** Main-thread handle of the dataset worker: typed requests, each cancellable. */
-export class DatasetClient {
-  private worker: Worker;
+/** One dataset worker and its pending requests. */
+class WorkerHandle {
+  readonly worker: Worker;
   private next = 1;
   private pending = new Map<number, Pending>();
+  /** datasets this worker is opening or has open (the latest open/scene request) */
+  readonly ready = new Map<string, Promise<DatasetSummary>>();
+  /** datasets whose latest open/scene request has finished here */
+  readonly opened = new Set<string>();
 
-  constructor() {
-    this.worker = new Worker(new URL('./dataset-worker.ts', import.meta.url), { type: 'module', name: 'framescope-datasets' });
+  constructor(k: number) {
+    this.worker = new Worker(new URL('./dataset-worker.ts', import.meta.url), { type: 'module', name: `framescope-datasets-${k}` });
     this.worker.onmessage = (ev: MessageEvent<WorkerResponse>) => {
       const p = this.pending.get(ev.data.reqId);
       if (!p) return;
@@ -27,45 +31,88 @@ export class DatasetClient {
     };
   }
 
-  private call<T>(msg: Body<WorkerRequest>, transfer: Transferable[] = []): { reqId: number; promise: Promise<T> } {
+  call<T>(msg: Body<WorkerRequest>): { reqId: number; promise: Promise<T> } {
     const reqId = this.next++;
     const promise = new Promise<T>((resolve, reject) => {
       this.pending.set(reqId, { resolve: resolve as (v: unknown) => void, reject });
     });
-    this.worker.postMessage({ ...msg, reqId }, transfer);
+    this.worker.postMessage({ ...msg, reqId });
     return { reqId, promise };
   }
 
-  open(id: string, spec: TreeSpec): Promise<DatasetSummary> {
-    return this.call<DatasetSummary>({ op: 'open', id, spec }).promise;
+  cancel(target: number): void {
+    this.worker.postMessage({ op: 'cancel', reqId: 0, target } satisfies WorkerRequest);
+  }
+}
+
+/**
+ * Main-thread handle of the dataset workers: typed requests, each cancellable. Frames are spread
+ * over a small pool (frame i → worker i mod n) so decoding and colormapping run on several cores
+ * during playback; the first worker answers at once, the others open the dataset in the background.
+ */
+export class DatasetClient {
+  private pool: WorkerHandle[];
+
+  constructor(size = Math.max(1, Math.min(4, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2))) {
+    this.pool = Array.from({ length: size }, (_, k) => new WorkerHandle(k));
+    const share = Math.floor((256 * 1024 * 1024) / size);
+    for (const w of this.pool) void w.call({ op: 'config', cacheBytes: share }).promise;
   }
 
-  scene(id: string, scene: number): Promise<DatasetSummary> {
-    return this.call<DatasetSummary>({ op: 'scene', id, scene }).promise;
+  /** The worker for frame `index`: its own share of the pool once it has the dataset open. */
+  private workerFor(id: string, index: number): WorkerHandle {
+    const w = this.pool[index % this.pool.length];
+    return w.opened.has(id) ? w : this.pool[0];
+  }
+
+  private openOn(w: WorkerHandle, id: string, msg: Body<WorkerRequest>): Promise<DatasetSummary> {
+    const p = w.call<DatasetSummary>(msg).promise;
+    w.ready.set(id, p);
+    w.opened.delete(id);
+    p.then(
+      () => w.ready.get(id) === p && w.opened.add(id),
+      () => w.ready.get(id) === p && w.ready.delete(id),
+    );
+    return p;
+  }
+
+  async open(id: string, spec: TreeSpec): Promise<DatasetSummary> {
+    const summary = await this.openOn(this.pool[0], id, { op: 'open', id, spec });
+    for (const w of this.pool.slice(1)) void this.openOn(w, id, { op: 'open', id, spec }).catch(() => undefined);
+    return summary;
+  }
+
+  async scene(id: string, scene: number): Promise<DatasetSummary> {
+    const summary = await this.openOn(this.pool[0], id, { op: 'scene', id, scene });
+    for (const w of this.pool.slice(1)) if (w.ready.has(id)) void w.ready.get(id)!.then(() => this.openOn(w, id, { op: 'scene', id, scene })).catch(() => undefined);
+    return summary;
   }
 
   /** Request a frame's view; `cancel()` aborts it in the worker (a stale scrub position). */
-  view(id: string, index: number, view: ViewRequest): { promise: Promise<ViewResult>; cancel(): void } {
-    const { reqId, promise } = this.call<ViewResult>({ op: 'view', id, index, view, encode: 'png' });
-    return {
-      promise,
-      cancel: () => {
-        this.worker.postMessage({ op: 'cancel', reqId: this.next++, target: reqId } satisfies WorkerRequest);
-      },
-    };
+  view(id: string, index: number, view: ViewRequest, encode: 'bitmap' | 'png' = 'bitmap'): { promise: Promise<ViewResult>; cancel(): void } {
+    const w = this.workerFor(id, index);
+    const { reqId, promise } = w.call<ViewResult>({ op: 'view', id, index, view, encode });
+    return { promise, cancel: () => w.cancel(reqId) };
   }
 
-  prefetch(id: string, indices: number[]): void {
-    void this.call({ op: 'prefetch', id, indices }).promise.catch(() => undefined);
+  /** Decode (and, given the view, render) these frames ahead, each on the worker that will show it. */
+  prefetch(id: string, indices: number[], view?: ViewRequest): void {
+    const lists = new Map<WorkerHandle, number[]>(this.pool.map((w) => [w, []]));
+    for (const i of indices) lists.get(this.workerFor(id, i))!.push(i);
+    for (const [w, list] of lists) void w.call({ op: 'prefetch', id, indices: list, view }).promise.catch(() => undefined);
   }
 
   /** The reader's own nearest-frame-to-time rule (imgstore's get_nearest_image semantics, etc.). */
   nearest(id: string, time: number): Promise<number> {
-    return this.call<number>({ op: 'nearest', id, time }).promise;
+    return this.pool[0].call<number>({ op: 'nearest', id, time }).promise;
   }
 
   close(id: string): void {
-    void this.call({ op: 'close', id }).promise.catch(() => undefined);
+    for (const w of this.pool) {
+      w.ready.delete(id);
+      w.opened.delete(id);
+      void w.call({ op: 'close', id }).promise.catch(() => undefined);
+    }
   }
 }
 

@@ -1,21 +1,79 @@
 /// <reference lib="webworker" />
-import { transferablesOf } from '../render/view-model';
+import type { ViewRequest } from '../render/view-model';
 import { DatasetHost } from './dataset-host';
-import { isAbort, toWire } from './errors';
+import { abortError, isAbort, toWire } from './errors';
 import type { ViewResult, WorkerRequest, WorkerResponse } from './protocol';
+import { RenderCache } from './render-cache';
 
-/** Dataset worker: opens datasets, reads/caches frames, builds view models and PNG bitmaps. */
+/**
+ * Dataset worker: opens datasets, reads and caches frames, colormaps them into bitmaps. Rendered
+ * views are cached, and playback renders ahead (prefetch with a view), so the main thread only
+ * draws: an ImageBitmap at once, a PNG for Plotly's image trace when the view settles.
+ */
 const host = new DatasetHost();
+const rendered = new RenderCache();
+const rendering = new Map<string, Promise<ViewResult>>();
 const running = new Map<number, AbortController>();
-const post = (msg: WorkerResponse, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg, transfer);
+let prefetchCtl: AbortController | null = null;
+const post = (msg: WorkerResponse) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg);
 
-/** PNG data URI of a bitmap (Plotly's image trace takes its `source` as a data URI). */
-async function encodePng(rgba: Uint8ClampedArray, w: number, h: number): Promise<string> {
+async function pngDataUri(rgba: Uint8ClampedArray, w: number, h: number): Promise<string> {
   const canvas = new OffscreenCanvas(w, h);
-  const ctx = canvas.getContext('2d')!;
-  ctx.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
-  const blob = await canvas.convertToBlob({ type: 'image/png' });
-  return new FileReaderSync().readAsDataURL(blob);
+  canvas.getContext('2d')!.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
+  return new FileReaderSync().readAsDataURL(await canvas.convertToBlob({ type: 'image/png' }));
+}
+
+/** Render one frame's view (shared by a request and a prefetch of the same frame), through the cache. */
+function renderView(id: string, index: number, view: ViewRequest, signal: AbortSignal): Promise<ViewResult> {
+  const key = `${id}|${index}|${JSON.stringify(view)}`;
+  const hit = rendered.get(key);
+  if (hit) return Promise.resolve({ ...hit, cached: true, readMs: 0, renderMs: 0 });
+  const pending = rendering.get(key);
+  if (pending) return pending;
+  const p = (async () => {
+    const r = await host.view(id, index, view, signal);
+    const t = performance.now();
+    const out: ViewResult = { ...r };
+    const { rgba, width, height } = r.model;
+    if (rgba && width && height) out.bitmap = await createImageBitmap(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, width, height));
+    out.renderMs += performance.now() - t;
+    rendered.set(key, out);
+    return out;
+  })();
+  rendering.set(key, p);
+  p.then(
+    () => rendering.delete(key),
+    () => rendering.delete(key),
+  );
+  return p;
+}
+
+/** What goes over the wire: the bitmap (cloned, the cache keeps it) or the PNG, never the raw RGBA. */
+async function reply(id: string, index: number, view: ViewRequest, r: ViewResult, encode: 'bitmap' | 'png'): Promise<ViewResult> {
+  const { rgba, ...model } = r.model;
+  if (encode === 'bitmap') return { ...r, png: undefined, model };
+  if (!r.png && rgba && model.width && model.height) {
+    r.png = await pngDataUri(rgba, model.width, model.height);
+    rendered.set(`${id}|${index}|${JSON.stringify(view)}`, r);
+  }
+  return { ...r, bitmap: undefined, model };
+}
+
+function prefetch(id: string, indices: number[], view?: ViewRequest): void {
+  prefetchCtl?.abort();
+  if (!view) return host.prefetch(id, indices);
+  const ctl = new AbortController();
+  prefetchCtl = ctl;
+  void (async () => {
+    for (const i of indices) {
+      if (ctl.signal.aborted) return;
+      try {
+        await renderView(id, i, view, ctl.signal);
+      } catch (e) {
+        if (isAbort(e)) return;
+      }
+    }
+  })();
 }
 
 self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
@@ -29,32 +87,37 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   try {
     switch (m.op) {
       case 'open':
+        rendered.dropPrefix(`${m.id}|`);
         post({ reqId: m.reqId, ok: true, result: await host.openSpec(m.id, m.spec) });
         break;
       case 'scene':
+        rendered.dropPrefix(`${m.id}|`);
         post({ reqId: m.reqId, ok: true, result: await host.openScene(m.id, m.scene) });
         break;
       case 'view': {
-        const r = await host.view(m.id, m.index, m.view, ctl.signal);
-        const t = performance.now();
-        const out: ViewResult = { ...r };
-        if (m.encode === 'png' && r.model.rgba && r.model.width && r.model.height) {
-          out.png = await encodePng(r.model.rgba, r.model.width, r.model.height);
-          out.model = { ...r.model, rgba: undefined };
+        const signal = ctl.signal;
+        const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(abortError()), { once: true }));
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const r = await Promise.race([renderView(m.id, m.index, m.view, signal), aborted]);
+            post({ reqId: m.reqId, ok: true, result: await reply(m.id, m.index, m.view, r, m.encode) });
+            break;
+          } catch (e) {
+            // the shared render belonged to a prefetch that was cancelled: render again for this request
+            if (!isAbort(e) || signal.aborted || attempt >= 2) throw e;
+          }
         }
-        out.renderMs += performance.now() - t;
-        if (ctl.signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
-        post({ reqId: m.reqId, ok: true, result: out }, transferablesOf(out.model));
         break;
       }
       case 'prefetch':
-        host.prefetch(m.id, m.indices);
+        prefetch(m.id, m.indices, m.view);
         post({ reqId: m.reqId, ok: true, result: null });
         break;
       case 'nearest':
         post({ reqId: m.reqId, ok: true, result: host.source(m.id).nearestIndex(m.time) });
         break;
       case 'close':
+        rendered.dropPrefix(`${m.id}|`);
         host.close(m.id);
         post({ reqId: m.reqId, ok: true, result: null });
         break;

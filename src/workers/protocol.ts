@@ -24,8 +24,8 @@ export interface DatasetSummary {
 export type WorkerRequest =
   | { op: 'open'; reqId: number; id: string; spec: TreeSpec }
   | { op: 'scene'; reqId: number; id: string; scene: number }
-  | { op: 'view'; reqId: number; id: string; index: number; view: ViewRequest; encode: 'png' | 'rgba' }
-  | { op: 'prefetch'; reqId: number; id: string; indices: number[] }
+  | { op: 'view'; reqId: number; id: string; index: number; view: ViewRequest; encode: 'bitmap' | 'png' }
+  | { op: 'prefetch'; reqId: number; id: string; indices: number[]; view?: ViewRequest }
   | { op: 'nearest'; reqId: number; id: string; time: number }
   | { op: 'close'; reqId: number; id: string }
   | { op: 'cancel'; reqId: number; target: number }
@@ -33,7 +33,9 @@ export type WorkerRequest =
 
 export interface ViewResult {
   model: ViewModel;
-  /** PNG data URI of model.rgba (what the Plotly image trace draws) */
+  /** the colormapped frame, drawn at once beneath the plot's axes (encode 'bitmap') */
+  bitmap?: ImageBitmap;
+  /** PNG data URI of the same bitmap, for Plotly's image trace once the view settles (encode 'png') */
   png?: string;
   attributes: Record<string, unknown>;
   cached: boolean;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../src/codecs/png';
-import { encodePng } from '../../src/export/png-encode';
+import { encodePng } from '../../src/codecs/png-encode';
 
 function rand(seed: number) {
   let s = seed >>> 0;

@@ -4,7 +4,7 @@
  * Average, Paeth) with the smallest sum of absolute filtered bytes, the usual libpng heuristic.
  * 16-bit samples are given in host order (Uint16Array) and written big-endian as PNG requires.
  */
-import { crc32 } from '../codecs/crc32';
+import { crc32 } from './crc32';
 import { zlibSync } from 'fflate';
 
 export interface PngImage {
@@ -40,8 +40,11 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-/** Encode an image as PNG bytes. `level` is the zlib level (0 = stored … 9). */
-export function encodePng(img: PngImage, level: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 6): Uint8Array {
+/**
+ * Encode an image as PNG bytes. `level` is the zlib level (0 = stored … 9); `filter` 'none' skips
+ * the per-row filter search (the viewer's fast path: level 0 + no filter costs a copy and two checksums).
+ */
+export function encodePng(img: PngImage, level: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 6, filter: 'adaptive' | 'none' = 'adaptive'): Uint8Array {
   const { width, height, channels } = img;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 0x7fffffff || height > 0x7fffffff)
     throw new RangeError(`PNG size ${width}×${height} is not valid`);
@@ -65,7 +68,8 @@ export function encodePng(img: PngImage, level: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 
   const filtered = new Uint8Array((rowBytes + 1) * height);
   const cand = [0, 1, 2, 3, 4].map(() => new Uint8Array(rowBytes));
   const zero = new Uint8Array(rowBytes);
-  for (let y = 0; y < height; y++) {
+  for (let y = 0; y < height && filter === 'none'; y++) filtered.set(raw.subarray(y * rowBytes, (y + 1) * rowBytes), y * (rowBytes + 1) + 1);
+  for (let y = 0; y < height && filter === 'adaptive'; y++) {
     const cur = raw.subarray(y * rowBytes, (y + 1) * rowBytes);
     const up = y ? raw.subarray((y - 1) * rowBytes, y * rowBytes) : zero;
     let best = 0;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { FormatError } from '../../src/formats/errors';
-import { readAviIndex } from '../../src/formats/imgstore/avi-index';
+import { readAviIndex } from '../../src/video/avi-index';
 import { bytesSourceFile } from '../../src/io/slice-file';
 import { describeFixtures, fixture } from '../fixtures';
 

@@ -14,7 +14,7 @@
  */
 import { FormatError } from '../errors';
 import type { SourceFile } from '../types';
-import { readAviIndex } from './avi-index';
+import { readAviIndex } from '../../video/avi-index';
 import type { Pixels } from './pixels';
 
 const OPEN_CHUNKS = 3;

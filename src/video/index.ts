@@ -8,9 +8,7 @@ import type { SourceFile } from '../formats/types';
 import { decodeFrames, DecodeError } from './decode';
 import { ByteLru } from './frame-cache';
 import { addResource, AbortError, currentInstance, preloadFfmpeg, removeResource, runExclusive, throwIfAborted } from './ffmpeg-loader';
-import { probe, ProbeError, type KnownPackets, type ProbeResult } from './probe';
-import { readVideoTrack } from './mp4-index';
-import { containerOf } from '../formats/video/magic';
+import { indexPackets, probe, ProbeError, type ProbeResult } from './probe';
 import { rawFrameBytes } from './raw-frames';
 import type { DecodedVideoFrame, EncodeVideo, OpenVideo, OpenVideoOptions, VideoFile } from './types';
 import { encodeWithFfmpeg } from './encode';
@@ -56,16 +54,9 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
   const name = safeName(file.path);
   let inputPath: string;
   let probed: ProbeResult;
-  // MP4/MOV: the sample table from mp4box.js spares ffprobe reading every packet of a large file.
-  let known: KnownPackets | null = null;
-  try {
-    if (file.size >= 16 && containerOf(await file.read(0, 64)) === 'isobmff') {
-      const t = await readVideoTrack(file);
-      if (t) known = { timeBase: [1, t.timescale], packets: t.samples.map((x) => ({ pts: x.cts - t.shiftTicks, key: x.sync })) };
-    }
-  } catch {
-    known = null;
-  }
+  // The frame table from the container's index (MP4/MOV sample table, AVI idx1/OpenDML, Matroska
+  // block headers) spares ffprobe reading every packet of a large file.
+  const { known, warnings } = await indexPackets(file, format);
   try {
     probed = await runExclusive(async ({ ff }) => {
       if (file.blob) {
@@ -77,7 +68,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
         inputPath = `${dir}-${name}`;
         await addResource(ff, { path: inputPath, bytes });
       }
-      return probe(ff, inputPath, known ?? undefined);
+      return probe(ff, inputPath, known ?? undefined, warnings);
     });
   } catch (e) {
     await removeResource(currentInstance(), file.blob ? dir : `${dir}-${name}`);

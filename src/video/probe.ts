@@ -1,8 +1,20 @@
 /**
- * Browser-only: container/stream facts and the per-packet timestamp table of the first video
- * stream, from ffprobe running inside ffmpeg.wasm (it returns the py-pde `comment`/`COMMENT` tag).
+ * Container/stream facts and the per-packet timestamp table of the first video stream.
+ *
+ * The frame table comes from the container's own index wherever there is one (`indexPackets`, pure
+ * TS over SourceFile reads): the MP4/MOV sample table (mp4box.js), the AVI OpenDML/idx1 indexes
+ * (./avi-index), the Matroska cluster/block headers (./mkv-index). ffprobe inside ffmpeg.wasm then
+ * reads only the headers (codec, size, pixel format, frame rate and the container tags, e.g. the
+ * py-pde `comment`/`COMMENT`). Only when a file has no usable index does ffprobe list every packet,
+ * which reads the whole file; `VideoInfo.warnings` then says so. `probe` is browser-only (wasm).
  */
 import type { FFmpeg } from '@ffmpeg/ffmpeg';
+import { FormatError } from '../formats/errors';
+import type { SourceFile } from '../formats/types';
+import { containerOf } from '../formats/video/magic';
+import { readAviVideoIndex } from './avi-index';
+import { readMkvVideoIndex } from './mkv-index';
+import { readVideoTrack } from './mp4-index';
 import type { VideoInfo } from './types';
 
 export interface ProbeResult {
@@ -20,7 +32,7 @@ export interface ProbeResult {
   intraOnly: boolean;
 }
 
-interface RawProbe {
+export interface RawProbe {
   packets?: { pts?: number; dts?: number; duration?: number; size?: string; flags?: string }[];
   streams?: {
     codec_name?: string;
@@ -49,18 +61,89 @@ export class ProbeError extends Error {}
 
 let seq = 0;
 
-/** Packet table known from elsewhere (an MP4 sample table): ffprobe then skips reading packets. */
+/** Packet table known from the container's index: ffprobe then skips reading packets. */
 export interface KnownPackets {
   /** stream time base the pts are in */
   timeBase: [number, number];
   packets: { pts: number; key: boolean }[];
+  /**
+   * Frame count the container declares, in place of ffprobe's stream nb_frames (AVI: strh dwLength
+   * less the zero-size drop chunks, which hold no frame). Undefined: keep ffprobe's.
+   */
+  declaredFrameCount?: number | null;
+  /** which index the table came from (diagnostics) */
+  source: string;
+}
+
+export interface PacketIndex {
+  known: KnownPackets | null;
+  /** why there is no table when one was expected (the probe will scan every packet) */
+  warnings: string[];
+}
+
+/**
+ * The frame table of the first video stream from the container's own index, reading only headers
+ * and index structures through `file.read`. Never throws: a damaged or unusable index gives
+ * `known: null` and a warning (AVI, Matroska), and the caller lets ffprobe scan the packets.
+ */
+export async function indexPackets(file: SourceFile, format = 'video'): Promise<PacketIndex> {
+  if (file.size < 16) return { known: null, warnings: [] };
+  let kind: ReturnType<typeof containerOf> = null;
+  try {
+    kind = containerOf(await file.read(0, 64));
+  } catch {
+    return { known: null, warnings: [] };
+  }
+  const scan = (why: string): PacketIndex => ({
+    known: null,
+    warnings: [`${file.path}: ${why}; the frame table comes from a full packet scan (reads the whole file)`],
+  });
+  try {
+    if (kind === 'isobmff') {
+      const t = await readVideoTrack(file);
+      if (!t) return { known: null, warnings: [] }; // fragmented or no moov: ffprobe copes
+      return {
+        known: { timeBase: [1, t.timescale], packets: t.samples.map((x) => ({ pts: x.cts - t.shiftTicks, key: x.sync })), source: 'mp4 sample table' },
+        warnings: [],
+      };
+    }
+    if (kind === 'avi') {
+      const a = await readAviVideoIndex(file, { format });
+      if (!a) return scan('no video stream in the AVI header');
+      if (!a.pts.length) return scan('the AVI index lists no video frame');
+      return {
+        known: {
+          timeBase: a.timeBase,
+          packets: a.pts.map((pts, i) => ({ pts, key: a.keys[i] })),
+          declaredFrameCount: a.declaredLength > 0 ? a.declaredLength - a.drops : null,
+          source: `avi ${a.source}`,
+        },
+        warnings: [],
+      };
+    }
+    if (kind === 'matroska') {
+      const m = await readMkvVideoIndex(file, { format });
+      if (!m) return scan('no video track in the Matroska header');
+      if (!m.pts.length) return scan('no video block found in the Matroska clusters');
+      return {
+        known: { timeBase: m.timeBase, packets: m.pts.map((pts, i) => ({ pts, key: m.keys[i] })), source: `matroska block headers (${m.clusters} clusters, ${m.reads} reads)` },
+        warnings: [],
+      };
+    }
+  } catch (e) {
+    if (e instanceof FormatError) return scan(`index not usable (${e.reason}${e.offset !== undefined ? ` at byte ${e.offset}` : ''})`);
+    return scan(`index not readable (${(e as Error).message ?? String(e)})`);
+  }
+  return { known: null, warnings: [] };
 }
 
 /**
  * Run ffprobe on `path` (inside the wasm FS). `ff` must be held exclusively by the caller. With
- * `known` packets (whose time base must match the stream's), only headers are read.
+ * `known` packets only headers are read (the pts are rescaled when ffprobe reports an equal time
+ * base in other terms, else every packet is scanned after all). `warnings` are passed on to
+ * `info.warnings`.
  */
-export async function probe(ff: FFmpeg, path: string, known?: KnownPackets): Promise<ProbeResult> {
+export async function probe(ff: FFmpeg, path: string, known?: KnownPackets, warnings: string[] = []): Promise<ProbeResult> {
   const out = `/probe-${++seq}.json`;
   const entries =
     'format=format_name,start_time,duration:format_tags:stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,time_base,nb_frames,start_time,duration:stream_tags' +
@@ -86,22 +169,59 @@ export async function probe(ff: FFmpeg, path: string, known?: KnownPackets): Pro
     throw new ProbeError('ffprobe produced no output (not a media file ffmpeg can read)');
   }
   if (known) {
-    const j = JSON.parse(text) as RawProbe;
-    const tb = j.streams?.[0]?.time_base;
-    if (tb !== `${known.timeBase[0]}/${known.timeBase[1]}`) return probe(ff, path);
-    j.packets = known.packets.map((p) => ({ pts: p.pts, flags: p.key ? 'K_' : '__' }));
-    return parseProbe(JSON.stringify(j));
+    const j = parseJson(text);
+    const merged = withKnownPackets(j, known);
+    if (!merged) {
+      const tb = j.streams?.[0]?.time_base ?? '?';
+      return probe(ff, path, undefined, [
+        ...warnings,
+        `${path.split('/').pop()}: ffprobe's time base ${tb} does not match the index (${known.timeBase.join('/')}); the frame table comes from a full packet scan`,
+      ]);
+    }
+    return withWarnings(parseRaw(merged.raw, merged.declared), warnings);
   }
-  return parseProbe(text);
+  return withWarnings(parseProbe(text), warnings);
 }
 
-export function parseProbe(text: string): ProbeResult {
-  let j: RawProbe;
+function withWarnings(r: ProbeResult, warnings: string[]): ProbeResult {
+  if (warnings.length) r.info.warnings = [...(r.info.warnings ?? []), ...warnings];
+  return r;
+}
+
+function parseJson(text: string): RawProbe {
   try {
-    j = JSON.parse(text) as RawProbe;
+    return JSON.parse(text) as RawProbe;
   } catch {
     throw new ProbeError('ffprobe output is not JSON');
   }
+}
+
+/**
+ * ffprobe's header-only output with the packets of the index put in, rescaled to the stream time
+ * base ffprobe reports; null when the index's ticks are not a whole number of ffprobe's.
+ */
+export function withKnownPackets(j: RawProbe, known: KnownPackets): { raw: RawProbe; declared: number | null | undefined } | null {
+  const tb = j.streams?.[0]?.time_base;
+  const m = /^(\d+)\/(\d+)$/.exec(tb ?? '');
+  if (!m) return null;
+  const [sn, sd] = [Number(m[1]), Number(m[2])];
+  const [kn, kd] = known.timeBase;
+  if (!(sn > 0 && sd > 0 && kn > 0 && kd > 0)) return null;
+  // index ticks → stream ticks: pts · (kn/kd) / (sn/sd) must be an integer factor
+  const num = kn * sd;
+  const den = kd * sn;
+  if (num % den !== 0) return null;
+  const f = num / den;
+  const packets = known.packets.map((p) => ({ pts: p.pts * f, flags: p.key ? 'K_' : '__' }));
+  return { raw: { ...j, packets }, declared: known.declaredFrameCount };
+}
+
+export function parseProbe(text: string): ProbeResult {
+  return parseRaw(parseJson(text));
+}
+
+/** ProbeResult from ffprobe's JSON; `declaredOverride` (if not undefined) replaces the declared frame count. */
+export function parseRaw(j: RawProbe, declaredOverride?: number | null): ProbeResult {
   const st = j.streams?.[0];
   if (!st || !st.codec_name) throw new ProbeError('no video stream');
   const width = st.width ?? 0;
@@ -136,6 +256,7 @@ export function parseProbe(text: string): ProbeResult {
     const rate = ratio(st.avg_frame_rate);
     if (d && rate) declared = Math.round((Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3])) * rate);
   }
+  if (declaredOverride !== undefined) declared = declaredOverride;
   const info: VideoInfo = {
     codec: st.codec_name,
     width,

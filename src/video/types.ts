@@ -28,6 +28,11 @@ export interface VideoInfo {
    * rate), or null. More than `frameCount` means the file was cut short.
    */
   declaredFrameCount?: number | null;
+  /**
+   * Problems met while opening that did not stop it, e.g. an AVI/Matroska index that could not be
+   * used (the frame table then comes from a full packet scan, which reads the whole file).
+   */
+  warnings?: string[];
 }
 
 export interface DecodedVideoFrame {

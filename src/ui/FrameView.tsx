@@ -249,7 +249,8 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
     const colorbarAt = gd.data.findIndex((t) => t.type === 'scatter');
     if (m.limits && gd.__fsLimits !== lim && colorbarAt >= 0) {
       gd.__fsLimits = lim;
-      await Plotly.restyle(gd, { 'marker.cmin': [m.limits[0]], 'marker.cmax': [m.limits[1]], 'marker.color': [m.limits] } as never, [colorbarAt]);
+      // the colour bar follows the bitmap (not awaited: the frame is on screen first)
+      void Plotly.restyle(gd, { 'marker.cmin': [m.limits[0]], 'marker.cmax': [m.limits[1]], 'marker.color': [m.limits] } as never, [colorbarAt]);
     }
     const q = quiverTrace();
     const quiverAt = gd.data.findIndex((t) => t.type === 'quiver');

@@ -76,15 +76,21 @@ export function Timeline() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [playing, active?.id, n]);
 
-  // decode ahead while playing (and one frame around while scrubbing)
+  // decode ahead while playing; when paused, the neighbours of the shown frame once it is drawn
+  // (so stepping is instant without competing with the frame being asked for)
+  const drawnIndex = drawnStore((s) => s.index);
   useEffect(() => {
     if (!active || !n) return;
-    const ahead = playing ? Math.max(4, Math.round(fps)) : 1;
-    const idx: number[] = [];
-    for (let k = 1; k <= ahead; k++) idx.push((frame + k) % n);
-    if (!playing && frame > 0) idx.push(frame - 1);
-    datasetClient().prefetch(active.id, idx, viewRequestOf(useView.getState()));
-  }, [active, frame, playing, fps, n]);
+    if (playing) {
+      const idx: number[] = [];
+      for (let k = 1; k <= Math.max(4, Math.round(fps)); k++) idx.push((frame + k) % n);
+      datasetClient().prefetch(active.id, idx, viewRequestOf(useView.getState()));
+      return;
+    }
+    if (drawnIndex !== frame) return;
+    const t = setTimeout(() => datasetClient().prefetch(active.id, [frame + 1, frame - 1].filter((i) => i >= 0 && i < n), viewRequestOf(useView.getState())), 120);
+    return () => clearTimeout(t);
+  }, [active, frame, playing, fps, n, drawnIndex]);
 
   if (!active) return null;
   const timeUnit = active.summary.timeUnit;

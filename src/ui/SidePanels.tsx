@@ -11,8 +11,11 @@ export function SidePanels() {
   const series = active?.summary.series ?? [];
   const info = active?.summary.frames[Math.min(frame, (active?.summary.frames.length ?? 1) - 1)];
 
-  const cursorX = series.length ? (series[0].xKind === 'time' ? info?.time : info?.number) : null;
-  const cursor = (x: number | null | undefined) =>
+  // epoch-second times (imgstore frame_time) on a date axis
+  const epoch = series.length > 0 && series[0].xKind === 'time' && (series[0].x[0] ?? 0) > 1e8;
+  const asX = (t: number | null | undefined) => (t === null || t === undefined ? t : epoch ? new Date(t * 1000).toISOString() : t);
+  const cursorX = series.length ? asX(series[0].xKind === 'time' ? info?.time : info?.number) : null;
+  const cursor = (x: number | string | null | undefined) =>
     x !== null && x !== undefined ? [{ type: 'line', x0: x, x1: x, yref: 'paper', y0: 0, y1: 1, line: { color: '#d33', width: 1.5 } }] : [];
 
   // the curves: drawn when the series change
@@ -24,8 +27,8 @@ export function SidePanels() {
         s.y.map((col, c) => ({
           type: 'scatter',
           mode: 'lines',
-          name: s.columns?.[c] && s.columns[c] !== s.name ? `${s.name}: ${s.columns[c]}` : s.y.length > 1 ? `${s.name}[${c}]` : s.name,
-          x: s.x,
+          name: s.columns?.[c] && !s.name.endsWith(s.columns[c]) ? `${s.name}: ${s.columns[c]}` : s.y.length > 1 ? `${s.name}[${c}]` : s.name,
+          x: epoch ? s.x.map((t) => asX(t)) : s.x,
           y: col,
         })),
       );
@@ -37,7 +40,7 @@ export function SidePanels() {
           margin: { l: 50, r: 10, t: 28, b: 36 },
           showlegend: true,
           legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 10 } },
-          xaxis: { title: { text: series[0].xKind === 'time' ? 'time' : 'frame number' } },
+          xaxis: { type: epoch ? 'date' : '-', title: { text: series[0].xKind === 'time' ? (epoch ? 'time (UTC)' : 'time') : 'frame number' } },
           shapes: cursor(cursorX),
         } as never,
         { displaylogo: false, responsive: true },

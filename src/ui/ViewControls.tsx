@@ -46,6 +46,8 @@ export function ViewControls() {
           <input data-testid="plane" type="range" min={0} max={depth - 1} value={Math.min(v.plane, depth - 1)} onChange={(e) => v.set({ plane: Number(e.target.value) })} />
         </label>
       )}
+      {f?.kind !== 'rgb' && (
+      <>
       <label>
         Colormap
         <select data-testid="colormap" value={v.colormap} onChange={(e) => v.set({ colormap: e.target.value })}>
@@ -67,6 +69,8 @@ export function ViewControls() {
         <input data-testid="vmin" type="number" step="any" placeholder="vmin" value={v.vmin ?? ''} onChange={(e) => v.set({ vmin: e.target.value === '' ? null : Number(e.target.value), limitsMode: 'manual' })} />
         <input data-testid="vmax" type="number" step="any" placeholder="vmax" value={v.vmax ?? ''} onChange={(e) => v.set({ vmax: e.target.value === '' ? null : Number(e.target.value), limitsMode: 'manual' })} />
       </div>
+      </>
+      )}
       {isVector && (
         <>
           <label className="check">

@@ -15,9 +15,10 @@ export interface FieldStats {
 
 /**
  * Statistics over the valid cells (mask 0 and finite). Percentiles come from a 4096-bin histogram
- * between min and max: exact to 1/4096 of the range, O(n) with no sort, so it suits the frame loop.
+ * between min and max: exact to 1/4096 of the range, O(n) with no sort, so it suits the frame loop;
+ * with `percentiles: false` that second pass is skipped (p1/p99 are then NaN).
  */
-export function fieldStats(values: Numeric, mask?: Uint8Array | null): FieldStats {
+export function fieldStats(values: Numeric, mask?: Uint8Array | null, percentiles = true): FieldStats {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
@@ -34,6 +35,7 @@ export function fieldStats(values: Numeric, mask?: Uint8Array | null): FieldStat
   }
   if (!valid) return { min: NaN, max: NaN, p1: NaN, p99: NaN, mean: NaN, valid: 0 };
   if (max === min) return { min, max, p1: min, p99: max, mean: sum / valid, valid };
+  if (!percentiles) return { min, max, p1: NaN, p99: NaN, mean: sum / valid, valid };
   const bins = 4096;
   const hist = new Uint32Array(bins);
   const k = (bins - 1) / (max - min);

@@ -144,7 +144,7 @@ export function buildViewModel(frame: Frame, req: ViewRequest): ViewModel {
   } else {
     values = toF32(planeOf(f.values as Float32Array, shape, req.plane) ?? new Float32Array(nx * ny));
   }
-  const stats = fieldStats(values, mask);
+  const stats = fieldStats(values, mask, req.limitsMode === 'p1-99');
   const limits = autoLimits(stats, req.limitsMode, req.manual);
   const rgba = colorize(values, mask, [ny, nx], { vmin: limits[0], vmax: limits[1], colormap: req.colormap, flipY: ay.flip, flipX: ax.flip });
   const quiver =

@@ -58,3 +58,11 @@ describe('colorize', () => {
     expect(Number.isNaN(m[1])).toBe(true);
   });
 });
+
+describe('fieldStats without percentiles', () => {
+  it('skips the histogram pass', () => {
+    const s = fieldStats(Float32Array.of(1, 2, 3), null, false);
+    expect(s).toMatchObject({ min: 1, max: 3, mean: 2, valid: 3 });
+    expect(Number.isNaN(s.p1)).toBe(true);
+  });
+});

@@ -12,3 +12,24 @@ describe('view state in the URL hash', () => {
     expect(fromHash('#i=abc&zzz=1&cmap=gray')).toEqual({ colormap: 'gray' });
   });
 });
+
+describe('playback holds automatic colour limits', async () => {
+  const { useView, viewRequestOf } = await import('../../src/state/view');
+  const { drawnStore } = await import('../../src/state/drawn');
+  it('freezes the drawn limits at play, releases them at pause or when the view changes', () => {
+    drawnStore.getState().setDrawn(3, {}, [-1, 2]);
+    useView.getState().set({ field: 'density', limitsMode: 'minmax', playing: false });
+    useView.getState().set({ playing: true });
+    expect(useView.getState().playLimits).toEqual([-1, 2]);
+    expect(viewRequestOf(useView.getState())).toMatchObject({ limitsMode: 'manual', manual: [-1, 2] });
+    useView.getState().set({ frame: 4 });
+    expect(useView.getState().playLimits).toEqual([-1, 2]);
+    useView.getState().set({ field: 'velocity' });
+    expect(useView.getState().playLimits).toBeNull();
+    useView.getState().set({ playing: false });
+    useView.getState().set({ limitsMode: 'manual', vmin: 0, vmax: 1 });
+    useView.getState().set({ playing: true });
+    expect(useView.getState().playLimits).toBeNull();
+    expect(viewRequestOf(useView.getState())).toMatchObject({ limitsMode: 'manual', manual: [0, 1] });
+  });
+});

@@ -59,6 +59,12 @@ function ratio(s: string | undefined): number | null {
 
 export class ProbeError extends Error {}
 
+/** ffprobe `-show_entries` for the container/stream headers and tags (reads no packets beyond stream detection) */
+export const HEADER_ENTRIES =
+  'format=format_name,start_time,duration:format_tags:stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,time_base,nb_frames,start_time,duration:stream_tags';
+/** added when the packet table must come from ffprobe (reads the whole file) */
+export const PACKET_ENTRIES = ':packet=pts,dts,duration,size,flags';
+
 let seq = 0;
 
 /** Packet table known from the container's index: ffprobe then skips reading packets. */
@@ -145,9 +151,7 @@ export async function indexPackets(file: SourceFile, format = 'video'): Promise<
  */
 export async function probe(ff: FFmpeg, path: string, known?: KnownPackets, warnings: string[] = []): Promise<ProbeResult> {
   const out = `/probe-${++seq}.json`;
-  const entries =
-    'format=format_name,start_time,duration:format_tags:stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,time_base,nb_frames,start_time,duration:stream_tags' +
-    (known ? '' : ':packet=pts,dts,duration,size,flags');
+  const entries = HEADER_ENTRIES + (known ? '' : PACKET_ENTRIES);
   await ff.ffprobe(
     [
       '-v', 'error',

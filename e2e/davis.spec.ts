@@ -58,3 +58,21 @@ test.describe('DaVis in the app', () => {
     await expect(page.getByTestId('hover')).toContainText('mm');
   });
 });
+
+test.describe('DaVis sets side by side', () => {
+  test.skip(!FIX, 'shared fixtures not found (../shared/fixtures): DaVis browser tests skipped');
+
+  test('a folder with two sets: a scene selector; a particle-track set shows its notice, not an empty view', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByTestId('frame-count')).toHaveText('24', { timeout: 60_000 });
+    await page.getByTestId('open-folder').setInputFiles(join(FIX!, 'davis/lvpyio-example-scripts/data'));
+    await expect(page.getByTestId('scene')).toBeVisible({ timeout: 60_000 });
+    const names = await page.getByTestId('scene').locator('option').allTextContents();
+    expect(names.some((n) => n.includes('Tracks_Cylinder_Wake'))).toBe(true);
+    const tracks = await page.getByTestId('scene').evaluate((el: HTMLSelectElement) => [...el.options].find((o) => o.text.includes('Tracks'))!.value);
+    await page.getByTestId('scene').selectOption(tracks);
+    await expect(page.getByTestId('notice')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('metadata')).toContainText('16777216');
+    await page.screenshot({ path: 'screenshots/davis-particle-set.png' });
+  });
+});

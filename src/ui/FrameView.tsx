@@ -193,8 +193,29 @@ export function FrameView() {
       </div>
     );
   }
+  if (!nFrames) {
+    return (
+      <div className="plot-empty" data-testid="plot">
+        <div className="notice" data-testid="notice">
+          <p>
+            <strong>{active.summary.name}</strong> ({active.summary.format}) has no frames that can be shown.
+          </p>
+          {active.summary.warnings.map((w, i) => (
+            <p key={i}>{w}</p>
+          ))}
+          <p className="muted">Its header facts are in the metadata panel.</p>
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="frame-view">
+      {active.summary.warnings.length > 0 && (
+        <div className="notice-bar" data-testid="notice" title={active.summary.warnings.join('\n')}>
+          ⚠ {active.summary.warnings[0]}
+          {active.summary.warnings.length > 1 && ` (+${active.summary.warnings.length - 1} more in the metadata panel)`}
+        </div>
+      )}
       <div className="plot-stack" onMouseMove={onMove}>
         <canvas ref={canvas} className="plot-bitmap" />
         <div ref={div} className="plot" data-testid="plot" />

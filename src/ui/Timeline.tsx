@@ -122,7 +122,7 @@ export function Timeline() {
       </div>
       <div className="row readouts">
         <span>
-          index <b data-testid="frame-index">{Math.min(frame, n - 1)}</b> / <span data-testid="frame-count">{n}</span>
+          index <b data-testid="frame-index">{n ? Math.min(frame, n - 1) : '—'}</b> / <span data-testid="frame-count">{n}</span>
         </span>
         <span>
           number <b data-testid="frame-number">{cur?.number ?? '—'}</b>

@@ -7,7 +7,7 @@ import { useView } from '../state/view';
 export function ViewControls() {
   const active = useActiveDataset();
   const v = useView();
-  if (!active) return null;
+  if (!active || !active.summary.fields.length) return null;
   const fields = active.summary.fields;
   const f = fields.find((x) => x.name === v.field) ?? fields[0];
   const isVector = f?.kind === 'vector';

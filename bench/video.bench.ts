@@ -1,7 +1,9 @@
 /**
  * Video pipeline figures (Chromium, ffmpeg.wasm single-thread core; native = Debian's ffmpeg):
  * core load, FFV1 decode fps (wasm exec, VideoFile pipeline, native, ratio), uncached random-frame
- * latency in 10,000-frame ~1 MP MJPEG/AVI and H.264/MP4 recordings (ffmpeg.wasm and WebCodecs),
+ * latency in 10,000-frame ~1 MP MJPEG/AVI, MJPEG/MKV, H.264/MKV and H.264/MP4 recordings (ffmpeg.wasm and
+ * WebCodecs), open time of the AVI/MKV ones split into container index, header-only ffprobe and
+ * the full packet scan the index replaces,
  * FFV1 encode fps (wasm vs native) and H.264 encode fps (WebCodecs VideoEncoder, libx264 in wasm).
  * Inputs are generated once into bench/out/ (gitignored) with native ffmpeg.
  */
@@ -108,8 +110,13 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
     '-f', 'lavfi', '-i', 'testsrc2=size=1024x1024:rate=30', '-frames:v', String(N),
     '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-pix_fmt', 'yuv420p',
   ]);
+  // the same frames in Matroska (remuxed): MJPEG (every frame a keyframe and a cue point) and H.264
+  const mjpegMkv = generate(native, 'video_mjpeg_1024_10k.mkv', ['-i', mjpeg, '-c', 'copy']);
+  const avcMkv = generate(native, 'video_avc1_1024_10k.mkv', ['-i', avc, '-c', 'copy']);
   for (const [file, decoders] of [
     [mjpeg, ['ffmpeg']],
+    [mjpegMkv, ['ffmpeg']],
+    [avcMkv, ['ffmpeg']],
     [avc, ['ffmpeg', 'webcodecs']],
   ] as const) {
     for (const decoder of decoders) {
@@ -157,6 +164,40 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
       ctx.report(`${name} stepping after a seek (${decoder})`, r.stepFps, 'fps', 'next 60 frames → rgb24');
     }
   }
+  // 3b. what opening an AVI/MKV costs: the container index (Blob-slice reads) vs the full ffprobe packet scan it replaces
+  for (const file of [mjpeg, mjpegMkv, avcMkv]) {
+    const name = file.split('/').pop() as string;
+    const r = await evaluate(
+      async ({ name }: { name: string }) => {
+        const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
+        const P = (await import('/src/video/probe.ts' as string)) as typeof import('../src/video/probe');
+        const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+        const blob = await (await fetch('/bench/out/' + name)).blob();
+        const file = blobSourceFile(name, blob);
+        let t0 = performance.now();
+        const idx = await P.indexPackets(file);
+        const indexMs = performance.now() - t0;
+        return L.runExclusive(async ({ ff }) => {
+          await L.addResource(ff, { path: '/bench-open', name, blob });
+          t0 = performance.now();
+          const head = await P.probe(ff, `/bench-open/${name}`, idx.known ?? undefined);
+          const headerMs = performance.now() - t0;
+          t0 = performance.now();
+          const scan = await P.probe(ff, `/bench-open/${name}`);
+          const scanMs = performance.now() - t0;
+          await L.removeResource(ff, '/bench-open');
+          const same = head.pts.length === scan.pts.length && head.pts.every((p, i) => p === scan.pts[i]);
+          return { indexMs, headerMs, scanMs, frames: head.info.frameCount, same, source: idx.known?.source ?? 'none', warnings: idx.warnings };
+        });
+      },
+      { name },
+    );
+    const note = `${r.frames} frames from ${r.source}${r.same ? ', = packet scan' : ', DIFFERS from the packet scan'}${r.warnings.length ? '; ' + r.warnings.join('; ') : ''}`;
+    ctx.report(`${name} open: container index (Blob slices)`, r.indexMs, 'ms', note);
+    ctx.report(`${name} open: ffprobe headers only`, r.headerMs, 'ms', 'with the index table');
+    ctx.report(`${name} open: ffprobe full packet scan (the old path)`, r.scanMs, 'ms', `${(statSync(file).size / 1e6).toFixed(0)} MB read`);
+  }
+
   const nativeSeek = median(
     [1234, 5678, 9012].map((i) => timeNative(native, ['-ss', String(i / 30), '-i', mjpeg, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '/dev/null'])),
   );

@@ -60,6 +60,8 @@ const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
 const MAX_HDRL = 16 << 20;
 const IDX_READ = 1 << 20;
 const AVIIF_KEYFRAME = 0x10;
+/** chunks smaller than this are read through rather than seeked past when walking a movi list */
+const READ_THROUGH_CHUNK = 384 << 10;
 /** codecs whose every frame is a keyframe (for tables built without an index) */
 const INTRA_ONLY = new Set(['MJPG', 'mjpg', 'AVRn', 'LJPG', 'JPGL', 'dmb1', 'MJLS', 'png ', 'MPNG', 'DIB ', 'RGB ', 'raw ', '\0\0\0\0', 'Y800', 'Y8  ', 'GREY', 'UYVY', 'YUY2', 'v210', 'HFYU', 'FFVH', 'UTVD', 'ULRG', 'ULY0', 'ULY2', 'ULH0', 'ULH2', 'ULRA', 'MLRG']);
 
@@ -362,14 +364,15 @@ async function readIdx1(
 async function walkMovi(file: SourceFile, m: { start: number; end: number }, prefix: string, table: Table, intra: boolean): Promise<void> {
   const size = file.size;
   let pos = m.start + 4;
-  const WINDOW = 1 << 16;
   let buf: Uint8Array = new Uint8Array(0);
   let bufAt = 0;
+  let lastLen = 0;
   const maxSteps = Math.ceil((m.end - m.start) / 8) + 1;
   for (let k = 0; k < maxSteps && pos + 8 <= m.end; k++) {
     if (pos < bufAt || pos + 12 > bufAt + buf.length) {
       bufAt = pos;
-      buf = await file.read(pos, Math.min(size, pos + WINDOW));
+      // small chunks: read through them in large windows (a read costs more than the bytes); large ones: seek
+      buf = await file.read(pos, Math.min(size, pos + (lastLen < READ_THROUGH_CHUNK ? 4 << 20 : 64 << 10)));
       if (buf.length < 8) break;
     }
     const o = pos - bufAt;
@@ -379,6 +382,7 @@ async function walkMovi(file: SourceFile, m: { start: number; end: number }, pre
       pos += 12; // descend into 'rec ' lists
       continue;
     }
+    lastLen = len;
     if (isFrameChunk(id, prefix)) {
       const first = table.offsets.length === 0;
       if (!table.add(pos + 8, len, intra || first)) break;

@@ -86,10 +86,12 @@ describe.skipIf(!HAS_FFMPEG || !HAS_FFPROBE)(`generated Matroska / WebM = ffprob
         throw e;
       }
       const file = await nodeFile(p);
-      const idx = (await readMkvVideoIndex(file))!;
+      const idx = (await readMkvVideoIndex(file, { minRun: 0 }))!;
       expectSameAsFfprobe(idx, ffprobePackets(p));
       extra(idx);
+      if (idx.cuePoints > 1) expect(idx.runs).toBeGreaterThan(1);
       const seq = (await readMkvVideoIndex(file, { concurrency: 1 }))!;
+      expect(seq.runs).toBe(1);
       expect(seq.pts).toEqual(idx.pts);
       expect(seq.offsets).toEqual(idx.offsets);
       // cut-off copies: complete blocks only, a prefix of the whole table
@@ -115,7 +117,8 @@ describe('hand-built Matroska', () => {
         { ts: 200, blocks: [{ rel: 0, size: 31, key: true }, { rel: 40, size: 12, group: true }] },
       ],
     });
-    const idx = (await readMkvVideoIndex(bytesSourceFile('h.mkv', m.bytes)))!;
+    const idx = (await readMkvVideoIndex(bytesSourceFile('h.mkv', m.bytes), { minRun: 0 }))!;
+    expect(idx.runs).toBe(2);
     expect(idx.pts).toEqual([0, 40, 120, 80, 200, 240]);
     expect(idx.keys).toEqual([true, false, true, false, true, false]);
     expect(idx.sizes).toEqual([30, 20, 25, 5, 31, 12]);
@@ -157,8 +160,9 @@ describe('hand-built Matroska', () => {
     const cuePosAt = b.length - 8;
     const rel = m.clusterPos[1] - m.segmentStart + 3;
     for (let k = 0; k < 8; k++) b[cuePosAt + k] = Math.floor(rel / 256 ** (7 - k)) & 255;
-    const idx = (await readMkvVideoIndex(bytesSourceFile('c.mkv', b)))!;
+    const idx = (await readMkvVideoIndex(bytesSourceFile('c.mkv', b), { minRun: 0 }))!;
     expect(idx.pts).toEqual([0, 40, 80]);
+    expect(idx.runs).toBe(1); // the two runs did not meet: one sequential walk instead
   });
 
   it('not Matroska → null; Matroska without a video track → null', async () => {

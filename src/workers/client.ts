@@ -6,6 +6,9 @@ import type { DatasetSummary, ExportMessage, ExportRequest, ViewResult, WorkerRe
 type Pending = { resolve(v: unknown): void; reject(e: Error): void };
 type Body<T> = T extends unknown ? Omit<T, 'reqId'> : never;
 
+/** Formats whose frames are decoded in parallel by the whole worker pool. */
+const POOLED_FORMATS = new Set(['phiflow', 'davis']);
+
 /** One dataset worker and its pending requests. */
 class WorkerHandle {
   readonly worker: Worker;
@@ -78,7 +81,9 @@ export class DatasetClient {
 
   async open(id: string, spec: TreeSpec): Promise<DatasetSummary> {
     const summary = await this.openOn(this.pool[0], id, { op: 'open', id, spec });
-    for (const w of this.pool.slice(1)) void this.openOn(w, id, { op: 'open', id, spec }).catch(() => undefined);
+    // Only the pure-TypeScript decoders spread over the pool: a video format would load one more
+    // ffmpeg.wasm core (and its memory) per worker for little gain.
+    if (POOLED_FORMATS.has(summary.format)) for (const w of this.pool.slice(1)) void this.openOn(w, id, { op: 'open', id, spec }).catch(() => undefined);
     return summary;
   }
 

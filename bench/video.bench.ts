@@ -124,8 +124,13 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
       const r = await evaluate(
         async ({ name, decoder, N }: { name: string; decoder: 'ffmpeg' | 'webcodecs'; N: number }) => {
           const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+          const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
           const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
           const blob = await (await fetch('/bench/out/' + name)).blob();
+          // a fresh ffmpeg.wasm instance per recording (loaded before the clock starts): after three
+          // or four of these 1-MP sessions one instance traps with "memory access out of bounds"
+          L.resetFfmpeg();
+          await L.preloadFfmpeg();
           const t0 = performance.now();
           let vf;
           try {
@@ -174,6 +179,8 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
         const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
         const blob = await (await fetch('/bench/out/' + name)).blob();
         const file = blobSourceFile(name, blob);
+        L.resetFfmpeg();
+        await L.preloadFfmpeg();
         let t0 = performance.now();
         const idx = await P.indexPackets(file);
         const indexMs = performance.now() - t0;

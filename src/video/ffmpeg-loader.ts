@@ -145,10 +145,21 @@ export function runExclusive<T>(
         timer = setTimeout(resetFfmpeg, left);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      const ctx = (f: FFmpeg): ExecContext => ({ ff: f, captureLog: (on) => void (logSink = on) });
       try {
-        resolve(await fn({ ff, captureLog: (on) => void (logSink = on) }));
+        resolve(await fn(ctx(ff)));
       } catch (e) {
-        reject(signal?.aborted ? new AbortError() : e);
+        if (signal?.aborted) reject(new AbortError());
+        else if (isWasmTrap(e)) {
+          // ffmpeg.wasm 0.12 traps ("memory access out of bounds") after several 1-MP sessions in
+          // one instance: start a fresh instance (resources are restored on load) and retry once.
+          resetFfmpeg();
+          try {
+            resolve(await fn(ctx(await getFfmpeg())));
+          } catch (e2) {
+            reject(signal?.aborted ? new AbortError() : e2);
+          }
+        } else reject(e);
       } finally {
         // The exec has ended (terminate() rejects pending calls, so this is reached then too).
         if (timer) clearTimeout(timer);
@@ -159,6 +170,12 @@ export function runExclusive<T>(
   });
   queue = settled.catch(() => undefined);
   return result;
+}
+
+/** A WebAssembly trap inside the ffmpeg core (as opposed to ffmpeg reporting bad input). */
+function isWasmTrap(e: unknown): boolean {
+  const m = e instanceof Error ? `${e.name} ${e.message}` : String(e);
+  return /RuntimeError|memory access out of bounds|unreachable executed|Aborted\(/.test(m);
 }
 
 /** Make a Blob or bytes available at `path` (a WORKERFS mount directory for Blobs). */

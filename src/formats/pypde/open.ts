@@ -72,7 +72,7 @@ export async function openMovie(tree: SourceTree, file: SourceFile): Promise<Fra
 
 async function build(tree: SourceTree, file: SourceFile, vf: VideoFile, fail: (reason: string, offset?: number) => never): Promise<FrameSource> {
   const info = vf.info;
-  const warnings: string[] = [];
+  const warnings: string[] = [...(info.warnings ?? [])];
   const comment = commentTag(info.tags);
   if (comment === null) fail('no comment tag: not a py-pde MovieStorage file');
   const meta = parseComment(comment as string);

@@ -21,7 +21,7 @@ export async function open(tree: SourceTree): Promise<FrameSource> {
 export async function openVideoSource(file: SourceFile): Promise<FrameSource> {
   const vf = await openVideoFile(file, { format: FORMAT });
   const info = vf.info;
-  const warnings: string[] = [];
+  const warnings: string[] = [...(info.warnings ?? [])];
   if (info.declaredFrameCount && info.declaredFrameCount > info.frameCount)
     warnings.push(`the container declares ${info.declaredFrameCount} frames but only ${info.frameCount} are present (file cut short?)`);
   const frames: FrameInfo[] = info.times.map((t, i) => ({ index: i, number: i, time: t }));

@@ -1,18 +1,8 @@
 import { expect, type Page } from '@playwright/test';
+import type { ShownSummary } from '../src/ui/FrameView';
 
-export interface Shown {
-  dataset: string;
-  index: number;
-  number: number;
-  time: number | null;
-  field: string;
-  kind: string;
-  width: number;
-  height: number;
-  stats?: { min: number; max: number; mean: number; valid: number };
-  limits?: [number, number];
-  arrows?: number;
-}
+/** What the app reports about the frame on screen (window.__framescope.shown). */
+export type Shown = ShownSummary;
 
 /** Wait until the plot shows frame `index` (the view sets data-drawn-index after Plotly drew it). */
 export async function waitDrawn(page: Page, index: number, field?: string, dataset?: string): Promise<Shown> {

@@ -4,6 +4,7 @@
  * sample values that went in.
  */
 import { zlibSync } from 'fflate';
+import { crc32 } from '../../src/codecs/crc32';
 
 const CH: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const ADAM7 = [
@@ -16,14 +17,6 @@ const ADAM7 = [
   [0, 1, 1, 2],
 ];
 
-function crc32(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const v of b) {
-    c ^= v;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);

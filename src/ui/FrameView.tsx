@@ -270,8 +270,11 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
     const colorbarAt = gd.data.findIndex((t) => t.type === 'scatter');
     if (m.limits && gd.__fsLimits !== lim && colorbarAt >= 0) {
       gd.__fsLimits = lim;
-      // the colour bar follows the bitmap (not awaited: the frame is on screen first)
-      void Plotly.restyle(gd, { 'marker.cmin': [m.limits[0]], 'marker.cmax': [m.limits[1]], 'marker.color': [m.limits] } as never, [colorbarAt]);
+      // the colour bar follows the bitmap in the next task: the frame is on screen first
+      const limits = m.limits;
+      setTimeout(() => {
+        if (gd.__fsLimits === lim) void Plotly.restyle(gd, { 'marker.cmin': [limits[0]], 'marker.cmax': [limits[1]], 'marker.color': [limits] } as never, [colorbarAt]);
+      }, 0);
     }
     const q = quiverTrace();
     const quiverAt = gd.data.findIndex((t) => t.type === 'quiver');

@@ -14,8 +14,7 @@ const host = new DatasetHost();
 const rendered = new RenderCache();
 const rendering = new Map<string, Promise<ViewResult>>();
 const running = new Map<number, AbortController>();
-let prefetchCtl: AbortController | null = null;
-const post = (msg: WorkerResponse) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg);
+const post = (msg: WorkerResponse, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg, transfer);
 
 async function pngDataUri(rgba: Uint8ClampedArray, w: number, h: number): Promise<string> {
   const canvas = new OffscreenCanvas(w, h);
@@ -51,7 +50,8 @@ function renderView(id: string, index: number, view: ViewRequest, signal: AbortS
 /** What goes over the wire: the bitmap (cloned, the cache keeps it) or the PNG, never the raw RGBA. */
 async function reply(id: string, index: number, view: ViewRequest, r: ViewResult, encode: 'bitmap' | 'png'): Promise<ViewResult> {
   const { rgba, ...model } = r.model;
-  if (encode === 'bitmap') return { ...r, png: undefined, model };
+  // a copy of the cached bitmap, transferred (not serialised) to the page
+  if (encode === 'bitmap') return { ...r, png: undefined, model, bitmap: r.bitmap ? await createImageBitmap(r.bitmap) : undefined };
   if (!r.png && rgba && model.width && model.height) {
     r.png = await pngDataUri(rgba, model.width, model.height);
     rendered.set(`${id}|${index}|${JSON.stringify(view)}`, r);
@@ -59,19 +59,35 @@ async function reply(id: string, index: number, view: ViewRequest, r: ViewResult
   return { ...r, bitmap: undefined, model };
 }
 
+/**
+ * Render ahead. A new list replaces the old one, but the frame being rendered is finished rather
+ * than aborted (during playback each frame change sends a new list that mostly overlaps the last).
+ */
+let ahead: { id: string; indices: number[]; view: ViewRequest } | null = null;
+let aheadRunning = false;
+const keep = new AbortController().signal;
+
 function prefetch(id: string, indices: number[], view?: ViewRequest): void {
-  prefetchCtl?.abort();
-  if (!view) return host.prefetch(id, indices);
-  const ctl = new AbortController();
-  prefetchCtl = ctl;
+  if (!view) {
+    ahead = null;
+    return host.prefetch(id, indices);
+  }
+  ahead = { id, indices: [...indices], view };
+  if (aheadRunning) return;
+  aheadRunning = true;
   void (async () => {
-    for (const i of indices) {
-      if (ctl.signal.aborted) return;
-      try {
-        await renderView(id, i, view, ctl.signal);
-      } catch (e) {
-        if (isAbort(e)) return;
+    try {
+      while (ahead && ahead.indices.length) {
+        const { id: dsId, view: v } = ahead;
+        const i = ahead.indices.shift()!;
+        try {
+          await renderView(dsId, i, v, keep);
+        } catch {
+          /* a frame that fails to read is reported when it is asked for */
+        }
       }
+    } finally {
+      aheadRunning = false;
     }
   })();
 }
@@ -100,7 +116,8 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         for (let attempt = 0; ; attempt++) {
           try {
             const r = await Promise.race([renderView(m.id, m.index, m.view, signal), aborted]);
-            post({ reqId: m.reqId, ok: true, result: await reply(m.id, m.index, m.view, r, m.encode) });
+            const out = await reply(m.id, m.index, m.view, r, m.encode);
+            post({ reqId: m.reqId, ok: true, result: out }, out.bitmap ? [out.bitmap] : []);
             break;
           } catch (e) {
             // the shared render belonged to a prefetch that was cancelled: render again for this request
@@ -117,6 +134,7 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         post({ reqId: m.reqId, ok: true, result: host.source(m.id).nearestIndex(m.time) });
         break;
       case 'close':
+        if (ahead?.id === m.id) ahead = null;
         rendered.dropPrefix(`${m.id}|`);
         host.close(m.id);
         post({ reqId: m.reqId, ok: true, result: null });

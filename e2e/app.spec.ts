@@ -177,3 +177,23 @@ test('export dialog: npz of frames 0..5 runs in a worker with progress and downl
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
   expect(dl.suggestedFilename()).toMatch(/\.(npz|zip)$/);
 });
+
+test('export dialog: a rendered MP4 of the vortex sample is made in the export worker', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('frame-count')).toHaveText('24', { timeout: 60_000 });
+  await waitDrawn(page, 0, 'density');
+  await page.getByTestId('field').selectOption('velocity');
+  await waitDrawn(page, 0, 'velocity');
+  await page.getByTestId('export').click();
+  await page.getByTestId('export-target').selectOption('mp4');
+  await page.getByTestId('export-range-stop').fill('9');
+  await page.getByTestId('export-start').click();
+  const job = page.getByTestId('export-jobs').locator('[data-status]').first();
+  await expect(job).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  // progress counts the colour-limit scan and the encoding: 2 × 10 steps
+  await expect(job).toContainText('20/20');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+  const bytes = (await import('node:fs')).readFileSync(await dl.path());
+  expect(dl.suggestedFilename()).toMatch(/\.mp4$/);
+  expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
+});

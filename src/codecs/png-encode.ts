@@ -22,7 +22,8 @@ const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 };
 
 
 
-function chunk(type: string, payload: Uint8Array): Uint8Array {
+/** One PNG chunk: length, type, payload, CRC-32 of type + payload. */
+export function pngChunk(type: string, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + payload.length);
   const dv = new DataView(out.buffer);
   dv.setUint32(0, payload.length);
@@ -106,17 +107,17 @@ export function encodePng(img: PngImage, level: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 
   ihdr[10] = 0;
   ihdr[11] = 0;
   ihdr[12] = 0;
-  const parts: Uint8Array[] = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr)];
+  const parts: Uint8Array[] = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr)];
   for (const [k, v] of Object.entries(img.text ?? {})) {
     const key = latin1(k.slice(0, 79));
     const val = latin1(v);
     const p = new Uint8Array(key.length + 1 + val.length);
     p.set(key, 0);
     p.set(val, key.length + 1);
-    parts.push(chunk('tEXt', p));
+    parts.push(pngChunk('tEXt', p));
   }
-  parts.push(chunk('IDAT', zlibSync(filtered, { level })));
-  parts.push(chunk('IEND', new Uint8Array(0)));
+  parts.push(pngChunk('IDAT', zlibSync(filtered, { level })));
+  parts.push(pngChunk('IEND', new Uint8Array(0)));
   let total = 0;
   for (const p of parts) total += p.length;
   const out = new Uint8Array(total);

@@ -39,8 +39,8 @@ const MAX_RAW_BYTES = 1 << 30;
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
-// Adam7 passes: x0, y0, dx, dy
-const ADAM7 = [
+/** Adam7 passes: x0, y0, dx, dy */
+export const ADAM7 = [
   [0, 0, 8, 8],
   [4, 0, 8, 8],
   [0, 4, 4, 8],

@@ -1,20 +1,13 @@
-import type { FieldInfo, FrameInfo, SeriesInfo } from '../formats/types';
+import type { FrameSource } from '../formats/types';
 import type { SerializedFormatError } from '../formats/errors';
 import type { TreeSpec } from '../io/spec';
 import type { ViewModel, ViewRequest } from '../render/view-model';
 
 /** What the UI knows about an open dataset (everything but the frames' data). */
-export interface DatasetSummary {
+export interface DatasetSummary
+  extends Pick<FrameSource, 'format' | 'name' | 'frames' | 'fields' | 'metadata' | 'timeUnit'>,
+    Required<Pick<FrameSource, 'documents' | 'series' | 'warnings'>> {
   id: string;
-  format: string;
-  name: string;
-  frames: FrameInfo[];
-  fields: FieldInfo[];
-  metadata: Record<string, unknown>;
-  timeUnit: string | null;
-  documents: { name: string; text: string; mime?: string }[];
-  series: SeriesInfo[];
-  warnings: string[];
   scenes: string[];
   sceneIndex: number;
   /** milliseconds spent opening (sniff + reader) */

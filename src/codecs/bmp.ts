@@ -5,7 +5,7 @@
  * (OpenCV writes 8-bit gray images that way); other palette images as RGB. Output is RGB(A) order.
  * RLE-compressed BMPs are rejected with a FormatError.
  */
-import { FormatError } from '../formats/errors';
+import { FormatError } from '../core/errors';
 import type { Raster } from './png';
 
 const MAX_PIXELS = 1 << 28;

@@ -1,4 +1,4 @@
-import { CodecError } from './davis-codec-error';
+import { CodecError } from '../core/errors';
 
 /**
  * DaVis pack_type 3 (FIXED_12_0): per row of `nx` pixels, while at least 4 pixels remain read three

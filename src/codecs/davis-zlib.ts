@@ -1,5 +1,5 @@
 import { Unzlib, unzlibSync } from 'fflate';
-import { CodecError } from './davis-codec-error';
+import { CodecError } from '../core/errors';
 
 /**
  * One zlib (RFC 1950) stream, inflated with a hard output limit (zip-bomb guard).

@@ -5,7 +5,7 @@
  * Colour-space conversion and alpha premultiplication are disabled so pixel values are the
  * decoder's own.
  */
-import { FormatError } from '../formats/errors';
+import { FormatError } from '../core/errors';
 import type { Raster } from './png';
 
 export function browserImageDecodingAvailable(): boolean {

@@ -1,4 +1,4 @@
-import { CodecError } from './davis-codec-error';
+import { CodecError } from '../core/errors';
 
 /**
  * LaVision IMX word codec (DaVis pack_type 1 and old `.imx` files).

@@ -1,4 +1,4 @@
-import { CodecError } from './davis-codec-error';
+import { CodecError } from '../core/errors';
 
 /**
  * LZ4 block format decoder (no frame header, no checksum), as DaVis 10/11 pack_type 20 stores it:

@@ -15,8 +15,8 @@
  */
 import { crc32 } from './crc32';
 import { Inflate, inflateSync, zipSync, type Zippable } from 'fflate';
-import { FormatError } from '../formats/errors';
-import type { SourceFile } from '../formats/types';
+import { FormatError } from '../core/errors';
+import type { SourceFile } from '../core/types';
 import { decodeNpy, readNpyHeader, type NpyArray, type NpyHeader } from './npy';
 
 export interface NpzEntry {

@@ -25,8 +25,8 @@
  * Bounds: stack, mark stack and memo may each hold at most (input length + 16) entries; array sizes
  * are checked against the bytes/items present before any allocation.
  */
-import { FormatError } from '../formats/errors';
-import { decodeRaw, parseDescr, type NpyData } from './npy';
+import { FormatError } from '../core/errors';
+import { decodeRaw, parseDescr, type NpyData } from './npy-raw';
 
 export interface NdArrayValue {
   __ndarray__: true;

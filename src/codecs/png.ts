@@ -10,7 +10,7 @@
  */
 import { crc32 } from './crc32';
 import { unzlibSync } from 'fflate';
-import { FormatError } from '../formats/errors';
+import { FormatError } from '../core/errors';
 
 /** A decoded raster, shared by the pure-TS image codecs (png, pnm, bmp, tiff). */
 export interface Raster {

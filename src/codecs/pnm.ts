@@ -4,7 +4,7 @@
  * means black; they are returned as gray samples 0 (black) / 1 (white) with maxValue 1, so a bitmap
  * displays the same way as its PGM equivalent.
  */
-import { FormatError } from '../formats/errors';
+import { FormatError } from '../core/errors';
 import type { Raster } from './png';
 
 const MAX_PIXELS = 1 << 28;

@@ -6,7 +6,7 @@
  * Tiled, planar-separate, floating-point and JPEG-compressed TIFFs are rejected with a FormatError.
  */
 import { unzlibSync } from 'fflate';
-import { FormatError } from '../formats/errors';
+import { FormatError } from '../core/errors';
 import type { Raster } from './png';
 
 const MAX_PIXELS = 1 << 28;

@@ -16,7 +16,7 @@
  *   as mask, choice header (disabled vectors) and typed scalars (option `components`), and the source's
  *   plain attributes are kept; the writer's own scale, time and version attributes replace stale copies.
  */
-import type { FieldData, FieldInfo, Frame, FrameSource, Scale } from '../formats/types';
+import type { FieldData, FieldInfo, Frame, FrameSource, Scale } from '../core/types';
 import { isDerivedScaleKey, WRITER_VERSION_KEY, type DavisAttrValue } from '../formats/davis/write-attributes';
 import type { DavisVectorFrame, DavisWriteFrame, DavisWriteOptions } from '../formats/davis/write-buffer';
 import { imageFrameFromField, vectorFrameFromField } from '../formats/davis/write-field';

@@ -1,4 +1,4 @@
-import type { FrameSource } from '../formats/types';
+import type { FrameSource } from '../core/types';
 
 /**
  * Which frames an export takes, the way in-silico-framework's `write_video` chooses them

@@ -7,7 +7,7 @@
  * Pixels: RGB fields as they are; 8-bit scalar images as gray (R = G = B); other scalar data is
  * mapped linearly from its min/max over the chunk's frames to 0…255 (the note says so).
  */
-import type { FieldInfo, FrameSource } from '../formats/types';
+import type { FieldInfo, FrameSource } from '../core/types';
 import { encodeVideo } from '../video/index';
 import { encodeH264Mp4, webCodecsH264Config } from './h264-mp4';
 import { ExportError, validRange } from './job';

@@ -17,7 +17,7 @@
 import { stringify } from 'yaml';
 import { encodeNpy, type NumericData } from '../codecs/npy';
 import { encodeNpz } from '../codecs/npz';
-import type { FieldData, FieldInfo, Frame, FrameSource } from '../formats/types';
+import type { FieldData, FieldInfo, Frame, FrameSource } from '../core/types';
 import { baseName, ExportError, fieldOf, pad6, resolveFields, resolveFrames, throwIfAborted, type ExportControl, type ExportedFile, type ExportJob } from './job';
 import { encodePng } from '../codecs/png-encode';
 import { readOptions } from './targets';

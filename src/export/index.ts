@@ -8,7 +8,7 @@
  * Progress: `ctl.onProgress(done, total)` after every frame (frames read / encoded); cancel with
  * `ctl.signal` (checked between frames and inside the encoders).
  */
-import type { FrameSource } from '../formats/types';
+import type { FrameSource } from '../core/types';
 import { ExportError, resolveFrames, type ExportControl, type ExportedFile, type ExportJob } from './job';
 
 export { frameRange, type FrameRangeSpec } from './frame-range';

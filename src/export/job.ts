@@ -1,4 +1,5 @@
-import type { FieldData, FieldInfo, FieldKind, Frame, FrameSource } from '../formats/types';
+import { throwIfAborted as coreThrowIfAborted } from '../core/abort';
+import type { FieldData, FieldInfo, FieldKind, Frame, FrameSource } from '../core/types';
 
 /** What exportDataset is asked to do (DESIGN.md "Contracts"). */
 export interface ExportJob {
@@ -22,21 +23,11 @@ export interface ExportedFile {
   note?: string;
 }
 
-/** A job that cannot be done with this source / these options (bad request, not bad input data). */
-export class ExportError extends Error {
-  readonly target: string;
-  constructor(target: string, message: string) {
-    super(`${target}: ${message}`);
-    this.name = 'ExportError';
-    this.target = target;
-  }
-}
+import { ExportError } from '../core/errors';
+export { ExportError };
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    const r = signal.reason;
-    throw r instanceof Error ? r : new DOMException('export cancelled', 'AbortError');
-  }
+  coreThrowIfAborted(signal, 'export cancelled');
 }
 
 export function resolveFrames(source: FrameSource, job: ExportJob): number[] {

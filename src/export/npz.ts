@@ -12,7 +12,7 @@
  */
 import { encodeNpy, type NumericData } from '../codecs/npy';
 import { encodeNpz } from '../codecs/npz';
-import type { FieldData, FieldInfo, FrameSource, Scale } from '../formats/types';
+import type { FieldData, FieldInfo, FrameSource, Scale } from '../core/types';
 import { baseName, cellCount, eachFrame, ExportError, fieldOf, resolveFields, resolveFrames, sameShape, type ExportControl, type ExportedFile, type ExportJob } from './job';
 import { readOptions } from './targets';
 

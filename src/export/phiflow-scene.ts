@@ -18,7 +18,7 @@ import { encodeNpy } from '../codecs/npy';
 import { encodeNpz } from '../codecs/npz';
 import { tuple } from '../codecs/pickle';
 import { encodeObjectNpy, scalarArray } from '../codecs/pickle-write';
-import type { FieldData, FrameSource, Scale } from '../formats/types';
+import type { FieldData, FrameSource, Scale } from '../core/types';
 import { eachFrame, ExportError, fieldOf, pad6, resolveFields, resolveFrames, type ExportControl, type ExportedFile, type ExportJob } from './job';
 import { readOptions } from './targets';
 

@@ -15,7 +15,7 @@
  * (src/render/compose-frame.ts), `<k:06d>.png`.
  */
 import { zipSync, type Zippable } from 'fflate';
-import type { FieldData, FrameSource } from '../formats/types';
+import type { FieldData, FrameSource } from '../core/types';
 import { baseName, eachFrame, ExportError, fieldOf, pad6, resolveFields, resolveFrames, sameShape, type ExportControl, type ExportedFile, type ExportJob } from './job';
 import { encodePng } from '../codecs/png-encode';
 import { readOptions } from './targets';

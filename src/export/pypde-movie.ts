@@ -12,7 +12,7 @@
  * what numpy gives py-pde for NaN). Times: FrameInfo.time, else the frame number; written to the
  * `.times` side-car (option writeTimes) and, when evenly spaced, as dt/t_start in the comment.
  */
-import type { FieldInfo, FrameSource } from '../formats/types';
+import type { FieldInfo, FrameSource } from '../core/types';
 import { encodeVideo } from '../video/index';
 import { baseName, eachFrame, ExportError, resolveFields, resolveFrames, throwIfAborted, validRange, type ExportControl, type ExportedFile, type ExportJob } from './job';
 import { commentJson, commentTag, packFrame, planLayout, timesText, type PypdeLayout } from './pypde-pack';

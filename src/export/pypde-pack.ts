@@ -3,7 +3,7 @@
  * components go to channels, the quantisation, the raw frame byte layout, the `comment` JSON and
  * the `.times` side-car. Pure: no video code here (pypde-movie.ts drives the encoder).
  */
-import type { FieldData, FieldInfo, Frame, FrameSource, Scale } from '../formats/types';
+import type { FieldData, FieldInfo, Frame, FrameSource, Scale } from '../core/types';
 import { ExportError } from './job';
 import { pyFloat, pyFloatRepr, pyJson, shlexQuote } from './py-json';
 

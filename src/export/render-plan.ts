@@ -4,7 +4,7 @@
  * the scalar, or |v| / one component of a vector field, masked cells excluded) so the colours
  * mean the same in every frame; 'frame' uses each frame's own min/max; 'manual' uses vmin/vmax.
  */
-import type { FieldData, FieldInfo, FrameSource } from '../formats/types';
+import type { FieldData, FieldInfo, FrameSource } from '../core/types';
 import type { ComposeOptions } from '../render/compose-frame';
 import { eachFrame, ExportError, resolveFields, type ExportControl, type ExportJob } from './job';
 

@@ -13,7 +13,7 @@
  * centiseconds: the delay is round(duration/10) cs (at least 1) for every frame, and the note says
  * what was requested and what the file holds.
  */
-import type { FrameSource } from '../formats/types';
+import type { FrameSource } from '../core/types';
 import { composeFrame } from '../render/compose-frame';
 import { encodeVideo } from '../video/index';
 import { encodeH264Mp4, webCodecsH264Config } from './h264-mp4';

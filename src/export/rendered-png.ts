@@ -4,7 +4,7 @@
  * time of each k, the field, the colour limits and colormap).
  */
 import { zipSync, type Zippable } from 'fflate';
-import type { FrameSource } from '../formats/types';
+import type { FrameSource } from '../core/types';
 import { composeFrame } from '../render/compose-frame';
 import { baseName, eachFrame, pad6, resolveFrames, type ExportControl, type ExportedFile, type ExportJob } from './job';
 import { encodePng } from '../codecs/png-encode';

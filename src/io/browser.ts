@@ -1,4 +1,4 @@
-import type { SourceFile, SourceTree } from '../formats/types';
+import type { SourceFile, SourceTree } from '../core/types';
 import { blobSourceFile } from './slice-file';
 
 /** Build a SourceTree from picked or dropped Files (path = webkitRelativePath, else name). */

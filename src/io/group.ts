@@ -1,11 +1,17 @@
 import { basenameOf } from './subtree';
 
 /**
- * Split what the user dropped or picked into datasets: every top-level folder is one dataset; loose
- * files stand alone except where they belong together (a DaVis `X.set` with its folder `X/`, loose
- * `B00001.*` buffers, a movie with its `.times` sidecar).
+ * A pairing rule: for a loose file (not inside a dropped folder) the dataset it belongs to, or null.
+ * The rules themselves belong to the formats (`formats/pairing.ts`); this module only applies them.
  */
-export function groupDropped<T extends { path: string }>(items: T[]): { name: string; items: T[] }[] {
+export type PairingRule = (name: string, topFolders: ReadonlySet<string>) => string | null;
+
+/**
+ * Split what the user dropped or picked into datasets: every top-level folder is one dataset; loose
+ * files stand alone unless a pairing rule puts them together (a DaVis `X.set` with its folder `X/`, a
+ * movie with its `.times` side-car, …).
+ */
+export function groupDropped<T extends { path: string }>(items: T[], rules: readonly PairingRule[] = []): { name: string; items: T[] }[] {
   const groups = new Map<string, T[]>();
   const add = (key: string, it: T) => {
     const g = groups.get(key);
@@ -19,11 +25,9 @@ export function groupDropped<T extends { path: string }>(items: T[]): { name: st
       continue;
     }
     const name = basenameOf(it.path);
-    const stem = name.replace(/\.[^.]*$/, '');
-    if (/\.set$/i.test(name) && topFolders.has(stem)) add(stem, it);
-    else if (/^B\d{5}\.[a-z0-9]+$/i.test(name)) add('B-buffers', it);
-    else if (/\.times$/i.test(name)) add(name.replace(/\.times$/i, ''), it);
-    else add(name, it);
+    let key: string | null = null;
+    for (const r of rules) if ((key = r(name, topFolders)) !== null) break;
+    add(key ?? name, it);
   }
-  return [...groups.entries()].map(([name, its]) => ({ name: name === 'B-buffers' ? 'buffers' : name, items: its }));
+  return [...groups.entries()].map(([name, its]) => ({ name, items: its }));
 }

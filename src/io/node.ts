@@ -1,6 +1,6 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import type { SourceFile, SourceTree } from '../formats/types';
+import type { SourceFile, SourceTree } from '../core/types';
 
 /** Node only (tests, scripts, bench): a SourceTree for a file or a folder, read lazily with positional reads. */
 export async function sourceTreeFromPath(path: string): Promise<SourceTree> {

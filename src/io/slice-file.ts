@@ -1,4 +1,4 @@
-import type { SourceFile } from '../formats/types';
+import type { SourceFile } from '../core/types';
 
 /** A SourceFile over a Blob/File: reads are Blob.slice, so a multi-GB file is never read whole. */
 export function blobSourceFile(path: string, blob: Blob): SourceFile {

@@ -1,4 +1,4 @@
-import type { SourceTree } from '../formats/types';
+import type { SourceTree } from '../core/types';
 import { blobSourceFile } from './slice-file';
 import { sourceTreeFromUrls } from './url';
 

@@ -1,4 +1,4 @@
-import type { SourceTree } from '../formats/types';
+import type { SourceTree } from '../core/types';
 
 /** The files under `prefix/` as their own tree (paths made relative to it). */
 export function subtree(tree: SourceTree, prefix: string, name?: string): SourceTree {

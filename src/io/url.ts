@@ -1,4 +1,4 @@
-import type { SourceFile, SourceTree } from '../formats/types';
+import type { SourceFile, SourceTree } from '../core/types';
 
 /**
  * A SourceTree over HTTP: each file is fetched with Range requests, so large files are read in slices.

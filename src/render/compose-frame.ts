@@ -9,7 +9,7 @@
  * and a colour bar with its limits and unit on the right. 1D fields are drawn as a line plot, RGB
  * images as they are. Width and height are even (yuv420p encoders need that).
  */
-import type { Frame } from '../formats/types';
+import type { Frame } from '../core/types';
 import { getColormap } from './colormaps';
 import { buildViewModel, type ViewModel } from './view-model';
 

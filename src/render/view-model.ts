@@ -1,4 +1,4 @@
-import type { FieldData, Frame, FrameInfo, Scale } from '../formats/types';
+import type { FieldData, Frame, FrameInfo, Scale } from '../core/types';
 import { autoLimits, colorize, fieldStats, magnitude, rgbToRgba, type FieldStats, type LimitsMode } from './colorize';
 import { sampleQuiver, type QuiverSample } from './quiver-sample';
 

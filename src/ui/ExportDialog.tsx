@@ -1,7 +1,8 @@
+import { NEAREST_RULES, nearestIndex } from '../core/nearest';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { frameRange } from '../export/frame-range';
 import { EXPORT_TARGETS, type OptionSpec } from '../export/targets';
-import type { FrameInfo } from '../formats/types';
+import type { FrameInfo } from '../core/types';
 import { useActiveDataset } from '../state/datasets';
 import { eta, useJobs } from '../state/jobs';
 import { useView } from '../state/view';
@@ -25,20 +26,7 @@ async function save(id: number, usePickers: boolean): Promise<void> {
   }
 }
 
-function nearestByTime(frames: FrameInfo[]) {
-  return (t: number) => {
-    let best = 0;
-    let d = Infinity;
-    frames.forEach((f, i) => {
-      const e = Math.abs((f.time ?? Infinity) - t);
-      if (e < d) {
-        d = e;
-        best = i;
-      }
-    });
-    return best;
-  };
-}
+const nearestByTime = (frames: FrameInfo[]) => (t: number) => nearestIndex(frames.map((f) => f.time), t, NEAREST_RULES.first);
 
 function defaults(opts: OptionSpec[]): Record<string, unknown> {
   return Object.fromEntries(opts.map((o) => [o.key, o.default]));

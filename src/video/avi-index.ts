@@ -15,8 +15,8 @@
  *   first frame is key unless the codec is intra-only (MJPEG, raw, PNG, ...).
  * Every loop is bounded by the file size and every read by the element sizes the file declares.
  */
-import { FormatError } from '../formats/errors';
-import type { SourceFile } from '../formats/types';
+import { FormatError } from '../core/errors';
+import type { SourceFile } from '../core/types';
 
 export interface AviVideoIndex {
   /** stream number of the video stream (the `nn` of its chunk ids) */

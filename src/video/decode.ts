@@ -31,7 +31,8 @@ export interface DecodeResult {
   fallback: boolean;
 }
 
-export class DecodeError extends Error {}
+export { DecodeError } from '../core/errors';
+import { DecodeError } from '../core/errors';
 
 let seq = 0;
 const fmt = (x: number) => (Math.abs(x) < 1e-9 ? '0' : x.toFixed(9));

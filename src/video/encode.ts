@@ -8,7 +8,8 @@ import type { EncodeVideoJob } from './types';
 import { addResource, AbortError, currentInstance, removeResource, runExclusive, throwIfAborted } from './ffmpeg-loader';
 import { rawFrameBytes } from './raw-frames';
 
-export class EncodeError extends Error {}
+export { EncodeError } from '../core/errors';
+import { EncodeError } from '../core/errors';
 
 let seq = 0;
 const PART_BYTES = 32 << 20;

@@ -22,16 +22,8 @@ export interface Resource {
   bytes?: Uint8Array;
 }
 
-export class AbortError extends Error {
-  constructor(message = 'aborted') {
-    super(message);
-    this.name = 'AbortError';
-  }
-}
-
-export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new AbortError();
-}
+import { AbortError } from '../core/abort';
+export { AbortError, throwIfAborted } from '../core/abort';
 
 function originUrl(path: string): string {
   const loc = (globalThis as { location?: { href: string } }).location;

@@ -3,10 +3,10 @@
  * origin) for probing, random-access decoding and encoding, plus WebCodecs for H.264 in MP4 where
  * the browser has it. Implements the contract of ./types.
  */
-import { FormatError } from '../formats/errors';
-import type { SourceFile } from '../formats/types';
+import { FormatError } from '../core/errors';
+import type { SourceFile } from '../core/types';
 import { decodeFrames, DecodeError } from './decode';
-import { ByteLru } from './frame-cache';
+import { ByteLru } from '../core/byte-lru';
 import { addResource, AbortError, currentInstance, preloadFfmpeg, removeResource, runExclusive, throwIfAborted } from './ffmpeg-loader';
 import { indexPackets, probe, ProbeError, type ProbeResult } from './probe';
 import { rawFrameBytes } from './raw-frames';
@@ -77,7 +77,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
   }
   const resourcePath = file.blob ? dir : inputPath!;
   const info = probed.info;
-  const cache = new ByteLru<Uint8Array>(opts.cacheBytes ?? 64 << 20);
+  const cache = new ByteLru<string, Uint8Array>(opts.cacheBytes ?? 64 << 20);
   const stats: VideoFileStats = { decoder: 'ffmpeg', execs: 0, fallbacks: 0, cacheHits: 0, cacheBytes: 0 };
   const inflight = new Map<string, Promise<void>>();
   let last = -2;

@@ -17,8 +17,8 @@
  * TrackTimestampScale ≠ 1. Damaged element headers → FormatError naming file and offset. Every
  * loop is bounded by the file size.
  */
-import { FormatError } from '../formats/errors';
-import type { SourceFile } from '../formats/types';
+import { FormatError } from '../core/errors';
+import type { SourceFile } from '../core/types';
 
 export interface MkvVideoIndex {
   trackNumber: number;

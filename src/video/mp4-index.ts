@@ -3,7 +3,7 @@
  * MP4/MOV (reading only box headers), parse them with mp4box.js and return the first video track's
  * sample table (display order, keyframes, byte ranges) plus its avcC decoder description.
  */
-import type { SourceFile } from '../formats/types';
+import type { SourceFile } from '../core/types';
 
 export interface Mp4Sample {
   offset: number;

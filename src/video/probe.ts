@@ -9,9 +9,9 @@
  * which reads the whole file; `VideoInfo.warnings` then says so. `probe` is browser-only (wasm).
  */
 import type { FFmpeg } from '@ffmpeg/ffmpeg';
-import { FormatError } from '../formats/errors';
-import type { SourceFile } from '../formats/types';
-import { containerOf } from '../formats/video/magic';
+import { FormatError } from '../core/errors';
+import type { SourceFile } from '../core/types';
+import { containerOf } from './magic';
 import { readAviVideoIndex } from './avi-index';
 import { readMkvVideoIndex } from './mkv-index';
 import { readVideoTrack } from './mp4-index';
@@ -57,7 +57,8 @@ function ratio(s: string | undefined): number | null {
   return a / b;
 }
 
-export class ProbeError extends Error {}
+export { ProbeError } from '../core/errors';
+import { ProbeError } from '../core/errors';
 
 /** ffprobe `-show_entries` for the container/stream headers and tags (reads no packets beyond stream detection) */
 export const HEADER_ENTRIES =

@@ -1,4 +1,4 @@
-import type { SourceFile } from '../formats/types';
+import type { SourceFile } from '../core/types';
 
 /**
  * The video pipeline's contract (implemented in src/video/, used by the py-pde, imgstore and plain

@@ -7,9 +7,9 @@
  * untagged streams; streams tagged BT.709 come out slightly different from ffmpeg's conversion). Any other
  * pixel format, and any decoder failure, goes to the ffmpeg.wasm VideoFile given as `fallback`.
  */
-import type { SourceFile } from '../formats/types';
-import { containerOf } from '../formats/video/magic';
-import { ByteLru } from './frame-cache';
+import type { SourceFile } from '../core/types';
+import { containerOf } from './magic';
+import { ByteLru } from '../core/byte-lru';
 import { AbortError, throwIfAborted } from './ffmpeg-loader';
 import { readVideoTrack, type Mp4VideoTrack } from './mp4-index';
 import { rawFrameBytes } from './raw-frames';
@@ -132,7 +132,7 @@ export async function openWebCodecsH264(
     durationSeconds: dur,
     declaredFrameCount: samples.length,
   };
-  const cache = new ByteLru<Uint8Array>(opts.cacheBytes ?? 64 << 20);
+  const cache = new ByteLru<string, Uint8Array>(opts.cacheBytes ?? 64 << 20);
   const stats: WebCodecsStats = { decoder: 'webcodecs', execs: 0, fallbacks: 0, cacheHits: 0, cacheBytes: 0 };
   let fallbackFile: Promise<VideoFile> | null = null;
   let broken = false;

@@ -1,5 +1,5 @@
 import { openDataset } from '../formats/index';
-import type { Frame, FrameSource } from '../formats/types';
+import type { Frame, FrameSource } from '../core/types';
 import { treeFromSpec, type TreeSpec } from '../io/spec';
 import { FrameCache } from '../render/frame-cache';
 import { buildViewModel, type ViewRequest } from '../render/view-model';

@@ -1,5 +1,5 @@
-import type { FrameSource } from '../formats/types';
-import type { SerializedFormatError } from '../formats/errors';
+import type { FrameSource } from '../core/types';
+import type { WireError } from '../core/errors';
 import type { TreeSpec } from '../io/spec';
 import type { ViewModel, ViewRequest } from '../render/view-model';
 
@@ -36,7 +36,7 @@ export interface ViewResult {
   renderMs: number;
 }
 
-export type WireError = SerializedFormatError | { name: string; message: string };
+export type { WireError };
 
 export type WorkerResponse =
   | { reqId: number; ok: true; result: unknown }

@@ -12,9 +12,11 @@ import {
 } from '../../src/formats/pypde/metadata';
 import { gridGeometry } from '../../src/formats/pypde/grid';
 import { channelSamples, componentSlots, dequantise, quantisationStep, rawFrameSize } from '../../src/formats/pypde/unpack';
-import { formulaTimes, nearestByTime, parseTimes } from '../../src/formats/pypde/times';
+import { NEAREST_RULES, nearestIndex } from '../../src/core/nearest';
+import { formulaTimes, parseTimes } from '../../src/formats/pypde/times';
+const nearestByTime = (t: (number | null)[], x: number) => nearestIndex(t, x, NEAREST_RULES.pypde);
 import { rawFrameBytes } from '../../src/video/raw-frames';
-import { containerOf } from '../../src/formats/video/magic';
+import { containerOf } from '../../src/video/magic';
 import { sniff } from '../../src/formats/pypde/sniff';
 import { sniff as sniffVideo } from '../../src/formats/video/sniff';
 import { subtree } from '../../src/io/subtree';

@@ -1,4 +1,4 @@
-import { CodecError } from '../../codecs/davis-codec-error';
+import { CodecError } from '../../core/errors';
 import { decodeFixed12 } from '../../codecs/davis-fixed12';
 import { inflateZlib } from '../../codecs/davis-zlib';
 import { decodeImx } from '../../codecs/imx-pack';

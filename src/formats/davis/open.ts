@@ -1,3 +1,5 @@
+import { throwIfAborted } from '../../core/abort';
+import { NEAREST_RULES, nearestIndex } from '../../core/nearest';
 /**
  * DaVis FrameSource: a `.set` with its `B00001.*` folder (image / vector sets), a folder of `B0000N.*`
  * buffers without a set file, single buffers, DaVis 10/11 `.ims` recording sets and particle-field sets
@@ -30,24 +32,9 @@ function childrenOf(tree: SourceTree, folder: string): Map<string, SourceFile> {
   return m;
 }
 
-const abortIf = (signal?: AbortSignal) => {
-  if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
-};
+const abortIf = (signal?: AbortSignal) => throwIfAborted(signal);
 
-function nearestByTime(frames: FrameInfo[], t: number): number {
-  let best = -1;
-  let bd = Infinity;
-  for (const f of frames) {
-    if (f.time === null) continue;
-    const d = Math.abs(f.time - t);
-    if (d < bd) {
-      bd = d;
-      best = f.index;
-    }
-  }
-  if (best >= 0) return best;
-  return Math.max(0, Math.min(frames.length - 1, Math.round(t)));
-}
+const nearestByTime = (frames: FrameInfo[], t: number): number => nearestIndex(frames.map((f) => f.time), t, NEAREST_RULES.davis);
 
 function fieldInfos(buf: DavisBuffer): FieldInfo[] {
   return Object.entries(buf.fields).map(([name, fd]) => ({ name, kind: fd.kind, shape: fd.shape, unit: fd.scales?.i?.unit ?? '' }));

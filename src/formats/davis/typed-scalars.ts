@@ -1,4 +1,4 @@
-import { CodecError } from '../../codecs/davis-codec-error';
+import { CodecError } from '../../core/errors';
 import { inflateZlib } from '../../codecs/davis-zlib';
 import { type ByteReader, copyTyped } from './bytes';
 import type { DavisArray, DavisTypedScalar } from './model';

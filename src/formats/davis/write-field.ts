@@ -14,7 +14,7 @@
  */
 import type { FieldData, Scale } from '../types';
 import type { DavisAttributes } from './write-attributes';
-import type { DavisImageFrame, DavisScales, DavisVectorFrame } from './write-buffer';
+import type { DavisImageFrame, DavisScales, DavisVectorFrame } from './write-frames';
 
 export interface FieldToImageOptions {
   /** 'auto': uint16 when the values are exactly integer counts of their I scale, else float32 */

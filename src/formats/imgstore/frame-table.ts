@@ -1,3 +1,4 @@
+import { NEAREST_RULES, nearestIndex } from '../../core/nearest';
 /**
  * The imgstore frame table, with imgstore's semantics (see formats/imgstore.md §0 and §9):
  *  - frame_index = position over all non-empty chunks in ascending chunk order, then row order;
@@ -114,32 +115,7 @@ export class FrameTable {
 
   /** imgstore get_nearest_image(t): frame_index with minimal |frame_time − t| (earliest on ties), −1 when empty. */
   nearestTime(t: number): number {
-    const n = this.length;
-    if (!n || Number.isNaN(t)) return n ? 0 : -1;
-    if (this.timesSorted) {
-      // first index with time >= t
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (this.times[mid] < t) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo === 0) return 0;
-      if (lo === n) return firstOf(this.times, n - 1);
-      const before = firstOf(this.times, lo - 1);
-      return t - this.times[lo - 1] <= this.times[lo] - t ? before : lo;
-    }
-    let best = -1;
-    let bestD = Infinity;
-    for (let i = 0; i < n; i++) {
-      const d = Math.abs(this.times[i] - t);
-      if (d < bestD) {
-        bestD = d;
-        best = i;
-      }
-    }
-    return best < 0 ? 0 : best;
+    return nearestIndex(this.times, t, NEAREST_RULES.imgstore);
   }
 
   /**

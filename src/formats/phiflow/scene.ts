@@ -1,3 +1,5 @@
+import { abortError } from '../../core/abort';
+import { NEAREST_RULES, nearestIndex } from '../../core/nearest';
 /**
  * One PhiFlow scene directory → FrameSource.
  *
@@ -21,12 +23,6 @@ import { dtOf, parseProperties } from './properties';
 
 const MAX_TEXT = 8 << 20;
 
-function abortError(): Error {
-  if (typeof DOMException !== 'undefined') return new DOMException('readFrame aborted', 'AbortError');
-  const e = new Error('readFrame aborted');
-  e.name = 'AbortError';
-  return e;
-}
 
 async function readText(f: SourceFile): Promise<string> {
   const b = await f.read(0, Math.min(f.size, MAX_TEXT));
@@ -203,11 +199,7 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
       return frame;
     },
     nearestIndex(time) {
-      if (!frames.length) return -1;
-      const key = (f: FrameInfo) => (f.time ?? f.number);
-      let best = 0;
-      for (let k = 1; k < frames.length; k++) if (Math.abs(key(frames[k]) - time) < Math.abs(key(frames[best]) - time)) best = k;
-      return best;
+      return nearestIndex(frames.map((f) => f.time ?? f.number), time, NEAREST_RULES.phiflow);
     },
     close() {
       closed = true;

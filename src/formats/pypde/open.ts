@@ -1,3 +1,4 @@
+import { NEAREST_RULES, nearestIndex } from '../../core/nearest';
 /**
  * py-pde MovieStorage reader (browser: decodes with ffmpeg.wasm through src/video).
  * Metadata from the comment tag, fields unpacked channel by channel, dequantised with per-field
@@ -19,7 +20,7 @@ import {
   type StorageDescription,
 } from './metadata';
 import { pypdeMovies } from './sniff';
-import { formulaTimes, nearestByTime, parseTimes, TimesError } from './times';
+import { formulaTimes, parseTimes, TimesError } from './times';
 import { channelSamples, componentSlots, dequantise, quantisationStep, rawFrameSize, type PackedLayout } from './unpack';
 
 const FORMAT = 'pypde';
@@ -232,7 +233,7 @@ async function build(tree: SourceTree, file: SourceFile, vf: VideoFile, fail: (r
     metadata,
     timeUnit: null,
     readFrame,
-    nearestIndex: (t: number) => nearestByTime(times, t),
+    nearestIndex: (t: number) => nearestIndex(times, t, NEAREST_RULES.pypde),
     close: () => vf.close(),
     warnings,
   };

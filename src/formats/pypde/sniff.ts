@@ -1,5 +1,5 @@
 import type { SourceFile, SourceTree } from '../types';
-import { videoFiles } from '../video/magic';
+import { videoFiles } from '../../video/magic';
 
 const WINDOW = 256 * 1024;
 const MARKER = Array.from('"field_attributes"', (c) => c.charCodeAt(0));

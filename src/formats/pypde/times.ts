@@ -31,29 +31,3 @@ export function formulaTimes(n: number, tStart: unknown, dt: unknown): number[] 
   return Array.from({ length: n }, (_, i) => t0 + d * i);
 }
 
-/** Index of the frame whose time is nearest to `t` (ties → earlier; nulls skipped). */
-export function nearestByTime(times: (number | null)[], t: number): number {
-  let best = 0;
-  let bestD = Infinity;
-  let sorted = true;
-  for (let i = 1; i < times.length; i++) if (!((times[i] ?? NaN) >= (times[i - 1] ?? NaN))) sorted = false;
-  if (sorted && times.length > 1) {
-    let lo = 0;
-    let hi = times.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if ((times[mid] as number) <= t) lo = mid;
-      else hi = mid;
-    }
-    return Math.abs((times[hi] as number) - t) < Math.abs((times[lo] as number) - t) ? hi : lo;
-  }
-  times.forEach((x, i) => {
-    if (x === null || Number.isNaN(x)) return;
-    const d = Math.abs(x - t);
-    if (d < bestD) {
-      bestD = d;
-      best = i;
-    }
-  });
-  return best;
-}

@@ -5,8 +5,8 @@
 import { openVideoFile } from '../../video/index';
 import { FormatError } from '../errors';
 import type { Frame, FrameInfo, FrameSource, SourceFile, SourceTree } from '../types';
-import { nearestByTime } from '../pypde/times';
-import { videoFiles } from './magic';
+import { NEAREST_RULES, nearestIndex } from '../../core/nearest';
+import { videoFiles } from '../../video/magic';
 
 const FORMAT = 'video';
 
@@ -59,7 +59,7 @@ export async function openVideoSource(file: SourceFile): Promise<FrameSource> {
         attributes: {},
       };
     },
-    nearestIndex: (t: number) => nearestByTime(info.times, t),
+    nearestIndex: (t: number) => nearestIndex(info.times, t, NEAREST_RULES.video),
     close: () => vf.close(),
   };
 }

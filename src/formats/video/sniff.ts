@@ -1,5 +1,5 @@
 import type { SourceTree } from '../types';
-import { videoFiles } from './magic';
+import { videoFiles } from '../../video/magic';
 
 /**
  * Any video container by magic (RIFF/AVI, ISO-BMFF ftyp (MP4/MOV), EBML (MKV/WebM), GIF87a/89a).

@@ -1,5 +1,5 @@
 /** Container recognition by magic bytes (pure TS, a few bytes per file). */
-import type { SourceFile } from '../types';
+import type { SourceFile } from '../core/types';
 
 export type ContainerKind = 'avi' | 'isobmff' | 'matroska' | 'gif';
 

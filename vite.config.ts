@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { fixturesDir } from './tests/fixtures-path';
+import { fixturesDir } from './tests/fixtures-path.ts';
 
 /** Copy the ffmpeg.wasm cores from node_modules into public/ffmpeg so they are served from our own origin (no CDN). */
 function ffmpegCore(): Plugin {

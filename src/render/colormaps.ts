@@ -51,3 +51,20 @@ export function plotlyColorscale(name: string, steps = 16): [number, string][] {
   }
   return out;
 }
+
+/** The default colormap of scalar fields. */
+export const DEFAULT_COLORMAP = 'viridis';
+/** Camera images (grayscale intensity) are shown in gray, as every camera viewer does. */
+export const CAMERA_COLORMAP = 'gray';
+
+/**
+ * Default colormap for a field of a dataset: grayscale camera images (imgstore, plain video, DaVis
+ * image buffers) in gray, everything else in the default map.
+ */
+export function defaultColormapFor(format: string, field: { name: string; kind: string } | undefined): string {
+  if (!field || field.kind !== 'scalar') return DEFAULT_COLORMAP;
+  if (format === 'imgstore' || format === 'video') return CAMERA_COLORMAP;
+  // DaVis: image buffers are `frame{k}` scalars; vector components are `frame{k}/U0` …
+  if (format === 'davis' && /^frame\d+$/.test(field.name)) return CAMERA_COLORMAP;
+  return DEFAULT_COLORMAP;
+}

@@ -1,5 +1,6 @@
 import type { FieldData, Frame, FrameInfo, Scale } from '../core/types';
 import { autoLimits, colorize, fieldStats, magnitude, rgbToRgba, type FieldStats, type LimitsMode } from './colorize';
+import { yAxisPointsDown } from './orientation';
 import { sampleQuiver, type QuiverSample } from './quiver-sample';
 
 /** What the view asks the worker to prepare for one frame. Serialisable. */
@@ -27,6 +28,8 @@ export interface Axis {
   flipped: boolean;
   /** the coordinates are array indices (no scale known) */
   indexOnly: boolean;
+  /** the axis points down the screen (images: row 0 at the top; see render/orientation.ts) */
+  down?: boolean;
 }
 
 /** Everything a view needs to draw one frame, computed off the main thread. */
@@ -38,7 +41,7 @@ export interface ViewModel {
   width: number;
   height: number;
   depth: number;
-  /** RGBA bitmap (rows bottom-to-top in physical y: row 0 = smallest y) */
+  /** RGBA bitmap, row 0 = smallest y (drawn at the bottom of an upward axis, at the top of a downward one) */
   rgba?: Uint8ClampedArray;
   /** the background scalar values in data order [ny, nx] (for hover) */
   values?: Float32Array;
@@ -52,6 +55,8 @@ export interface ViewModel {
   quiver?: QuiverSample;
   /** for 1D fields */
   line?: { x: Float64Array; y: Float32Array };
+  /** RGB fields: the plane's R, G, B bytes in data order (hover shows them) */
+  rgb?: Uint8Array;
   /** per-cell vector components for hover (data order) */
   vectors?: { u: Float32Array; v: Float32Array; w?: Float32Array };
 }
@@ -121,6 +126,7 @@ export function buildViewModel(frame: Frame, req: ViewRequest): ViewModel {
   const nz = shape.length >= 3 ? shape[shape.length - 3] : 1;
   const ax = axisFrom(f.scales?.x, nx, f.coords?.x, 'x');
   const ay = axisFrom(f.scales?.y, ny, f.coords?.y, 'y');
+  ay.axis.down = yAxisPointsDown(f.scales?.y, !!f.coords?.y);
   const mask = planeOf(f.mask, shape, req.plane);
   const base = {
     info: frame.info, field: req.field, width: nx, height: ny, depth: nz, x: ax.axis, y: ay.axis, valueUnit, mask,
@@ -128,7 +134,7 @@ export function buildViewModel(frame: Frame, req: ViewRequest): ViewModel {
   if (f.kind === 'rgb') {
     const plane = planeOf(f.values as Uint8Array, [nz, ny, nx * 3], req.plane)!;
     const rgba = rgbToRgba(flipRgbX(plane, nx, ny, ax.flip), mask, nx * ny, ay.flip, nx);
-    return { ...base, kind: 'rgb', rgba, valueLabel: req.field };
+    return { ...base, kind: 'rgb', rgba, rgb: plane, valueLabel: req.field };
   }
   let values: Float32Array;
   let vectors: ViewModel['vectors'];

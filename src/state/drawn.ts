@@ -7,11 +7,14 @@ export const drawnStore = create<{
   attributes: Record<string, unknown>;
   /** colour limits of the drawn frame (playback holds them) */
   limits: [number, number] | null;
-  setDrawn(i: number, a: Record<string, unknown>, limits: [number, number] | null): void;
+  /** why the frame on screen could not be read (null when it was) */
+  error: string | null;
+  setDrawn(i: number, a: Record<string, unknown>, limits: [number, number] | null, error?: string | null): void;
 }>((set) => ({
   index: -1,
   at: 0,
   attributes: {},
   limits: null,
-  setDrawn: (index, attributes, limits) => set({ index, at: performance.now(), attributes, limits }),
+  error: null,
+  setDrawn: (index, attributes, limits, error = null) => set({ index, at: performance.now(), attributes, limits, error }),
 }));

@@ -22,6 +22,10 @@ export interface ViewState {
   /** arrow colour: 'magnitude' (coloured by |v|), 'black' or 'white' */
   arrowColor: string;
   fps: number;
+  /** how masked cells look (render/mask-style.ts) */
+  mask: string;
+  /** zoomed axis ranges [x0, x1, y0, y1] in physical units, or null for the whole field */
+  zoom: [number, number, number, number] | null;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -40,6 +44,8 @@ export const DEFAULT_VIEW: ViewState = {
   quiver: true,
   arrowColor: 'black',
   fps: 10,
+  mask: 'hatch',
+  zoom: null,
 };
 
 interface ViewStore extends ViewState {
@@ -50,12 +56,42 @@ interface ViewStore extends ViewState {
    */
   playLimits: [number, number] | null;
   set(p: Partial<ViewState & { playing: boolean }>): void;
+  /** the view each dataset had when it was last shown, by dataset key */
+  saved: Record<string, ViewState>;
+  /**
+   * Show another dataset: the current view is kept under its key, the other dataset's saved view
+   * (or `fresh` for a dataset never shown) comes back.
+   */
+  switchTo(key: string, fresh: () => ViewState): void;
+  /** forget a closed dataset's view */
+  forget(key: string): void;
 }
 
-export const useView = create<ViewStore>((set) => ({
+/** The ViewState part of the store (what is saved per dataset and mirrored in the hash). */
+export function viewStateOf(s: ViewState): ViewState {
+  const out = {} as Record<string, unknown>;
+  for (const k of Object.keys(DEFAULT_VIEW) as (keyof ViewState)[]) out[k] = s[k];
+  return out as unknown as ViewState;
+}
+
+export const useView = create<ViewStore>((set, get) => ({
   ...DEFAULT_VIEW,
   playing: false,
   playLimits: null,
+  saved: {},
+  switchTo: (key, fresh) => {
+    const cur = get();
+    const saved = { ...cur.saved };
+    if (cur.dataset) saved[cur.dataset] = viewStateOf(cur);
+    const next = saved[key] ?? fresh();
+    set({ ...next, dataset: key, saved, playing: false, playLimits: null });
+  },
+  forget: (key) =>
+    set((s) => {
+      const saved = { ...s.saved };
+      delete saved[key];
+      return { saved };
+    }),
   set: (p) =>
     set((s) => {
       const next: Partial<ViewStore> = { ...p };
@@ -69,6 +105,7 @@ export const useView = create<ViewStore>((set) => ({
 const KEYS: Record<keyof ViewState, string> = {
   dataset: 'd', scene: 'sc', frame: 'i', field: 'f', component: 'c', plane: 'z', colormap: 'cmap',
   limitsMode: 'lim', vmin: 'vmin', vmax: 'vmax', stride: 'stride', arrowScale: 'arrow', quiver: 'q', arrowColor: 'ac', fps: 'fps',
+  mask: 'mask', zoom: 'zoom',
 };
 
 /** View state → URL hash (only what differs from the defaults). */
@@ -77,7 +114,7 @@ export function toHash(v: ViewState): string {
   for (const k of Object.keys(KEYS) as (keyof ViewState)[]) {
     const val = v[k];
     if (val === DEFAULT_VIEW[k] || val === null) continue;
-    p.set(KEYS[k], String(val));
+    p.set(KEYS[k], Array.isArray(val) ? val.map((x) => Number(x.toPrecision(6))).join(',') : String(val));
   }
   return p.toString();
 }
@@ -91,7 +128,10 @@ export function fromHash(hash: string): Partial<ViewState> {
     const raw = p.get(KEYS[k]);
     if (raw === null) continue;
     const def = DEFAULT_VIEW[k];
-    if (k === 'vmin' || k === 'vmax' || typeof def === 'number') {
+    if (k === 'zoom') {
+      const z = raw.split(',').map(Number);
+      if (z.length === 4 && z.every(Number.isFinite)) out.zoom = z as [number, number, number, number];
+    } else if (k === 'vmin' || k === 'vmax' || typeof def === 'number') {
       const n = num(raw);
       if (n !== undefined) (out as Record<string, unknown>)[k] = n;
     } else if (typeof def === 'boolean') (out as Record<string, unknown>)[k] = raw === 'true';

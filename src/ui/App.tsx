@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
-import { useActiveDataset, useDatasets } from '../state/datasets';
-import { fromHash, toHash, useView, DEFAULT_VIEW, type ViewState } from '../state/view';
+import { useEffect } from 'react';
+import { restoreFromHash, restoredDatasetName, useActiveDataset, useDatasets } from '../state/datasets';
+import { fromHash, toHash, useView } from '../state/view';
 import { DatasetBar } from './DatasetBar';
 import { DropZone } from './DropZone';
 import { ErrorBanner } from './ErrorBanner';
@@ -12,56 +12,28 @@ import { Timeline } from './Timeline';
 import { ViewControls } from './ViewControls';
 import { sampleSpecs } from './samples';
 
-const restored = fromHash(location.hash);
-let restoredUsed = false;
+// the view state the page was loaded with: applied once to the dataset it names
+restoreFromHash(fromHash(location.hash));
+
+/** Open the built-in samples once (offline: they are served from our own origin). */
+async function openSamples(): Promise<void> {
+  const specs = await sampleSpecs().catch(() => []);
+  if (!specs.length) return;
+  const want = restoredDatasetName();
+  const ordered = want ? [...specs].sort((a, b) => Number(b.name === want) - Number(a.name === want)) : specs;
+  await useDatasets.getState().openSpecs(ordered);
+}
+
+let samplesStarted = false;
 
 export function App() {
   const active = useActiveDataset();
-  const openSpecs = useDatasets((s) => s.openSpecs);
-  const shownId = useRef<string | null>(null);
 
-  // Open the built-in samples once (offline: they are served from our own origin).
   useEffect(() => {
-    let done = false;
-    void (async () => {
-      const specs = await sampleSpecs().catch(() => []);
-      if (done || !specs.length) return;
-      const want = restored.dataset;
-      const ordered = want ? [...specs].sort((a, b) => Number(b.name === want) - Number(a.name === want)) : specs;
-      await openSpecs(ordered);
-    })();
-    return () => {
-      done = true;
-    };
-  }, [openSpecs]);
-
-  // A new active dataset: restore the hash state if it names this dataset, else sensible defaults.
-  useEffect(() => {
-    if (!active || shownId.current === active.id) return;
-    shownId.current = active.id;
-    const s = active.summary;
-    // the hash restores the view of the dataset it names, once (after a reload)
-    const fromUrl = restored.dataset === s.name && !restoredUsed ? restored : {};
-    if (fromUrl === restored) restoredUsed = true;
-    const fieldNames = s.fields.map((f) => f.name);
-    const field = fromUrl.field && fieldNames.includes(fromUrl.field) ? fromUrl.field : fieldNames.find((n) => !n.includes('/')) ?? fieldNames[0] ?? '';
-    const next: Partial<ViewState> = { ...DEFAULT_VIEW, ...fromUrl, dataset: s.name, field };
-    next.frame = Math.max(0, Math.min(s.frames.length - 1, next.frame ?? 0));
-    useView.getState().set({ ...next, playing: false });
-    if (fromUrl.scene && fromUrl.scene !== s.sceneIndex && fromUrl.scene < s.scenes.length) void useDatasets.getState().selectScene(active.id, fromUrl.scene);
-  }, [active]);
-
-  // Another scene of the same dataset: keep the view where it still applies.
-  useEffect(() => {
-    if (!active) return;
-    const s = active.summary;
-    const v = useView.getState();
-    const names = s.fields.map((f) => f.name);
-    const patch: Partial<ViewState> = { scene: s.sceneIndex };
-    if (!names.includes(v.field)) patch.field = names.find((n) => !n.includes('/')) ?? names[0] ?? '';
-    if (v.frame >= s.frames.length) patch.frame = Math.max(0, s.frames.length - 1);
-    v.set(patch);
-  }, [active?.summary]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (samplesStarted) return;
+    samplesStarted = true;
+    void openSamples();
+  }, []);
 
   // Mirror the view state in the URL hash (replaceState: scrubbing does not flood the history).
   useEffect(

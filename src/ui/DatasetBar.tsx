@@ -1,10 +1,13 @@
 import { useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useActiveDataset, useDatasets } from '../state/datasets';
 import { specsFromItems } from './DropZone';
 
 /** File and folder pickers, the list of open datasets and the scene selector. */
 export function DatasetBar() {
-  const { datasets, activeId, loading, setActive, close, openSpecs, selectScene } = useDatasets();
+  const { datasets, activeId, loading, setActive, close, openSpecs, selectScene } = useDatasets(
+    useShallow((s) => ({ datasets: s.datasets, activeId: s.activeId, loading: s.loading, setActive: s.setActive, close: s.close, openSpecs: s.openSpecs, selectScene: s.selectScene })),
+  );
   const active = useActiveDataset();
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
@@ -36,7 +39,7 @@ export function DatasetBar() {
       <select data-testid="datasets" value={activeId ?? ''} onChange={(e) => setActive(e.target.value)} disabled={!datasets.length} title="open datasets">
         {datasets.map((d) => (
           <option key={d.id} value={d.id}>
-            {d.summary.name} ({d.summary.format})
+            {d.label} ({d.summary.format})
           </option>
         ))}
       </select>
@@ -54,7 +57,7 @@ export function DatasetBar() {
           Close
         </button>
       )}
-      {loading.length > 0 && <span className="loading">Opening {loading.join(', ')}…</span>}
+      {loading.length > 0 && <span className="loading">Opening {loading.map((l) => l.name).join(', ')}…</span>}
     </div>
   );
 }

@@ -2,7 +2,8 @@ import { useDatasets } from '../state/datasets';
 
 /** One grouped message for every file that failed to open; everything else stays loaded. */
 export function ErrorBanner() {
-  const { errors, dismissErrors } = useDatasets();
+  const errors = useDatasets((s) => s.errors);
+  const dismissErrors = useDatasets((s) => s.dismissErrors);
   // always one element: the app grid's rows are header, this slot, main, footer
   if (!errors.length) return <div className="error-slot" />;
   return (

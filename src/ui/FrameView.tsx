@@ -1,13 +1,15 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { plotlyColorscale } from '../render/colormaps';
 import type { ViewModel } from '../render/view-model';
-import { datasetClient } from '../state/client';
-import { useActiveDataset } from '../state/datasets';
-import { drawnStore } from '../state/drawn';
-import { useView, viewRequestOf } from '../state/view';
+import { useActiveDataset, useDatasets } from '../state/datasets';
+import { mainPlayer, type Presenter } from '../state/player';
+import { useView } from '../state/view';
+import type { ViewResult } from '../workers/protocol';
 import { fmtNum } from './format';
 import { drawBitmap, pixelToData, type PlotlyGd } from './plot-bitmap';
 import { loadPlotly } from './plotly';
+import { savePlotPng } from './plot-snapshot';
 
 /** What the test hooks and benchmarks see of the frame on screen. */
 export interface ShownSummary {
@@ -22,6 +24,8 @@ export interface ShownSummary {
   stats?: ViewModel['stats'];
   limits?: [number, number];
   arrows?: number;
+  /** the y axis points down (image convention) */
+  yDown?: boolean;
   readMs: number;
   renderMs: number;
   drawMs: number;
@@ -39,60 +43,76 @@ declare global {
       go?(index: number): void;
       /** the last 256 draws: [request sent, result received, drawn] (performance.now ms) */
       trace?: [number, number, number][];
+      /** the frame that could not be read, if the plot shows one */
+      frameError?: { index: number; message: string } | null;
     };
   }
 }
 
-/** Milliseconds without a new frame after which the view counts as settled (Plotly image trace drawn). */
-const SETTLE_MS = 250;
+/** Show a "reading frame …" badge when a frame takes longer than this to arrive. */
+const PENDING_BADGE_MS = 200;
 
 /**
- * The plot. A frame arrives from the worker as a colormapped ImageBitmap and is drawn at once on a
- * canvas beneath Plotly's transparent axes (scrubbing and playback cost ~1 ms of drawing); Plotly
- * draws the axes with physical units, the colour bar and the native `quiver` trace, and — once the
- * view settles — the same bitmap as its `image` trace, so Plotly's own image export shows it too.
+ * The plot. The frame controller (`state/player.ts`) asks the worker for frames and hands each
+ * result to this view's presenter: the colormapped bitmap is drawn on a canvas beneath Plotly's
+ * transparent axes (about 1 ms), Plotly draws the axes with physical units, the colour bar and the
+ * native `quiver` trace. A frame that cannot be read replaces the picture with its reason.
  * 1D fields are a Plotly line plot.
  */
 export function FrameView() {
   const active = useActiveDataset();
-  const v = useView();
+  const { mask, wanted } = useView(useShallow((s) => ({ mask: s.mask, wanted: s.frame })));
+  const loading = useDatasets((s) => s.loading);
   const div = useRef<PlotlyGd>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const shown = useRef<{ model: ViewModel; bitmap: ImageBitmap | null } | null>(null);
+  const shown = useRef<{ model: ViewModel; bitmap: ImageBitmap | null; datasetId: string } | null>(null);
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+  const maskRef = useRef(mask);
+  maskRef.current = mask;
   const [message, setMessage] = useState<string | null>(null);
+  const [frameError, setFrameError] = useState<{ index: number; message: string } | null>(null);
   const [hover, setHover] = useState<string>('');
+  const [drawnIndex, setDrawnIndex] = useState<number>(-1);
+  const [pending, setPending] = useState(false);
 
-  const id = active?.id;
   const nFrames = active?.summary.frames.length ?? 0;
-  const frame = Math.min(v.frame, Math.max(0, nFrames - 1));
+  const hasPlot = !!active && nFrames > 0;
 
-  // a layout effect: the request leaves in the same task as the frame change, not after a paint
-  useLayoutEffect(() => {
-    if (!id || !nFrames || !v.field) return;
-    const request = viewRequestOf(v);
-    const tReq = performance.now();
-    const req = datasetClient().view(id, frame, request);
-    let live = true;
-    let settle: ReturnType<typeof setTimeout> | undefined;
-    let pngReq: { cancel(): void } | undefined;
-    req.promise
-      .then(async (r) => {
-        if (!live || !div.current || !canvas.current) return;
-        const t0 = performance.now();
+  // the presenter: how this view draws what the controller hands it
+  useEffect(() => {
+    if (!hasPlot) return;
+    const readout = () => {
+      const p = pointer.current;
+      setHover(p && div.current ? describeAt(div.current, shown.current?.model ?? null, p.x, p.y) : '');
+    };
+    const presenter: Presenter = {
+      async present(r: ViewResult, datasetId: string) {
         const gd = div.current;
-        await drawAxes(gd, r.model, v.colormap, v.arrowScale, v.arrowColor, active!.summary.name);
-        drawBitmap(canvas.current, gd, r.bitmap ?? null, r.model);
+        const cv = canvas.current;
+        if (!gd || !cv) {
+          r.bitmap?.close();
+          return;
+        }
+        const t0 = performance.now();
+        const v = useView.getState();
+        const tReq = t0 - (r.readMs + r.renderMs);
+        await drawAxes(gd, r.model, v.colormap, v.arrowScale, v.arrowColor, datasetId, v.zoom);
+        drawBitmap(cv, gd, r.bitmap ?? null, r.model, maskRef.current);
         shown.current?.bitmap?.close();
-        shown.current = { model: r.model, bitmap: r.bitmap ?? null };
-        setMessage(r.model.kind === 'missing' ? r.model.message ?? 'nothing to show' : null);
+        shown.current = { model: r.model, bitmap: r.bitmap ?? null, datasetId };
+        setMessage(r.model.kind === 'missing' ? (r.model.message ?? 'nothing to show') : null);
+        setFrameError(null);
+        setDrawnIndex(r.model.info.index);
         const trace = window.__framescope?.trace ?? [];
         trace.push([tReq, t0, performance.now()]);
         if (trace.length > 256) trace.shift();
+        const ds = useDatasets.getState().datasets.find((d) => d.id === datasetId);
         window.__framescope = {
           trace,
+          frameError: null,
           go: (i) => useView.getState().set({ frame: i }),
           shown: {
-            dataset: active!.summary.name,
+            dataset: ds?.summary.name ?? '',
             index: r.model.info.index,
             number: r.model.info.number,
             time: r.model.info.time,
@@ -103,10 +123,11 @@ export function FrameView() {
             stats: r.model.stats,
             limits: r.model.limits,
             arrows: r.model.quiver?.x.length,
+            yDown: !!r.model.y.down,
             readMs: r.readMs,
             renderMs: r.renderMs,
             drawMs: performance.now() - t0,
-            waitMs: t0 - tReq,
+            waitMs: r.readMs + r.renderMs,
             cached: r.cached,
           },
           valueAt: (ix, iy) => {
@@ -117,39 +138,64 @@ export function FrameView() {
           },
         };
         gd.setAttribute('data-drawn-index', String(r.model.info.index));
-        drawnStore.getState().setDrawn(r.model.info.index, r.attributes, r.model.limits ?? null);
-        // settled: hand the bitmap to Plotly's image trace as well (PNG made in the worker)
-        if (r.model.kind === 'image' || r.model.kind === 'rgb')
-          settle = setTimeout(() => {
-            const p = datasetClient().view(id, frame, request, 'png');
-            pngReq = p;
-            void p.promise
-              .then(async (pr) => {
-                if (live && pr.png) await setImageTrace(gd, pr.model, pr.png);
-              })
-              .catch(() => undefined);
-          }, SETTLE_MS);
-      })
-      .catch((e: Error) => {
-        if (live && e.name !== 'AbortError') setMessage(`${e.message}`);
-      });
-    return () => {
-      live = false;
-      clearTimeout(settle);
-      pngReq?.cancel();
-      req.cancel();
+        gd.setAttribute('data-frame-drawn', String(r.model.info.index));
+        gd.removeAttribute('data-frame-error');
+        readout();
+      },
+      fail(index: number, error: Error) {
+        const gd = div.current;
+        shown.current?.bitmap?.close();
+        shown.current = null;
+        if (canvas.current && gd) drawBitmap(canvas.current, gd, null, null, maskRef.current);
+        const msg = error.message || String(error);
+        setFrameError({ index, message: msg });
+        setMessage(null);
+        setDrawnIndex(index);
+        setHover('');
+        if (window.__framescope) window.__framescope.frameError = { index, message: msg };
+        if (gd) {
+          hideQuiver(gd);
+          gd.setAttribute('data-drawn-index', String(index));
+          gd.setAttribute('data-frame-drawn', String(index));
+          gd.setAttribute('data-frame-error', String(index));
+        }
+      },
+      clear() {
+        shown.current?.bitmap?.close();
+        shown.current = null;
+        setHover('');
+      },
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, frame, nFrames, v.field, v.plane, v.component, v.colormap, v.limitsMode, v.vmin, v.vmax, v.stride, v.quiver, v.arrowScale, v.arrowColor, v.playLimits]);
+    return mainPlayer.attach(presenter);
+  }, [hasPlot]);
 
-  // zoom, pan and resize: redraw the bitmap at the new axis ranges
+  // a badge while the wanted frame is not the one on screen for a while
   useEffect(() => {
-    const gd = div.current as (PlotlyGd & { on?(ev: string, cb: () => void): void; __fsRelayout?: boolean }) | null;
+    setPending(false);
+    if (!hasPlot || wanted === drawnIndex) return;
+    const t = setTimeout(() => setPending(true), PENDING_BADGE_MS);
+    return () => clearTimeout(t);
+  }, [hasPlot, wanted, drawnIndex]);
+
+  // zoom, pan and resize: redraw the bitmap at the new axis ranges; remember the zoom per dataset
+  useEffect(() => {
+    if (!hasPlot) return;
+    const gd = div.current as (PlotlyGd & { on?(ev: string, cb: (e?: unknown) => void): void; __fsRelayout?: boolean }) | null;
     if (!gd) return;
-    const redraw = () => canvas.current && drawBitmap(canvas.current, gd, shown.current?.bitmap ?? null, shown.current?.model ?? null);
+    const redraw = () => canvas.current && drawBitmap(canvas.current, gd, shown.current?.bitmap ?? null, shown.current?.model ?? null, maskRef.current);
+    const onRelayout = (e?: unknown) => {
+      const ev = (e ?? {}) as Record<string, unknown>;
+      if (ev['xaxis.autorange'] || ev['yaxis.autorange']) useView.getState().set({ zoom: null });
+      else if ('xaxis.range[0]' in ev || 'yaxis.range[0]' in ev) {
+        const xr = gd._fullLayout?.xaxis?.range;
+        const yr = gd._fullLayout?.yaxis?.range;
+        if (xr && yr) useView.getState().set({ zoom: [xr[0], xr[1], yr[0], yr[1]] });
+      }
+    };
     const t = setInterval(() => {
       if (gd.on && !gd.__fsRelayout) {
         gd.on('plotly_afterplot', redraw);
+        gd.on('plotly_relayout', onRelayout);
         gd.__fsRelayout = true;
         clearInterval(t);
       }
@@ -159,37 +205,34 @@ export function FrameView() {
       clearInterval(t);
       window.removeEventListener('resize', redraw);
     };
-  }, [active?.id]);
+  }, [hasPlot]);
 
-  // hover: value and physical coordinates of the cell under the pointer
+  // a new mask style: repaint what is on screen
+  useEffect(() => {
+    const gd = div.current;
+    if (gd && canvas.current && shown.current) drawBitmap(canvas.current, gd, shown.current.bitmap, shown.current.model, mask);
+  }, [mask]);
+
   const onMove = (e: React.MouseEvent<HTMLDivElement>) => {
     const gd = div.current;
-    const m = shown.current?.model;
-    if (!gd || !m || m.kind === 'missing' || m.kind === 'line') return;
+    if (!gd) return;
     const box = gd.getBoundingClientRect();
-    const p = pixelToData(gd, e.clientX - box.left, e.clientY - box.top);
-    if (!p) return;
-    const fx = Math.round((p.x - m.x.start) / m.x.step);
-    const fy = Math.round((p.y - m.y.start) / m.y.step);
-    if (fx < 0 || fy < 0 || fx >= m.width || fy >= m.height) return;
-    const ix = m.x.flipped ? m.width - 1 - fx : fx;
-    const iy = m.y.flipped ? m.height - 1 - fy : fy;
-    const k = iy * m.width + ix;
-    const masked = !!m.mask?.[k];
-    const xs = `${m.x.indexOnly ? 'i' : 'x'} = ${fmtNum(m.x.start + fx * m.x.step)} ${m.x.unit}`;
-    const ys = `${m.y.indexOnly ? 'j' : 'y'} = ${fmtNum(m.y.start + fy * m.y.step)} ${m.y.unit}`;
-    let val = masked ? 'masked' : m.values ? `${m.valueLabel} = ${fmtNum(m.values[k])} ${m.valueUnit}` : '';
-    if (!masked && m.vectors) {
-      const { u, v: vv, w } = m.vectors;
-      val += `  (u = ${fmtNum(u[k])}, v = ${fmtNum(vv[k])}${w ? `, w = ${fmtNum(w[k])}` : ''})`;
-    }
-    setHover(`[${ix}, ${iy}]  ${xs}, ${ys}  ·  ${val}`);
+    pointer.current = { x: e.clientX - box.left, y: e.clientY - box.top };
+    setHover(describeAt(gd, shown.current?.model ?? null, pointer.current.x, pointer.current.y));
+  };
+  const onLeave = () => {
+    pointer.current = null;
+    setHover('');
   };
 
   if (!active) {
     return (
       <div className="plot-empty" data-testid="plot">
-        <p>Drop a DaVis set, an imgstore folder, a py-pde movie or a PhiFlow scene here, or use “Open files…” / “Open folder…”.</p>
+        {loading.length ? (
+          <OpeningProgress names={loading.map((l) => l.name)} since={loading[0].since} />
+        ) : (
+          <p>Drop a DaVis set, an imgstore folder, a py-pde movie or a PhiFlow scene here, or use “Open files…” / “Open folder…”.</p>
+        )}
       </div>
     );
   }
@@ -208,6 +251,7 @@ export function FrameView() {
       </div>
     );
   }
+  const frames = active.summary.frames;
   return (
     <div className="frame-view">
       {active.summary.warnings.length > 0 && (
@@ -216,9 +260,32 @@ export function FrameView() {
           {active.summary.warnings.length > 1 && ` (+${active.summary.warnings.length - 1} more in the metadata panel)`}
         </div>
       )}
-      <div className="plot-stack" onMouseMove={onMove}>
+      <div className="plot-stack" onMouseMove={onMove} onMouseLeave={onLeave}>
         <canvas ref={canvas} className="plot-bitmap" />
         <div ref={div} className="plot" data-testid="plot" />
+        {frameError && (
+          <div className="frame-error" data-testid="frame-error" role="alert">
+            <strong>
+              Frame {frameError.index + 1} of {frames.length}
+              {frames[frameError.index] && frames[frameError.index].number !== frameError.index ? ` (number ${frames[frameError.index].number})` : ''} could not be read.
+            </strong>
+            <p>{frameError.message}</p>
+            <p className="muted">The other frames are not affected; step on to continue.</p>
+          </div>
+        )}
+        {loading.length > 0 && !frameError && (
+          <div className="plot-badge">
+            <OpeningProgress names={loading.map((l) => l.name)} since={loading[0].since} />
+          </div>
+        )}
+        {pending && !frameError && !loading.length && (
+          <div className="plot-badge" data-testid="frame-pending">
+            <span className="spinner" /> reading frame {wanted + 1}…
+          </div>
+        )}
+        <button className="snapshot" title="Save the plot as PNG (image, axes, colour bar and arrows)" onClick={() => div.current && canvas.current && void savePlotPng(div.current, canvas.current, `${active.label}-frame${drawnIndex}`)}>
+          PNG
+        </button>
       </div>
       <div className="hover-readout" data-testid="hover">
         {message ?? (hover || 'Hover the plot for values and coordinates.')}
@@ -227,26 +294,76 @@ export function FrameView() {
   );
 }
 
+/** A spinner, the datasets being opened and the seconds spent so far. */
+function OpeningProgress({ names, since }: { names: string[]; since: number }) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => tick((k) => k + 1), 250);
+    return () => clearInterval(t);
+  }, []);
+  const s = (performance.now() - since) / 1000;
+  return (
+    <div className="opening" data-testid="opening">
+      <span className="spinner" /> Opening {names.join(', ')} — detecting the format and reading its index… {s >= 0.5 ? `${s.toFixed(1)} s` : ''}
+    </div>
+  );
+}
+
+/** The readout for the plot pixel (px, py): frame, cell, physical coordinates and value(s). */
+function describeAt(gd: PlotlyGd, m: ViewModel | null, px: number, py: number): string {
+  if (!m || m.kind === 'missing' || m.kind === 'line') return '';
+  const p = pixelToData(gd, px, py);
+  if (!p) return '';
+  const fx = Math.round((p.x - m.x.start) / m.x.step);
+  const fy = Math.round((p.y - m.y.start) / m.y.step);
+  if (fx < 0 || fy < 0 || fx >= m.width || fy >= m.height) return '';
+  const ix = m.x.flipped ? m.width - 1 - fx : fx;
+  const iy = m.y.flipped ? m.height - 1 - fy : fy;
+  const k = iy * m.width + ix;
+  const masked = !!m.mask?.[k];
+  const xs = `${m.x.indexOnly ? 'i' : 'x'} = ${fmtNum(m.x.start + fx * m.x.step)} ${m.x.unit}`;
+  const ys = `${m.y.indexOnly ? 'j' : 'y'} = ${fmtNum(m.y.start + fy * m.y.step)} ${m.y.unit}`;
+  let val = '';
+  if (masked) val = 'masked';
+  else if (m.kind === 'rgb' && m.rgb) {
+    const o = k * 3;
+    val = `${m.valueLabel}: R = ${m.rgb[o]}, G = ${m.rgb[o + 1]}, B = ${m.rgb[o + 2]}`;
+  } else if (m.values) val = `${m.valueLabel} = ${fmtNum(m.values[k])} ${m.valueUnit}`;
+  if (!masked && m.vectors) {
+    const { u, v: vv, w } = m.vectors;
+    val += `  (u = ${fmtNum(u[k])}, v = ${fmtNum(vv[k])}${w ? `, w = ${fmtNum(w[k])}` : ''})`;
+  }
+  return `frame ${m.info.index + 1} [${ix}, ${iy}]  ${xs}, ${ys}  ·  ${val}`;
+}
+
 const unitSuffix = (u: string) => (!u ? '' : /^\[.*\]$/.test(u.trim()) ? ` ${u.trim()}` : ` [${u}]`);
 
-type Gd = PlotlyGd & { __fsStructure?: string; __fsLimits?: string };
+type Gd = PlotlyGd & { __fsStructure?: string; __fsLimits?: string; __fsZoomed?: string };
+
+function hideQuiver(gd: Gd): void {
+  const at = gd.data?.findIndex((t) => t.type === 'quiver') ?? -1;
+  if (at >= 0) void loadPlotly().then((Plotly) => Plotly.restyle(gd, { visible: [false] } as never, [at]));
+  gd.__fsStructure = undefined;
+}
 
 /**
  * Axes, colour bar and arrows. A full Plotly.react only when the structure changes (field, grid,
  * axes, colormap, arrow style); otherwise the colour bar limits and the arrows are restyled in place.
+ * Zoom survives frame and field switches of the same grid (uirevision keys on dataset and grid).
  */
-async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: number, arrowColor: string, dataset: string): Promise<void> {
+async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: number, arrowColor: string, datasetId: string, zoom: [number, number, number, number] | null): Promise<void> {
   const Plotly = await loadPlotly();
-  const structure = [m.kind, m.field, m.width, m.height, m.x.start, m.x.step, m.y.start, m.y.step, colormap, arrowScale, arrowColor, !!m.quiver, !!m.limits, m.valueLabel, m.valueUnit, dataset].join('|');
+  const structure = [m.kind, m.field, m.width, m.height, m.x.start, m.x.step, m.y.start, m.y.step, m.y.down, colormap, arrowScale, arrowColor, !!m.quiver, !!m.limits, m.valueLabel, m.valueUnit, datasetId].join('|');
+  const grid = `${datasetId}/${m.width}x${m.height}/${m.x.start},${m.x.step},${m.y.start},${m.y.step}`;
   const layoutBase = {
     margin: { l: 70, r: 20, t: 36, b: 50 },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
-    uirevision: `${dataset}/${m.field}/${m.width}x${m.height}`,
+    uirevision: grid,
     title: { text: m.valueLabel, font: { size: 14 } },
     showlegend: false,
   };
-  const config = { responsive: true, displaylogo: false, scrollZoom: true };
+  const config = { responsive: true, displaylogo: false, scrollZoom: true, modeBarButtonsToRemove: ['toImage' as const] };
   const quiverTrace = (): Record<string, unknown> | null => {
     if (!m.quiver || !m.quiver.x.length) return null;
     const q = m.quiver;
@@ -262,10 +379,8 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
       hovertemplate: 'x=%{x:.4g}, y=%{y:.4g}<br>u=%{u:.4g}, v=%{v:.4g}<extra></extra>',
     };
   };
-  const hideImageTrace = () => gd.querySelectorAll<SVGImageElement>('svg.main-svg image').forEach((im) => im.setAttribute('visibility', 'hidden'));
 
   if (gd.__fsStructure === structure && gd.data && m.kind !== 'line' && m.kind !== 'missing') {
-    hideImageTrace(); // the image trace shows the previous frame until the view settles
     const lim = String(m.limits);
     const colorbarAt = gd.data.findIndex((t) => t.type === 'scatter');
     if (m.limits && gd.__fsLimits !== lim && colorbarAt >= 0) {
@@ -278,7 +393,12 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
     }
     const q = quiverTrace();
     const quiverAt = gd.data.findIndex((t) => t.type === 'quiver');
-    if (q && quiverAt >= 0) await Plotly.restyle(gd, { x: [q.x], y: [q.y], u: [q.u], v: [q.v], lengthfactor: [q.lengthfactor], ...(arrowColor === 'magnitude' ? { 'marker.color': [m.quiver!.mag], 'marker.cmax': [m.quiver!.maxMag || 1] } : {}) } as never, [quiverAt]);
+    if (q && quiverAt >= 0)
+      await Plotly.restyle(
+        gd,
+        { x: [q.x], y: [q.y], u: [q.u], v: [q.v], lengthfactor: [q.lengthfactor], visible: [true], ...(arrowColor === 'magnitude' ? { 'marker.color': [m.quiver!.mag], 'marker.cmax': [m.quiver!.maxMag || 1] } : {}) } as never,
+        [quiverAt],
+      );
     return;
   }
   gd.__fsStructure = structure;
@@ -309,24 +429,19 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
   if (q) data.push(q);
   const xr = [m.x.start - m.x.step / 2, m.x.start + (m.width - 0.5) * m.x.step];
   const yr = [m.y.start - m.y.step / 2, m.y.start + (m.height - 0.5) * m.y.step];
+  // images: row 0 at the top, the y axis pointing down; physical scales run upward
+  const yRange = m.y.down ? [yr[1], yr[0]] : yr;
+  // a zoom saved with this dataset's view comes back the first time its grid is drawn
+  const z = zoom && gd.__fsZoomed !== grid ? zoom : null;
+  gd.__fsZoomed = grid;
   await Plotly.react(
     gd,
     data as never,
     {
       ...layoutBase,
-      xaxis: { title: { text: m.x.label + unitSuffix(m.x.unit) }, range: xr, constrain: 'domain', showgrid: false, zeroline: false },
-      yaxis: { title: { text: m.y.label + unitSuffix(m.y.unit) }, range: yr, scaleanchor: 'x', scaleratio: 1, constrain: 'domain', showgrid: false, zeroline: false },
+      xaxis: { title: { text: m.x.label + unitSuffix(m.x.unit) }, range: z ? [z[0], z[1]] : xr, constrain: 'domain', showgrid: false, zeroline: false },
+      yaxis: { title: { text: m.y.label + unitSuffix(m.y.unit) }, range: z ? [z[2], z[3]] : yRange, scaleanchor: 'x', scaleratio: 1, constrain: 'domain', showgrid: false, zeroline: false },
     } as never,
     config,
   );
-}
-
-/** The settled frame also as Plotly's `image` trace (below the arrows), so Plotly's PNG export includes it. */
-async function setImageTrace(gd: Gd, m: ViewModel, png: string): Promise<void> {
-  const Plotly = await loadPlotly();
-  if (!gd.data) return;
-  const at = gd.data.findIndex((t) => t.type === 'image');
-  const trace = { type: 'image', source: png, x0: m.x.start, dx: m.x.step, y0: m.y.start, dy: m.y.step, hoverinfo: 'skip', opacity: m.quiver ? 0.85 : 1 };
-  if (at >= 0) await Plotly.deleteTraces(gd, at);
-  await Plotly.addTraces(gd, trace as never, 0);
 }

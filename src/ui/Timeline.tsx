@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useActiveDataset } from '../state/datasets';
-import { datasetClient } from '../state/client';
-import { useView, viewRequestOf } from '../state/view';
 import { drawnStore } from '../state/drawn';
+import { timeline } from '../state/player';
+import { useView } from '../state/view';
 import { fmtTime } from './format';
 
 /** Index of the frame whose number is `n`, or the nearest number. */
@@ -20,91 +21,56 @@ export function indexOfNumber(numbers: number[], n: number): number {
   return best;
 }
 
+/** True when a format's frame numbers are something other than the position (DaVis B-numbers, imgstore frame_number, …). */
+function hasOwnNumbers(frames: { index: number; number: number }[]): boolean {
+  return frames.some((f) => f.number !== f.index);
+}
+
 /**
- * Slider, index / number / time readouts, step buttons, keyboard (←/→, Space, Home/End), play with
- * an fps that shows every frame (the next frame is requested only after the current one is drawn,
- * and decoding runs ahead through prefetch), jump to a time (the reader's nearest frame) or number.
+ * Slider, frame / number / time readouts, step buttons, keyboard (←/→, Space, Home/End), play at an
+ * fps that shows every frame, jump to a time (the reader's nearest frame) or a number. Everything
+ * is dispatched to the frame controller (`state/player.ts`); this component only renders.
  */
 export function Timeline() {
   const active = useActiveDataset();
-  const { frame, playing, fps, set } = useView();
+  const { frame, playing, fps, set } = useView(useShallow((s) => ({ frame: s.frame, playing: s.playing, fps: s.fps, set: s.set })));
   const attrs = drawnStore((s) => s.attributes);
   const [timeInput, setTimeInput] = useState('');
   const [numberInput, setNumberInput] = useState('');
   const frames = active?.summary.frames ?? [];
   const n = frames.length;
   const cur = frames[Math.min(frame, n - 1)];
-  const go = (i: number) => set({ frame: Math.max(0, Math.min(n - 1, i)) });
 
-  // keyboard
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
-      if (t && (t.tagName === 'INPUT' && (t as HTMLInputElement).type !== 'range' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
-      const v = useView.getState();
-      if (e.key === 'ArrowRight') v.set({ frame: Math.min(n - 1, v.frame + 1), playing: false });
-      else if (e.key === 'ArrowLeft') v.set({ frame: Math.max(0, v.frame - 1), playing: false });
-      else if (e.key === 'Home') v.set({ frame: 0, playing: false });
-      else if (e.key === 'End') v.set({ frame: n - 1, playing: false });
-      else if (e.key === ' ') v.set({ playing: !v.playing });
+      if (t && ((t.tagName === 'INPUT' && (t as HTMLInputElement).type !== 'range') || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+      if (e.key === 'ArrowRight') timeline.step(1);
+      else if (e.key === 'ArrowLeft') timeline.step(-1);
+      else if (e.key === 'Home') timeline.first();
+      else if (e.key === 'End') timeline.last();
+      else if (e.key === ' ') timeline.toggle();
       else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [n]);
-
-  // playback: advance only after the current frame is on screen, at most at `fps`
-  useEffect(() => {
-    if (!playing || !active || n < 2) return;
-    let timer = 0;
-    const unsub = drawnStore.subscribe((s) => {
-      const v = useView.getState();
-      if (!v.playing || s.index !== v.frame) return;
-      const next = v.frame + 1 >= n ? 0 : v.frame + 1;
-      const wait = Math.max(0, 1000 / v.fps - (performance.now() - lastShown));
-      lastShown = performance.now() + wait;
-      timer = window.setTimeout(() => useView.getState().set({ frame: next }), wait);
-    });
-    let lastShown = performance.now();
-    const d = drawnStore.getState();
-    if (d.index === useView.getState().frame) timer = window.setTimeout(() => go(frame + 1 >= n ? 0 : frame + 1), 1000 / fps);
-    return () => {
-      unsub();
-      clearTimeout(timer);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [playing, active?.id, n]);
-
-  // decode ahead while playing; when paused, the neighbours of the shown frame once it is drawn
-  // (so stepping is instant without competing with the frame being asked for)
-  const drawnIndex = drawnStore((s) => s.index);
-  useEffect(() => {
-    if (!active || !n) return;
-    if (playing) {
-      const idx: number[] = [];
-      for (let k = 1; k <= Math.max(4, Math.round(fps)); k++) idx.push((frame + k) % n);
-      datasetClient().prefetch(active.id, idx, viewRequestOf(useView.getState()));
-      return;
-    }
-    if (drawnIndex !== frame) return;
-    const t = setTimeout(() => datasetClient().prefetch(active.id, [frame + 1, frame - 1].filter((i) => i >= 0 && i < n), viewRequestOf(useView.getState())), 120);
-    return () => clearTimeout(t);
-  }, [active, frame, playing, fps, n, drawnIndex]);
+  }, []);
 
   if (!active) return null;
   const timeUnit = active.summary.timeUnit;
   const datetime = typeof attrs.datetime === 'string' ? attrs.datetime : null;
+  const shownIndex = n ? Math.min(frame, n - 1) : -1;
   return (
     <div className="timeline">
       <div className="row">
-        <button onClick={() => go(0)} title="first frame (Home)">|◀</button>
-        <button onClick={() => go(frame - 1)} title="previous frame (←)">◀</button>
-        <button data-testid="play" onClick={() => set({ playing: !playing })} title="play / pause (Space)">
+        <button onClick={() => timeline.first()} title="first frame (Home)">|◀</button>
+        <button onClick={() => timeline.step(-1)} title="previous frame (←)">◀</button>
+        <button data-testid="play" onClick={() => timeline.toggle()} title="play / pause (Space)">
           {playing ? '❚❚ Pause' : '▶ Play'}
         </button>
-        <button onClick={() => go(frame + 1)} title="next frame (→)">▶</button>
-        <button onClick={() => go(n - 1)} title="last frame (End)">▶|</button>
+        <button onClick={() => timeline.step(1)} title="next frame (→)">▶</button>
+        <button onClick={() => timeline.last()} title="last frame (End)">▶|</button>
         <input
           data-testid="timeline"
           className="slider"
@@ -112,8 +78,8 @@ export function Timeline() {
           min={0}
           max={Math.max(0, n - 1)}
           step={1}
-          value={Math.min(frame, n - 1)}
-          onChange={(e) => set({ frame: Number(e.target.value) })}
+          value={Math.max(0, shownIndex)}
+          onChange={(e) => timeline.seek(Number(e.target.value))}
           aria-label="frame"
         />
         <label>
@@ -121,10 +87,11 @@ export function Timeline() {
         </label>
       </div>
       <div className="row readouts">
-        <span>
-          index <b data-testid="frame-index">{n ? Math.min(frame, n - 1) : '—'}</b> / <span data-testid="frame-count">{n}</span>
+        <span className="counter">
+          frame <b data-testid="frame-position">{n ? shownIndex + 1 : '—'}</b> of <b data-testid="frame-count">{n}</b>
+          <span className="muted"> (index <span data-testid="frame-index">{n ? shownIndex : '—'}</span>)</span>
         </span>
-        <span>
+        <span className={hasOwnNumbers(frames) ? '' : 'muted'}>
           number <b data-testid="frame-number">{cur?.number ?? '—'}</b>
         </span>
         <span>
@@ -132,11 +99,10 @@ export function Timeline() {
           {datetime && <span className="muted"> ({datetime})</span>}
         </span>
         <form
-          onSubmit={async (e) => {
+          onSubmit={(e) => {
             e.preventDefault();
             const t = Number(timeInput);
-            if (!Number.isFinite(t)) return;
-            go(await datasetClient().nearest(active.id, t));
+            if (Number.isFinite(t) && timeInput.trim() !== '') void timeline.seekTime(t);
           }}
         >
           <input data-testid="jump-time" className="num wide" placeholder={`time${timeUnit ? ' [' + timeUnit + ']' : ''}`} value={timeInput} onChange={(e) => setTimeInput(e.target.value)} />
@@ -146,7 +112,7 @@ export function Timeline() {
           onSubmit={(e) => {
             e.preventDefault();
             const k = Number(numberInput);
-            if (Number.isFinite(k)) go(indexOfNumber(frames.map((f) => f.number), k));
+            if (Number.isFinite(k) && numberInput.trim() !== '') timeline.seek(indexOfNumber(frames.map((f) => f.number), k));
           }}
         >
           <input data-testid="jump-number" className="num wide" placeholder="frame number" value={numberInput} onChange={(e) => setNumberInput(e.target.value)} />

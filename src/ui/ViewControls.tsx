@@ -1,17 +1,31 @@
+import { useShallow } from 'zustand/react/shallow';
 import { COLORMAP_NAMES } from '../render/colormaps';
 import type { LimitsMode } from '../render/colorize';
+import { MASK_STYLES } from '../render/mask-style';
 import { useActiveDataset } from '../state/datasets';
-import { useView } from '../state/view';
+import { drawnStore } from '../state/drawn';
+import { useView, viewStateOf } from '../state/view';
+import { fmtNum } from './format';
 
 /** Field, component, plane, colormap, limits and quiver controls. */
 export function ViewControls() {
   const active = useActiveDataset();
-  const v = useView();
+  const v = useView(useShallow((s) => ({ ...viewStateOf(s), set: s.set })));
+  // the limits in force on screen (automatic modes compute them per frame)
+  const drawnLimits = drawnStore((s) => s.limits);
   if (!active || !active.summary.fields.length) return null;
   const fields = active.summary.fields;
   const f = fields.find((x) => x.name === v.field) ?? fields[0];
   const isVector = f?.kind === 'vector';
   const depth = f && f.shape.length >= 3 && f.kind !== 'rgb' ? f.shape[0] : 1;
+  const is1d = !!f && f.kind !== 'rgb' && f.shape.length === 1;
+  const shownMin = v.limitsMode === 'manual' ? (v.vmin ?? '') : drawnLimits ? Number(fmtNum(drawnLimits[0])) : '';
+  const shownMax = v.limitsMode === 'manual' ? (v.vmax ?? '') : drawnLimits ? Number(fmtNum(drawnLimits[1])) : '';
+  const setLimit = (which: 'vmin' | 'vmax', raw: string) => {
+    const other = which === 'vmin' ? 'vmax' : 'vmin';
+    const otherVal = v.limitsMode === 'manual' ? v[other] : (drawnLimits?.[which === 'vmin' ? 1 : 0] ?? null);
+    v.set({ [which]: raw === '' ? null : Number(raw), [other]: otherVal, limitsMode: 'manual' });
+  };
   const main = fields.filter((x) => !x.name.includes('/'));
   const parts = fields.filter((x) => x.name.includes('/'));
   const opt = (x: (typeof fields)[number]) => (
@@ -46,7 +60,7 @@ export function ViewControls() {
           <input data-testid="plane" type="range" min={0} max={depth - 1} value={Math.min(v.plane, depth - 1)} onChange={(e) => v.set({ plane: Number(e.target.value) })} />
         </label>
       )}
-      {f?.kind !== 'rgb' && (
+      {f?.kind !== 'rgb' && !is1d && (
       <>
       <label>
         Colormap
@@ -66,9 +80,19 @@ export function ViewControls() {
         </select>
       </label>
       <div className="pair">
-        <input data-testid="vmin" type="number" step="any" placeholder="vmin" value={v.vmin ?? ''} onChange={(e) => v.set({ vmin: e.target.value === '' ? null : Number(e.target.value), limitsMode: 'manual' })} />
-        <input data-testid="vmax" type="number" step="any" placeholder="vmax" value={v.vmax ?? ''} onChange={(e) => v.set({ vmax: e.target.value === '' ? null : Number(e.target.value), limitsMode: 'manual' })} />
+        <input data-testid="vmin" type="number" step="any" placeholder="vmin" title="lower colour limit in force (typing switches to manual)" value={shownMin} onChange={(e) => setLimit('vmin', e.target.value)} />
+        <input data-testid="vmax" type="number" step="any" placeholder="vmax" title="upper colour limit in force (typing switches to manual)" value={shownMax} onChange={(e) => setLimit('vmax', e.target.value)} />
       </div>
+      <label>
+        Masked cells
+        <select data-testid="mask-color" value={v.mask} onChange={(e) => v.set({ mask: e.target.value })}>
+          {MASK_STYLES.map((m) => (
+            <option key={m.value} value={m.value}>
+              {m.label}
+            </option>
+          ))}
+        </select>
+      </label>
       </>
       )}
       {isVector && (

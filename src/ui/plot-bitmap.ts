@@ -3,6 +3,7 @@
  * ImageBitmap, this draws it into the plot area at the current axis ranges in ~1 ms, so scrubbing
  * and playback never wait for a PNG to be encoded, shipped as a data URI and decoded.
  */
+import { fillMask } from '../render/mask-style';
 import type { ViewModel } from '../render/view-model';
 
 interface PlotlyAxis {
@@ -22,7 +23,7 @@ function toPx(ax: PlotlyAxis, v: number, flip: boolean): number {
   return ax._offset + (flip ? 1 - f : f) * ax._length;
 }
 
-export function drawBitmap(canvas: HTMLCanvasElement, gd: PlotlyGd, bitmap: ImageBitmap | null, m: ViewModel | null): void {
+export function drawBitmap(canvas: HTMLCanvasElement, gd: PlotlyGd, bitmap: ImageBitmap | null, m: ViewModel | null, maskStyle = 'hatch'): void {
   const rect = gd.getBoundingClientRect();
   const dpr = window.devicePixelRatio || 1;
   const w = Math.round(rect.width * dpr);
@@ -44,18 +45,17 @@ export function drawBitmap(canvas: HTMLCanvasElement, gd: PlotlyGd, bitmap: Imag
   ctx.beginPath();
   ctx.rect(xa._offset, ya._offset, xa._length, ya._length);
   ctx.clip();
-  ctx.fillStyle = '#eee';
-  ctx.fillRect(xa._offset, ya._offset, xa._length, ya._length);
   if (bitmap) {
-    // bitmap row 0 is the smallest y: it goes to the bottom of the plot area
+    // bitmap row 0 is the smallest y: toPx puts it at the bottom of an upward axis and at the top
+    // of a downward (image) one. Masked cells are transparent: the mask style shows through.
     const x0 = toPx(xa, m.x.start - m.x.step / 2, false);
     const x1 = toPx(xa, m.x.start + (m.width - 0.5) * m.x.step, false);
     const yBottom = toPx(ya, m.y.start - m.y.step / 2, true);
     const yTop = toPx(ya, m.y.start + (m.height - 0.5) * m.y.step, true);
+    fillMask(ctx, maskStyle, Math.min(x0, x1), Math.min(yBottom, yTop), Math.abs(x1 - x0), Math.abs(yTop - yBottom));
     ctx.imageSmoothingEnabled = false;
     ctx.translate(x0, yBottom);
     ctx.scale((x1 - x0) / bitmap.width, (yTop - yBottom) / bitmap.height);
-    ctx.globalAlpha = m.quiver ? 0.85 : 1;
     ctx.drawImage(bitmap, 0, 0);
   }
   ctx.restore();

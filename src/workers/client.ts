@@ -1,10 +1,9 @@
+import { fromWire } from '../core/errors';
 import type { TreeSpec } from '../io/spec';
 import type { ViewRequest } from '../render/view-model';
-import { fromWire } from './errors';
-import type { DatasetSummary, ExportMessage, ExportRequest, ViewResult, WorkerRequest, WorkerResponse } from './protocol';
+import type { DatasetOp, DatasetOps, DatasetSummary, ExportMessage, ExportRequest, ViewResult, WorkerRequest, WorkerResponse } from './protocol';
 
 type Pending = { resolve(v: unknown): void; reject(e: Error): void };
-type Body<T> = T extends unknown ? Omit<T, 'reqId'> : never;
 
 /** Formats whose frames are decoded in parallel by the whole worker pool. */
 const POOLED_FORMATS = new Set(['phiflow', 'davis']);
@@ -34,12 +33,13 @@ class WorkerHandle {
     };
   }
 
-  call<T>(msg: Body<WorkerRequest>): { reqId: number; promise: Promise<T> } {
+  /** Send one typed operation; the promise has that operation's result type. */
+  call<K extends DatasetOp>(op: K, args: DatasetOps[K]['args']): { reqId: number; promise: Promise<DatasetOps[K]['result']> } {
     const reqId = this.next++;
-    const promise = new Promise<T>((resolve, reject) => {
+    const promise = new Promise<DatasetOps[K]['result']>((resolve, reject) => {
       this.pending.set(reqId, { resolve: resolve as (v: unknown) => void, reject });
     });
-    this.worker.postMessage({ ...msg, reqId });
+    this.worker.postMessage({ op, reqId, args } as WorkerRequest);
     return { reqId, promise };
   }
 
@@ -59,7 +59,7 @@ export class DatasetClient {
   constructor(size = Math.max(1, Math.min(4, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2))) {
     this.pool = Array.from({ length: size }, (_, k) => new WorkerHandle(k));
     const share = Math.floor((256 * 1024 * 1024) / size);
-    for (const w of this.pool) void w.call({ op: 'config', cacheBytes: share }).promise;
+    for (const w of this.pool) void w.call('config', { cacheBytes: share }).promise;
   }
 
   /** The worker for frame `index`: its own share of the pool once it has the dataset open. */
@@ -68,8 +68,7 @@ export class DatasetClient {
     return w.opened.has(id) ? w : this.pool[0];
   }
 
-  private openOn(w: WorkerHandle, id: string, msg: Body<WorkerRequest>): Promise<DatasetSummary> {
-    const p = w.call<DatasetSummary>(msg).promise;
+  private openOn(w: WorkerHandle, id: string, p: Promise<DatasetSummary>): Promise<DatasetSummary> {
     w.ready.set(id, p);
     w.opened.delete(id);
     p.then(
@@ -80,23 +79,24 @@ export class DatasetClient {
   }
 
   async open(id: string, spec: TreeSpec): Promise<DatasetSummary> {
-    const summary = await this.openOn(this.pool[0], id, { op: 'open', id, spec });
+    const summary = await this.openOn(this.pool[0], id, this.pool[0].call('open', { id, spec }).promise);
     // Only the pure-TypeScript decoders spread over the pool: a video format would load one more
     // ffmpeg.wasm core (and its memory) per worker for little gain.
-    if (POOLED_FORMATS.has(summary.format)) for (const w of this.pool.slice(1)) void this.openOn(w, id, { op: 'open', id, spec }).catch(() => undefined);
+    if (POOLED_FORMATS.has(summary.format)) for (const w of this.pool.slice(1)) void this.openOn(w, id, w.call('open', { id, spec }).promise).catch(() => undefined);
     return summary;
   }
 
   async scene(id: string, scene: number): Promise<DatasetSummary> {
-    const summary = await this.openOn(this.pool[0], id, { op: 'scene', id, scene });
-    for (const w of this.pool.slice(1)) if (w.ready.has(id)) void w.ready.get(id)!.then(() => this.openOn(w, id, { op: 'scene', id, scene })).catch(() => undefined);
+    const summary = await this.openOn(this.pool[0], id, this.pool[0].call('scene', { id, scene }).promise);
+    for (const w of this.pool.slice(1))
+      if (w.ready.has(id)) void w.ready.get(id)!.then(() => this.openOn(w, id, w.call('scene', { id, scene }).promise)).catch(() => undefined);
     return summary;
   }
 
   /** Request a frame's view; `cancel()` aborts it in the worker (a stale scrub position). */
-  view(id: string, index: number, view: ViewRequest, encode: 'bitmap' | 'png' = 'bitmap'): { promise: Promise<ViewResult>; cancel(): void } {
+  view(id: string, index: number, view: ViewRequest): { promise: Promise<ViewResult>; cancel(): void } {
     const w = this.workerFor(id, index);
-    const { reqId, promise } = w.call<ViewResult>({ op: 'view', id, index, view, encode });
+    const { reqId, promise } = w.call('view', { id, index, view });
     return { promise, cancel: () => w.cancel(reqId) };
   }
 
@@ -104,19 +104,19 @@ export class DatasetClient {
   prefetch(id: string, indices: number[], view?: ViewRequest): void {
     const lists = new Map<WorkerHandle, number[]>(this.pool.map((w) => [w, []]));
     for (const i of indices) lists.get(this.workerFor(id, i))!.push(i);
-    for (const [w, list] of lists) void w.call({ op: 'prefetch', id, indices: list, view }).promise.catch(() => undefined);
+    for (const [w, list] of lists) void w.call('prefetch', { id, indices: list, view }).promise.catch(() => undefined);
   }
 
   /** The reader's own nearest-frame-to-time rule (imgstore's get_nearest_image semantics, etc.). */
   nearest(id: string, time: number): Promise<number> {
-    return this.pool[0].call<number>({ op: 'nearest', id, time }).promise;
+    return this.pool[0].call('nearest', { id, time }).promise;
   }
 
   close(id: string): void {
     for (const w of this.pool) {
       w.ready.delete(id);
       w.opened.delete(id);
-      void w.call({ op: 'close', id }).promise.catch(() => undefined);
+      void w.call('close', { id }).promise.catch(() => undefined);
     }
   }
 }

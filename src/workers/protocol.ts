@@ -1,7 +1,9 @@
-import type { FrameSource } from '../core/types';
 import type { WireError } from '../core/errors';
+import type { FrameSource } from '../core/types';
 import type { TreeSpec } from '../io/spec';
 import type { ViewModel, ViewRequest } from '../render/view-model';
+
+export type { WireError };
 
 /** What the UI knows about an open dataset (everything but the frames' data). */
 export interface DatasetSummary
@@ -14,33 +16,39 @@ export interface DatasetSummary
   openMs: number;
 }
 
-export type WorkerRequest =
-  | { op: 'open'; reqId: number; id: string; spec: TreeSpec }
-  | { op: 'scene'; reqId: number; id: string; scene: number }
-  | { op: 'view'; reqId: number; id: string; index: number; view: ViewRequest; encode: 'bitmap' | 'png' }
-  | { op: 'prefetch'; reqId: number; id: string; indices: number[]; view?: ViewRequest }
-  | { op: 'nearest'; reqId: number; id: string; time: number }
-  | { op: 'close'; reqId: number; id: string }
-  | { op: 'cancel'; reqId: number; target: number }
-  | { op: 'config'; reqId: number; cacheBytes: number };
-
 export interface ViewResult {
   model: ViewModel;
-  /** the colormapped frame, drawn at once beneath the plot's axes (encode 'bitmap') */
+  /** the colormapped frame, drawn at once beneath the plot's axes */
   bitmap?: ImageBitmap;
-  /** PNG data URI of the same bitmap, for Plotly's image trace once the view settles (encode 'png') */
-  png?: string;
   attributes: Record<string, unknown>;
   cached: boolean;
   readMs: number;
   renderMs: number;
 }
 
-export type { WireError };
+/**
+ * The dataset workers' protocol: one entry per operation, its arguments and its result. The client
+ * (`client.ts`) and the worker (`dataset-worker.ts`) are both typed by this map, so a request and its
+ * answer cannot drift apart.
+ */
+export interface DatasetOps {
+  open: { args: { id: string; spec: TreeSpec }; result: DatasetSummary };
+  scene: { args: { id: string; scene: number }; result: DatasetSummary };
+  view: { args: { id: string; index: number; view: ViewRequest }; result: ViewResult };
+  prefetch: { args: { id: string; indices: number[]; view?: ViewRequest }; result: null };
+  nearest: { args: { id: string; time: number }; result: number };
+  close: { args: { id: string }; result: null };
+  config: { args: { cacheBytes: number }; result: null };
+}
+export type DatasetOp = keyof DatasetOps;
 
-export type WorkerResponse =
-  | { reqId: number; ok: true; result: unknown }
-  | { reqId: number; ok: false; error: WireError };
+/** Page → worker: an operation, or the cancellation of an earlier request. */
+export type WorkerRequest =
+  | { [K in DatasetOp]: { op: K; reqId: number; args: DatasetOps[K]['args'] } }[DatasetOp]
+  | { op: 'cancel'; reqId: number; target: number };
+
+/** Worker → page: the answer to request `reqId`. */
+export type WorkerResponse = { reqId: number; ok: true; result: unknown } | { reqId: number; ok: false; error: WireError };
 
 export interface ExportRequest {
   spec: TreeSpec;

@@ -1,11 +1,11 @@
 import { ByteLru } from '../core/byte-lru';
 import type { ViewResult } from './protocol';
 
-/** Approximate bytes held by a rendered view (PNG data URI + the arrays kept for hover and quiver). */
+/** Approximate bytes held by a rendered view (bitmap + the arrays kept for hover and quiver). */
 export function viewResultBytes(r: ViewResult): number {
   const m = r.model;
-  let n = (r.png?.length ?? 0) + (r.bitmap ? r.bitmap.width * r.bitmap.height * 4 : 0) + 512;
-  for (const a of [m.rgba, m.values, m.mask, m.quiver?.x, m.quiver?.y, m.quiver?.u, m.quiver?.v, m.quiver?.mag, m.quiver?.index, m.line?.x, m.line?.y, m.vectors?.u, m.vectors?.v, m.vectors?.w])
+  let n = (r.bitmap ? r.bitmap.width * r.bitmap.height * 4 : 0) + 512;
+  for (const a of [m.rgba, m.values, m.mask, m.quiver?.x, m.quiver?.y, m.quiver?.u, m.quiver?.v, m.quiver?.mag, m.quiver?.index, m.line?.x, m.line?.y, m.rgb, m.vectors?.u, m.vectors?.v, m.vectors?.w])
     n += a?.byteLength ?? 0;
   return n;
 }

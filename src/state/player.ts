@@ -1,0 +1,214 @@
+import { isAbort } from '../core/abort';
+import type { ViewRequest } from '../render/view-model';
+import type { ViewResult } from '../workers/protocol';
+import { datasetClient } from './client';
+import { useDatasets } from './datasets';
+import { drawnStore } from './drawn';
+import { useView, viewRequestOf } from './view';
+
+/** What a view component gives the controller: it draws a result, or shows that a frame failed. */
+export interface Presenter {
+  /** draw the frame (resolves once it is on screen) */
+  present(r: ViewResult, datasetId: string): Promise<void> | void;
+  /** frame `index` could not be read: show why, never the previous picture */
+  fail(index: number, error: Error, datasetId: string): void;
+  /** nothing to show (no dataset, no frames) */
+  clear(): void;
+}
+
+interface Want {
+  datasetId: string;
+  index: number;
+  view: ViewRequest;
+  key: string;
+}
+
+/** Delay before the neighbours of a paused frame are decoded (so they never compete with it). */
+const NEIGHBOUR_DELAY_MS = 120;
+
+/**
+ * The frame controller of one view: which frame is wanted (the view store's `frame`), which one is
+ * drawn, the one request in flight (a newer wish cancels it), prefetch, and the playback timer that
+ * advances only once the current frame is on screen (so every frame is shown). Components render and
+ * dispatch (`seek`, `step`, `play`); they never request frames themselves.
+ *
+ * One controller per view; the timeline store (`useView`) is shared, so several views on one timeline
+ * each follow the same cursor through their own controller.
+ */
+export class Player {
+  private presenter: Presenter | null = null;
+  private inflight: { key: string; cancel(): void } | null = null;
+  private shownKey = '';
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private neighbourTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastShownAt = 0;
+  private unsub: (() => void)[] = [];
+  private wasPlaying = false;
+
+  constructor(private readonly wanted: () => Want | null | 'switching' = currentWant) {}
+
+  /** A view component attaches its presenter; the controller starts following the stores. */
+  attach(p: Presenter): () => void {
+    this.presenter = p;
+    this.shownKey = '';
+    if (!this.unsub.length) this.unsub = [useView.subscribe(() => this.sync()), useDatasets.subscribe(() => this.sync())];
+    this.sync();
+    return () => {
+      if (this.presenter === p) this.detach();
+    };
+  }
+
+  private detach(): void {
+    this.presenter = null;
+    for (const u of this.unsub) u();
+    this.unsub = [];
+    this.inflight?.cancel();
+    this.inflight = null;
+    clearTimeout(this.timer);
+    clearTimeout(this.neighbourTimer);
+  }
+
+  /** Ask again for the wanted frame even if it is the one on screen (e.g. after a resize lost it). */
+  refresh(): void {
+    this.shownKey = '';
+    this.sync();
+  }
+
+  /** Follow the stores: request the wanted frame when it differs from what is shown or asked for. */
+  sync(): void {
+    if (!this.presenter) return;
+    const w = this.wanted();
+    if (w === 'switching') return;
+    if (!w) {
+      this.inflight?.cancel();
+      this.inflight = null;
+      this.shownKey = '';
+      clearTimeout(this.timer);
+      this.presenter.clear();
+      return;
+    }
+    const playing = useView.getState().playing;
+    const started = playing && !this.wasPlaying;
+    this.wasPlaying = playing;
+    if (!playing) clearTimeout(this.timer);
+    if (w.key === this.shownKey) {
+      // play pressed on the frame already on screen: the first step starts from here
+      if (started) this.afterShown(w);
+      return;
+    }
+    if (w.key === this.inflight?.key) return;
+    this.inflight?.cancel();
+    clearTimeout(this.neighbourTimer);
+    const client = datasetClient();
+    const req = client.view(w.datasetId, w.index, w.view);
+    const mine = { key: w.key, cancel: req.cancel };
+    this.inflight = mine;
+    if (playing) this.prefetchAhead(w);
+    req.promise.then(
+      async (r) => {
+        if (this.inflight !== mine || !this.presenter) return;
+        await this.presenter.present(r, w.datasetId);
+        if (this.inflight !== mine) return;
+        this.inflight = null;
+        this.shownKey = w.key;
+        drawnStore.getState().setDrawn(r.model.info.index, r.attributes, r.model.limits ?? null);
+        this.afterShown(w);
+      },
+      (e: Error) => {
+        if (this.inflight !== mine || isAbort(e)) return;
+        this.inflight = null;
+        this.shownKey = w.key;
+        this.presenter?.fail(w.index, e, w.datasetId);
+        drawnStore.getState().setDrawn(w.index, {}, null, e.message);
+        this.afterShown(w);
+      },
+    );
+  }
+
+  /** After a frame is on screen: the next playback step, or the neighbours while paused. */
+  private afterShown(w: Want): void {
+    const v = useView.getState();
+    const n = frameCount(w.datasetId);
+    const now = performance.now();
+    if (v.playing && n > 1) {
+      const wait = Math.max(0, 1000 / v.fps - (now - this.lastShownAt));
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.lastShownAt = performance.now();
+        const s = useView.getState();
+        if (s.playing) s.set({ frame: s.frame + 1 >= n ? 0 : s.frame + 1 });
+      }, wait);
+      return;
+    }
+    this.lastShownAt = now;
+    this.neighbourTimer = setTimeout(() => {
+      const neighbours = [w.index + 1, w.index - 1].filter((i) => i >= 0 && i < n);
+      if (neighbours.length) datasetClient().prefetch(w.datasetId, neighbours, w.view);
+    }, NEIGHBOUR_DELAY_MS);
+  }
+
+  private prefetchAhead(w: Want): void {
+    const n = frameCount(w.datasetId);
+    const fps = useView.getState().fps;
+    const idx: number[] = [];
+    for (let k = 1; k <= Math.max(4, Math.round(fps)) && k < n; k++) idx.push((w.index + k) % n);
+    datasetClient().prefetch(w.datasetId, idx, w.view);
+  }
+}
+
+function frameCount(datasetId: string): number {
+  return useDatasets.getState().datasets.find((d) => d.id === datasetId)?.summary.frames.length ?? 0;
+}
+
+/** The active dataset's wanted frame and view request, from the stores. */
+function currentWant(): Want | null | 'switching' {
+  const ds = useDatasets.getState();
+  const active = ds.datasets.find((d) => d.id === ds.activeId);
+  const v = useView.getState();
+  const n = active?.summary.frames.length ?? 0;
+  if (!active || !n || !v.field) return null;
+  // the view store belongs to another dataset until switchTo ran for this one
+  if (v.dataset !== active.label) return 'switching';
+  const index = Math.max(0, Math.min(n - 1, v.frame));
+  const view = viewRequestOf(v);
+  return { datasetId: active.id, index, view, key: `${active.id}|${active.summary.sceneIndex}|${index}|${JSON.stringify(view)}` };
+}
+
+/** The main view's controller. */
+export const mainPlayer = new Player();
+
+/** Timeline actions (what the buttons, keys and slider dispatch). */
+export const timeline = {
+  seek(i: number): void {
+    const n = activeFrameCount();
+    if (n) useView.getState().set({ frame: Math.max(0, Math.min(n - 1, Math.round(i))) });
+  },
+  step(d: number): void {
+    const v = useView.getState();
+    v.set({ playing: false });
+    timeline.seek(v.frame + d);
+  },
+  first(): void {
+    useView.getState().set({ playing: false });
+    timeline.seek(0);
+  },
+  last(): void {
+    useView.getState().set({ playing: false });
+    timeline.seek(activeFrameCount() - 1);
+  },
+  toggle(): void {
+    const v = useView.getState();
+    v.set({ playing: !v.playing });
+  },
+  /** jump to the reader's nearest frame to a time */
+  async seekTime(t: number): Promise<void> {
+    const ds = useDatasets.getState();
+    if (!ds.activeId) return;
+    timeline.seek(await datasetClient().nearest(ds.activeId, t));
+  },
+};
+
+function activeFrameCount(): number {
+  const ds = useDatasets.getState();
+  return ds.datasets.find((d) => d.id === ds.activeId)?.summary.frames.length ?? 0;
+}

@@ -50,8 +50,8 @@ export function serveDist(root, { port = 4173, host = 'localhost' } = {}) {
     res.setHeader('Cache-Control', rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     const m = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
     if (m && (m[1] || m[2])) {
-      let s = m[1] ? Number(m[1]) : Math.max(0, size - Number(m[2]));
-      let e = m[1] && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
+      const s = m[1] ? Number(m[1]) : Math.max(0, size - Number(m[2]));
+      const e = m[1] && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
       if (s >= size || e < s) {
         res.statusCode = 416;
         res.setHeader('Content-Range', `bytes */${size}`);

@@ -54,7 +54,7 @@ export function decodeTiff(bytes: Uint8Array, path = 'image.tif'): Raster {
   }
   const one = (tag: number, dflt?: number): number => {
     const v = tags.get(tag);
-    if (v && v.length) return v[0];
+    if (v?.length) return v[0];
     if (dflt === undefined) throw err(`required tag ${tag} missing`, ifd);
     return dflt;
   };

@@ -22,7 +22,7 @@ import type { DavisVectorFrame, DavisWriteFrame, DavisWriteOptions } from '../fo
 import { imageFrameFromField, vectorFrameFromField } from '../formats/davis/write-field';
 import { writeDavisSet, type SetBuffer } from '../formats/davis/write-set';
 import { baseName, eachFrame, ExportError, resolveFrames, sameShape, type ExportControl } from './job';
-import { DAVIS_SET_OPTIONS, type OptionSpec } from './targets';
+import { DAVIS_SET_OPTIONS, } from './targets';
 
 const TARGET = 'davis-set';
 

@@ -57,7 +57,7 @@ export async function encodeImgstoreVideoChunk(
         const s = y * w0 + x;
         const o = (y * width + x) * 4;
         out[o + 3] = 255;
-        if (d.mask && d.mask[s]) continue;
+        if (d.mask?.[s]) continue;
         if (d.kind === 'rgb') {
           out[o] = v[3 * s];
           out[o + 1] = v[3 * s + 1];

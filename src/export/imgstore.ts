@@ -60,7 +60,7 @@ export function imgstoreArray(d: FieldData, plan: ImagePlan): NumericData {
     const src = d.values as Uint8Array;
     const out = new Uint8Array(n * 3);
     for (let i = 0; i < n; i++) {
-      if (mask && mask[i]) continue;
+      if (mask?.[i]) continue;
       out[3 * i] = src[3 * i + 2];
       out[3 * i + 1] = src[3 * i + 1];
       out[3 * i + 2] = src[3 * i];
@@ -71,7 +71,7 @@ export function imgstoreArray(d: FieldData, plan: ImagePlan): NumericData {
   const out = new Ctor(n);
   const src = d.values as ArrayLike<number>;
   const float = plan.dtype.startsWith('float');
-  for (let i = 0; i < n; i++) out[i] = mask && mask[i] ? (float ? NaN : 0) : src[i];
+  for (let i = 0; i < n; i++) out[i] = mask?.[i] ? (float ? NaN : 0) : src[i];
   return out;
 }
 
@@ -87,7 +87,7 @@ function pngSamples(d: FieldData, plan: ImagePlan, frame: Frame): { data: Uint8A
   const out = plan.dtype === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
   const max = plan.dtype === 'uint8' ? 255 : 65535;
   for (let i = 0; i < n; i++) {
-    if (d.mask && d.mask[i]) continue;
+    if (d.mask?.[i]) continue;
     const v = src[i];
     if (!Number.isInteger(v) || v < 0 || v > max)
       throw new ExportError(T, `png stores hold integers 0…${max}; “${plan.field.name}” has ${v} in frame ${frame.info.number} — use the npy format for non-integer data`);

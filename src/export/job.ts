@@ -110,7 +110,7 @@ export function validRange(arrays: (ArrayLike<number> | undefined)[], mask: Uint
   for (const a of arrays) {
     if (!a) continue;
     for (let i = 0; i < a.length; i++) {
-      if (mask && mask[i]) continue;
+      if (mask?.[i]) continue;
       const x = a[i];
       if (!Number.isFinite(x)) continue;
       if (x < into[0]) into[0] = x;

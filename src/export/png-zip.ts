@@ -70,11 +70,11 @@ export async function exportPngZip(source: FrameSource, job: ExportJob, ctl?: Ex
           maps.set(f.name, m);
         }
         if (d.kind !== m.kind || !sameShape(d.shape, m.shape)) throw new ExportError(T, `field “${f.name}” changes shape in frame ${frame.info.number}`);
-        if (d.mask && d.mask.some((x) => x !== 0)) m.masked = true;
+        if (d.mask?.some((x) => x !== 0)) m.masked = true;
         if (d.kind === 'rgb') continue;
         for (const a of componentsOf(d)) {
           for (let i = 0; i < a.length; i++) {
-            if (d.mask && d.mask[i]) continue;
+            if (d.mask?.[i]) continue;
             const x = a[i];
             if (!Number.isFinite(x)) {
               m.masked = true; // NaN/inf are written as invalid

@@ -225,7 +225,7 @@ export function packFrame(frame: Frame, layout: PypdeLayout, limits: [number, nu
         for (let y = 0; y < H; y++) {
           const sy = layout.flipY ? H - 1 - y : y;
           const si = sy * nx + sx;
-          const q = mask && mask[si] ? 0 : quantise(comp[si], a, b, M);
+          const q = mask?.[si] ? 0 : quantise(comp[si], a, b, M);
           const di = (x * H + y) * C + k;
           if (u16) u16[di] = q;
           else out[di] = q;

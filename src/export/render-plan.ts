@@ -31,7 +31,7 @@ export function displayedRange(d: FieldData, component: string, plane: number, i
     const c = component === 'u' ? d.u : component === 'v' ? d.v : component === 'w' ? d.w : null;
     for (let i = 0; i < n; i++) {
       const k = base + i;
-      if (mask && mask[k]) continue;
+      if (mask?.[k]) continue;
       if (c) take(c[k]);
       else {
         const a = d.u![k];
@@ -44,7 +44,7 @@ export function displayedRange(d: FieldData, component: string, plane: number, i
     const v = d.values as ArrayLike<number>;
     for (let i = 0; i < n; i++) {
       const k = base + i;
-      if (mask && mask[k]) continue;
+      if (mask?.[k]) continue;
       take(v[k]);
     }
   }

@@ -25,7 +25,7 @@ export function fieldStats(values: Numeric, mask?: Uint8Array | null, percentile
   let valid = 0;
   const n = values.length;
   for (let i = 0; i < n; i++) {
-    if (mask && mask[i]) continue;
+    if (mask?.[i]) continue;
     const x = values[i];
     if (!Number.isFinite(x)) continue;
     if (x < min) min = x;
@@ -40,7 +40,7 @@ export function fieldStats(values: Numeric, mask?: Uint8Array | null, percentile
   const hist = new Uint32Array(bins);
   const k = (bins - 1) / (max - min);
   for (let i = 0; i < n; i++) {
-    if (mask && mask[i]) continue;
+    if (mask?.[i]) continue;
     const x = values[i];
     if (!Number.isFinite(x)) continue;
     hist[Math.floor((x - min) * k)]++;
@@ -92,7 +92,7 @@ export function colorize(
     for (let x = 0; x < nx; x++, o += 4) {
       const i = rowIn + (opts.flipX ? nx - 1 - x : x);
       const val = values[i];
-      if ((mask && mask[i]) || !(val === val) || val === Infinity || val === -Infinity) continue; // alpha stays 0
+      if ((mask?.[i]) || !(val === val) || val === Infinity || val === -Infinity) continue; // alpha stays 0
       let t = (val - v0) * k;
       t = t < 0 ? 0 : t > 255 ? 255 : t;
       const c = (t | 0) * 3;
@@ -111,7 +111,7 @@ export function rgbToRgba(rgb: ArrayLike<number>, mask: Uint8Array | null | unde
   const ny = nx ? n / nx : 1;
   for (let p = 0; p < n; p++) {
     const src = flipY && nx ? (ny - 1 - Math.floor(p / nx)) * nx + (p % nx) : p;
-    if (mask && mask[src]) continue;
+    if (mask?.[src]) continue;
     out[p * 4] = rgb[src * 3];
     out[p * 4 + 1] = rgb[src * 3 + 1];
     out[p * 4 + 2] = rgb[src * 3 + 2];
@@ -124,7 +124,7 @@ export function rgbToRgba(rgb: ArrayLike<number>, mask: Uint8Array | null | unde
 export function magnitude(u: Float32Array, v: Float32Array, w?: Float32Array, mask?: Uint8Array): Float32Array {
   const out = new Float32Array(u.length);
   for (let i = 0; i < u.length; i++) {
-    if (mask && mask[i]) {
+    if (mask?.[i]) {
       out[i] = NaN;
       continue;
     }

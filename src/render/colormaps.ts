@@ -62,7 +62,7 @@ export const CAMERA_COLORMAP = 'gray';
  * image buffers) in gray, everything else in the default map.
  */
 export function defaultColormapFor(format: string, field: { name: string; kind: string } | undefined): string {
-  if (!field || field.kind !== 'scalar') return DEFAULT_COLORMAP;
+  if (field?.kind !== 'scalar') return DEFAULT_COLORMAP;
   if (format === 'imgstore' || format === 'video') return CAMERA_COLORMAP;
   // DaVis: image buffers are `frame{k}` scalars; vector components are `frame{k}/U0` …
   if (format === 'davis' && /^frame\d+$/.test(field.name)) return CAMERA_COLORMAP;

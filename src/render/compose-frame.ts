@@ -132,7 +132,7 @@ export function composeFrame(frame: Frame, opts: ComposeOptions): ComposedFrame 
   ctx.globalAlpha = m.quiver ? 0.85 : 1;
   ctx.drawImage(small, L.image.x, L.image.y, L.image.w, L.image.h);
   ctx.globalAlpha = 1;
-  if (m.quiver && m.quiver.x.length) drawQuiver(ctx, m, L, opts.arrowScale ?? 1, opts.arrowColor ?? 'black');
+  if (m.quiver?.x.length) drawQuiver(ctx, m, L, opts.arrowScale ?? 1, opts.arrowColor ?? 'black');
   if (L.titleH) {
     ctx.fillStyle = INK;
     ctx.font = TITLE_FONT;

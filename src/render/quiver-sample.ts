@@ -39,7 +39,7 @@ export function sampleQuiver(
     const y = yAt(j);
     for (let i = Math.min(o, nx - 1); i < nx; i += s) {
       const k = j * nx + i;
-      if (mask && mask[k]) continue;
+      if (mask?.[k]) continue;
       const a = u[k], b = v[k];
       if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
       xs[n] = xAt(i);

@@ -113,10 +113,10 @@ export function buildViewModel(frame: Frame, req: ViewRequest): ViewModel {
     for (let i = 0; i < n; i++) xs[i] = f.coords?.x?.[i] ?? (axis.indexOnly ? i : (f.scales!.x.offset + i * f.scales!.x.slope));
     let ys: Float32Array;
     if (f.kind === 'vector' && f.u && f.v) ys = magnitude(f.u, f.v, f.w, f.mask);
-    else ys = Float32Array.from(f.values ?? [], (v, i) => (f.mask && f.mask[i] ? NaN : Number(v)));
+    else ys = Float32Array.from(f.values ?? [], (v, i) => (f.mask?.[i] ? NaN : Number(v)));
     if (f.kind === 'vector' && req.component !== 'magnitude') {
       const c = req.component === 'u' ? f.u : req.component === 'v' ? f.v : req.component === 'w' ? f.w : undefined;
-      if (c) ys = Float32Array.from(c, (v, i) => (f.mask && f.mask[i] ? NaN : v));
+      if (c) ys = Float32Array.from(c, (v, i) => (f.mask?.[i] ? NaN : v));
     }
     const stats = fieldStats(ys, null);
     return { info: frame.info, field: req.field, kind: 'line', width: n, height: 1, depth: 1, x: axis, y: blankAxis, valueUnit, valueLabel: req.field, stats, line: { x: xs, y: ys } };
@@ -162,7 +162,7 @@ export function buildViewModel(frame: Frame, req: ViewRequest): ViewModel {
 
 function coordAt(s: Scale | undefined, coords: Float64Array | undefined, i: number): number {
   if (coords && i < coords.length) return coords[i];
-  return s && s.slope ? s.offset + i * s.slope : i;
+  return s?.slope ? s.offset + i * s.slope : i;
 }
 
 function flipRgbX(rgb: Uint8Array, nx: number, ny: number, flip: boolean): Uint8Array {

@@ -12,7 +12,7 @@ export function DatasetBar() {
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
   const onPick = async (list: FileList | null, asFolder: boolean) => {
-    if (!list || !list.length) return;
+    if (!list?.length) return;
     const items = Array.from(list).map((f) => ({ path: (asFolder && f.webkitRelativePath) || f.name, file: f }));
     await openSpecs(specsFromItems(items));
   };

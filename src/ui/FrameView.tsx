@@ -365,7 +365,7 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
   };
   const config = { responsive: true, displaylogo: false, scrollZoom: true, modeBarButtonsToRemove: ['toImage' as const] };
   const quiverTrace = (): Record<string, unknown> | null => {
-    if (!m.quiver || !m.quiver.x.length) return null;
+    if (!m.quiver?.x.length) return null;
     const q = m.quiver;
     const cell = Math.max(m.x.step, m.y.step) * q.stride;
     return {

@@ -13,7 +13,7 @@ export function ViewControls() {
   const v = useView(useShallow((s) => ({ ...viewStateOf(s), set: s.set })));
   // the limits in force on screen (automatic modes compute them per frame)
   const drawnLimits = drawnStore((s) => s.limits);
-  if (!active || !active.summary.fields.length) return null;
+  if (!active?.summary.fields.length) return null;
   const fields = active.summary.fields;
   const f = fields.find((x) => x.name === v.field) ?? fields[0];
   const isVector = f?.kind === 'vector';

@@ -96,7 +96,7 @@ export async function readVideoTrack(file: SourceFile): Promise<Mp4VideoTrack | 
   mp4.appendBuffer(ab as unknown as Parameters<typeof mp4.appendBuffer>[0]);
   mp4.flush();
   const mv = movie as import('mp4box').Movie | null;
-  if (!mv || !mv.videoTracks.length) return null;
+  if (!mv?.videoTracks.length) return null;
   const track = mv.videoTracks[0];
   const raw = mp4.getTrackSamplesInfo(track.id);
   if (!raw.length) return null;

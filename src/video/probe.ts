@@ -228,7 +228,7 @@ export function parseProbe(text: string): ProbeResult {
 /** ProbeResult from ffprobe's JSON; `declaredOverride` (if not undefined) replaces the declared frame count. */
 export function parseRaw(j: RawProbe, declaredOverride?: number | null): ProbeResult {
   const st = j.streams?.[0];
-  if (!st || !st.codec_name) throw new ProbeError('no video stream');
+  if (!st?.codec_name) throw new ProbeError('no video stream');
   const width = st.width ?? 0;
   const height = st.height ?? 0;
   if (!(width > 0 && height > 0)) throw new ProbeError(`video stream has no frame size (${width}x${height})`);

@@ -160,7 +160,7 @@ export class FramePipeline {
     this.aheadRunning = true;
     void (async () => {
       try {
-        while (this.ahead && this.ahead.indices.length) {
+        while (this.ahead?.indices.length) {
           const { id: dsId, view: v } = this.ahead;
           const i = this.ahead.indices.shift()!;
           const d = this.datasets.get(dsId);

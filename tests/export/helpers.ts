@@ -68,7 +68,7 @@ export function expectSameField(a: FieldData, b: FieldData, tol = 0, label = '')
     if (!x || !y) expect.fail(`${label}: component present on one side only`);
     for (let i = 0; i < x.length; i++) {
       const cell = Math.floor(i / per);
-      if ((ma && ma[cell]) || (mb && mb[cell])) continue;
+      if ((ma?.[cell]) || (mb?.[cell])) continue;
       const d = Math.abs(x[i] - y[i]);
       if (!(d <= tol) && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) worst = Math.max(worst, Number.isNaN(d) ? Infinity : d);
     }

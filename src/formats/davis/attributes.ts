@@ -1,4 +1,4 @@
-import { ByteReader, copyTyped, trimNul } from './bytes';
+import { type ByteReader, copyTyped, trimNul } from './bytes';
 import type { DavisAttributeItem, DavisAttributePlane, DavisAttributeValue } from './model';
 
 /** Pseudo names of the non-ATTRIBUTE item types. */

@@ -3,7 +3,7 @@ import { decodeFixed12 } from '../../codecs/davis-fixed12';
 import { inflateZlib } from '../../codecs/davis-zlib';
 import { decodeImx } from '../../codecs/imx-pack';
 import { lz4DecompressBlock } from '../../codecs/lz4';
-import { ByteReader, copyTyped } from './bytes';
+import { type ByteReader, copyTyped } from './bytes';
 import { type BlockLayout, bytesPer } from './buffer-format';
 import { HEADER_SIZE } from './header';
 import type { DavisArray, DavisHeader } from './model';

@@ -1,5 +1,5 @@
 import type { Scale } from '../types';
-import { ByteReader, trimNul } from './bytes';
+import { type ByteReader, trimNul } from './bytes';
 import type { DavisHeader } from './model';
 
 export const HEADER_SIZE = 256;

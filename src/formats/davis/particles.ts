@@ -1,5 +1,5 @@
 import { FormatError } from '../errors';
-import type { FrameSource, Scale, SourceFile, SourceTree } from '../types';
+import type { FrameSource, Scale, SourceFile, } from '../types';
 import { latin1 } from './bytes';
 import type { DavisSetFile } from './set-file';
 

@@ -106,7 +106,7 @@ function pickVectorFormat(frames: DavisVectorFrame[], want: VectorStorage | unde
     peak ||
     frames.some((f) => f.extraChoices?.length) ||
     frames.some((f) => f.activeChoice && Array.prototype.some.call(f.activeChoice, (c: number) => c !== 0)) ||
-    frames.some((f) => f.enabled && f.enabled.some((e) => e === 0));
+    frames.some((f) => f.enabled?.some((e) => e === 0));
   const extended = want === 'extended' || ((want ?? 'auto') === 'auto' && needsHeader);
   if (!extended) {
     if (needsHeader && want === 'simple') {

@@ -47,7 +47,7 @@ interface FieldPlan {
 function fieldNames(desc: StorageDescription): string[] {
   const used = new Set<string>();
   return desc.fields.map((f, k) => {
-    let name = f.label && f.label.trim() ? f.label : `field${k}`;
+    let name = f.label?.trim() ? f.label : `field${k}`;
     if (used.has(name)) name = `${name}#${k}`;
     used.add(name);
     return name;

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /** What every benchmark module gets. */
 export interface BenchContext {
@@ -8,6 +8,8 @@ export interface BenchContext {
   nativeFfmpeg: string | null;
   /** A Chromium page on the Vite dev server's /harness.html (the same flags as the tests). */
   page(): Promise<Page>;
+  /** A fresh browser profile (no cache) in the same Chromium, for first-visit timings. */
+  newContext(opts?: { viewport?: { width: number; height: number } }): Promise<BrowserContext>;
   /** Base URL of that server (fixtures at `${baseUrl}/__fixtures/file/<path>`, listings at /__fixtures/list/<dir>). */
   baseUrl: string;
   /** Print one figure (and keep it for the summary table). */

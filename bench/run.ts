@@ -42,13 +42,18 @@ async function startServer(): Promise<void> {
   throw new Error('vite dev server did not start');
 }
 
-async function newPage(): Promise<Page> {
-  await startServer();
+async function launch(): Promise<Browser> {
   browser ??= await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
-  const page = await browser.newPage();
+  return browser;
+}
+
+async function newPage(): Promise<Page> {
+  await startServer();
+  await launch();
+  const page = await (await launch()).newPage();
   await page.goto(baseUrl + '/harness.html');
   await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
   return page;
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
       fixtures: fixturesDir(),
       nativeFfmpeg: which('ffmpeg'),
       page: newPage,
+      newContext: async (opts) => (await launch()).newContext(opts),
       baseUrl,
       report(name, value, unit, note = '') {
         rows.push({ bench: benchName, name, value, unit, note });

@@ -3,7 +3,12 @@ import { exportDataset } from '../../src/export/index';
 import { phiflowFieldName } from '../../src/export/phiflow-scene';
 import { openDataset } from '../../src/formats/index';
 import type { FrameSource } from '../../src/formats/types';
-import { describeFixtures, treeOf } from '../fixtures';
+import { readFileSync } from 'node:fs';
+import { toFloat64 } from '../../src/codecs/npy';
+import { openNpz } from '../../src/codecs/npz';
+import { plainOf } from '../../src/formats/phiflow/values';
+import { bytesSourceFile } from '../../src/io/slice-file';
+import { describeFixtures, fixture, treeOf } from '../fixtures';
 import { expectSameField, hasNumpy, python, treeFromFiles, writeFiles } from './helpers';
 import { syntheticSource } from './synthetic';
 
@@ -157,19 +162,55 @@ describeFixtures('phiflow-scene export of real datasets', () => {
     const back = await reopen(files);
     expect(back.frames.map((f) => f.number)).toEqual([0, 4, 9]);
     expect(back.frames.map((f) => f.time)).toEqual([0, 0.4, 0.9].map((t, i) => src.frames[[0, 4, 9][i]].time));
+    // `velocity` (a StaggeredGrid) comes back with its faces: exactly the source's viewer fields
+    expect(back.fields.map((f) => f.name).sort()).toEqual(src.fields.filter((f) => fields.includes(f.name.replace(/\/.*$/, ''))).map((f) => f.name).sort());
     for (const [k, i] of [0, 4, 9].entries()) {
       const a = await src.readFrame(i);
       const b = await back.readFrame(k);
-      for (const name of fields) {
+      for (const name of [...fields, 'velocity/x', 'velocity/y']) {
         expectSameField(a.fields[name], b.fields[name], 0, `${name} @${i}`);
-        expect(b.fields[name].scales!.x.offset).toBeCloseTo(a.fields[name].scales!.x.offset, 12);
-        expect(b.fields[name].scales!.x.slope).toBeCloseTo(a.fields[name].scales!.x.slope, 12);
+        expect(b.fields[name].scales, name).toEqual(a.fields[name].scales);
       }
     }
-    // the oracle of INDEX.md: the domain is [0, 2] × [0, 1.5]
+    // description.json is the source's, unchanged
     const desc = JSON.parse(new TextDecoder().decode(files[0].bytes));
-    expect(desc.domain_lower.data).toEqual([0, 0]);
-    expect(desc.domain_upper.data).toEqual([2, 1.5]);
+    expect(desc).toEqual(JSON.parse(readFileSync(fixture('phiflow', 'scenes', 'sim_000000', 'description.json'), 'utf8')));
+  });
+
+  it('a scene exported from a scene lists exactly the source field names; every member equals the source file (StaggeredGrid bit-exact, padding included)', async () => {
+    for (const sub of ['scenes', 'scenes_numpy2']) {
+      for (const scene of ['sim_000000', 'sim_000002']) {
+        const src = await openDataset(await treeOf('phiflow', sub, scene));
+        const files = await exportDataset(src, { target: 'phiflow-scene', frames: [0, 3] });
+        const names = files.filter((f) => f.path.endsWith('.npz')).map((f) => f.path.replace(/^sim_000000\//, '').replace(/_\d{6}\.npz$/, ''));
+        expect([...new Set(names)], `${sub}/${scene}`).toEqual(Object.keys(src.metadata.fields as object));
+        for (const f of files.filter((x) => x.path.endsWith('.npz'))) {
+          const base = f.path.split('/').pop()!;
+          const orig = await openNpz(bytesSourceFile(base, new Uint8Array(readFileSync(fixture('phiflow', sub, scene, base)))));
+          const mine = await openNpz(bytesSourceFile(base, f.bytes));
+          expect(mine.names).toEqual(['dim_names', 'dim_types', 'dim_item_names', 'field_type', 'lower', 'upper', 'bounds_item_names', 'extrapolation', 'data']);
+          const a = await orig.readMany(orig.names);
+          const b = await mine.readMany(mine.names);
+          for (const m of ['dim_names', 'dim_types', 'field_type', 'bounds_item_names']) expect(b[m].data, `${base} ${m}`).toEqual(a[m].data);
+          expect(b.dim_item_names.data, base).toEqual(a.dim_item_names.data);
+          expect(Array.from(toFloat64(b.lower.data as never)), base).toEqual(Array.from(toFloat64(a.lower.data as never)));
+          expect(Array.from(toFloat64(b.upper.data as never)), base).toEqual(Array.from(toFloat64(a.upper.data as never)));
+          expect(plainOf(b.extrapolation.data, base, 'x'), base).toEqual(plainOf(a.extrapolation.data, base, 'x'));
+          expect(b.data.dtype, base).toBe(a.data.dtype);
+          expect(b.data.shape, base).toEqual(a.data.shape);
+          expect(Buffer.from((b.data.data as Float32Array).buffer).equals(Buffer.from((a.data.data as Float32Array).buffer)), `${base} data`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('selecting one face of a StaggeredGrid writes the whole grid; other sources still get CenteredGrids', async () => {
+    const src = await openDataset(await treeOf('phiflow', 'scenes', 'sim_000000'));
+    const files = await exportDataset(src, { target: 'phiflow-scene', fields: ['velocity_zgrad/y'], frames: [2] });
+    expect(files.map((f) => f.path)).toEqual(['sim_000000/description.json', 'sim_000000/velocity_zgrad_000002.npz']);
+    const back = await reopen(files);
+    expect(back.fields.map((f) => f.name)).toEqual(['velocity_zgrad', 'velocity_zgrad/x', 'velocity_zgrad/y']);
+    expect((back.metadata.fields as Record<string, { field_type: string; extrapolation: unknown }>).velocity_zgrad).toMatchObject({ field_type: 'StaggeredGrid', extrapolation: { type: 'zero-gradient' } });
   });
 
   it('DaVis vector field → PhiFlow: y flipped to increase, masked vectors NaN', async () => {

@@ -90,7 +90,7 @@ export function parseSceneJson(text: string, path: string): unknown {
   try {
     return parseJsonLimited(text, { maxDepth: MAX_JSON_DEPTH });
   } catch (e) {
-    if (e instanceof JsonError) throw new FormatError('phiflow', path, `${path.split('/').pop()}: ${e.reason}`, e.offset);
+    if (e instanceof JsonError) throw new FormatError('phiflow', path, e.reason, e.offset);
     throw e;
   }
 }

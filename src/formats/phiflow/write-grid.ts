@@ -150,12 +150,21 @@ export function sourceGridLayout(meta: unknown): GridLayout {
   const spatial = strList(own(b, 'names'));
   if (!lower || !upper || !spatial || lower.length !== spatial.length || upper.length !== spatial.length) bad('bounds of the source grid are not described');
   const dtype = str(m.dtype) ?? '<f4';
-  const dims: GridDim[] = names.map((name, k) => ({ name, type: types[k], items: items[k], size: sizes[k] }));
-  // a vector dim without item names (files before 2022-03): name the entries as PhiFlow pairs
-  // them, the spatial dims in storage order, so the file says what it holds
+  const stored: GridDim[] = names.map((name, k) => ({ name, type: types[k], items: items[k], size: sizes[k] }));
+  if (!spatial.every((n) => stored.some((d) => d.name === n && d.type === 'spatial'))) bad('bounds name dims that are not spatial dims of the grid');
+  // Written the PhiFlow 3 way: the spatial dims take their slots in x, y, z order (PhiFlow 2.0
+  // stored y first, and PhiFlow 3 refuses a StaggeredGrid whose vector order differs from the
+  // box's), and the vector entries follow the spatial dims by name (the values are gathered by
+  // name, so nothing is mixed up; entries of a legacy file without item names pair with the
+  // spatial dims in storage order, as PhiFlow pairs them).
+  const queue = [...spatial];
+  const dims = stored.map((d) => {
+    if (d.type !== 'spatial') return { ...d };
+    const next = queue.shift();
+    return { ...stored.find((s) => s.name === next)! };
+  });
   const vd = dims.find((d) => d.name === 'vector' && d.type === 'channel');
-  const inData = dims.filter((d) => d.type === 'spatial').map((d) => d.name);
-  if (vd && !vd.items && vd.size === inData.length) vd.items = inData;
+  if (vd && vd.size === spatial.length && (!vd.items || (vd.items.length === spatial.length && spatial.every((n) => vd.items!.includes(n))))) vd.items = spatial.slice();
   return {
     fieldType,
     dims,

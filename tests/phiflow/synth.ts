@@ -15,6 +15,8 @@ export interface SynthField {
   upper?: number[];
   bounds?: string[];
   extrapolation?: unknown;
+  /** npy descr of data (e.g. '<c8' for interleaved complex Float32Array); default from the typed array */
+  dtype?: string;
 }
 
 export function fieldMembers(f: SynthField): Record<string, Uint8Array> {
@@ -28,7 +30,7 @@ export function fieldMembers(f: SynthField): Record<string, Uint8Array> {
     upper: encodeNpy({ shape: [spatial.length], data: Float64Array.from(f.upper ?? spatial.map(() => 1)) }),
     bounds_item_names: encodeNpy({ shape: [spatial.length], data: spatial }),
     extrapolation: encodeObjectNpy([f.extrapolation ?? { type: 'zero-gradient' }], []),
-    data: encodeNpy({ shape: f.shape, data: f.data }),
+    data: encodeNpy({ shape: f.shape, data: f.data, ...(f.dtype ? { dtype: f.dtype } : {}) }),
   };
 }
 

@@ -5,8 +5,10 @@
  *
  * Two ways in:
  * - `sourceGridLayout` + `gatherGrid`: a field that came from a PhiFlow scene (our reader's
- *   metadata says how it was stored) is written back as it was: the same field type, dims, dim
- *   order, item names, bounds and extrapolation. The values come from the viewer fields the reader
+ *   metadata says how it was stored) is written back as it was: the same field type, dims, item
+ *   names, bounds and extrapolation, and the same dim order except that spatial dims take their
+ *   slots in x, y, z order (PhiFlow 2.0 files stored y first; PhiFlow 3 refuses a StaggeredGrid
+ *   whose vector order differs from its box's). The values come from the viewer fields the reader
  *   made of it (planFields, inverted): a CenteredGrid from `name` (scalar or vector) or its
  *   components `name/<item>`; a StaggeredGrid from its faces `name/x`, `name/y`(, `name/z`) (the
  *   cell-centred `name` is derived and not needed); inner batch dims from `name[member=i]`;

@@ -4,191 +4,146 @@
  *   sim_NNNNNN/description.json            scene properties (indent 2), tensors listed in __tensors__
  *   sim_NNNNNN/<field>_<frame:06d>.npz     savez_compressed with the nine members PhiFlow reads
  *
- * Every field is written as a CenteredGrid: data in PhiFlow's axis order (x, y[, z][, vector]) —
- * i.e. transposed from our [ny, nx] — float32 (float64 sources stay float64), lower/upper from
- * the cell-centre scales (half a cell outside the first/last centre; axes with a negative slope are
- * flipped so that lower < upper), the chosen extrapolation pickled as PhiFlow's dict. PhiFlow has no
- * masks: masked cells become NaN. RGB fields are not grids and are refused.
+ * This file is the job plumbing (options, frames, which grids, progress); the files themselves are
+ * written by `formats/phiflow/write-grid.ts` and `write-scene.ts`.
  *
- * File names follow PhiFlow's normalisation after '/' → '_' (`velocity/x` → `velocity_x`, lower
- * case, only word characters and '-'). Frame numbers are the source's when they are distinct
- * integers in 0…999999 (PhiFlow parses exactly six digits), else the export positions 0, 1, ….
+ * - A scene opened by our PhiFlow reader is written back grid by grid: every source field (the
+ *   `<field>` of its file names) becomes one file per frame of the same field type (a
+ *   StaggeredGrid stays a StaggeredGrid), dims, bounds and extrapolation, gathered from the viewer
+ *   fields the reader made of it. Selecting any viewer field of a source field (`velocity`,
+ *   `velocity/x`, `density[member=1]`) selects that whole source field; with no selection the
+ *   scene gets exactly the source's field names. A frame in which the source lacks a field lacks
+ *   it here too. description.json is the source's (plus the `properties` option); the
+ *   `extrapolation` option does not apply (each grid keeps its own).
+ * - Any other source: every scalar/vector field becomes a CenteredGrid (write-grid.ts
+ *   `centeredGridMembers`), with the chosen extrapolation; RGB fields are refused. File names
+ *   follow PhiFlow's normalisation after '/' → '_' (`frame0/U0` → `frame0_u0`).
+ *
+ * Frame numbers are the source's when they are distinct integers in 0…999999 (PhiFlow parses
+ * exactly six digits), else the export positions 0, 1, … (the source's then in
+ * `source_frame_numbers`).
  */
-import { encodeNpy } from '../codecs/npy';
-import { encodeNpz } from '../codecs/npz';
-import { tuple } from '../codecs/pickle';
-import { encodeObjectNpy, scalarArray } from '../codecs/pickle-write';
-import type { FieldData, FrameSource, Scale } from '../core/types';
+import type { FieldInfo, FrameSource } from '../core/types';
+import { phiflowFieldName } from '../formats/phiflow/names';
+import { centeredGridMembers, gatherGrid, GridWriteError, gridMembers, simpleExtrapolation, sourceGridLayout, viewerFieldNames, type GridLayout } from '../formats/phiflow/write-grid';
+import { axisDomain, describeExport, encodeFieldFile, sceneDescription } from '../formats/phiflow/write-scene';
 import { eachFrame, ExportError, fieldOf, pad6, resolveFields, resolveFrames, type ExportControl, type ExportedFile, type ExportJob } from './job';
 import { readOptions } from './targets';
 
 const T = 'phiflow-scene';
-const AXES = ['x', 'y', 'z'] as const;
 
-/** PhiFlow's field-name normalisation (Scene._slugify_filename after our '/' → '_'). */
-export function phiflowFieldName(name: string): string {
-  let s = name.replace(/\//g, '_').replace(/\._/g, '.').replace(/\./g, '_');
-  if (s.startsWith('_')) s = s.slice(1);
-  s = s
-    .normalize('NFKD')
-    .replace(/[^\w\s-]/g, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[-\s]+/g, '-');
-  return s;
+export { phiflowFieldName };
+
+/** One file per frame: a source grid written back, or one viewer field as a CenteredGrid. */
+type Plan = { kind: 'grid'; field: string; slug: string; layout: GridLayout } | { kind: 'centered'; field: FieldInfo; slug: string };
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return !!x && typeof x === 'object' && !Array.isArray(x);
 }
 
-interface AxisPlan {
-  n: number;
-  lo: number;
-  hi: number;
-  flip: boolean;
-}
-
-function axisPlan(scale: Scale | undefined, n: number): AxisPlan {
-  if (!scale || !Number.isFinite(scale.slope) || scale.slope === 0 || !Number.isFinite(scale.offset)) return { n, lo: 0, hi: n, flip: false };
-  const step = Math.abs(scale.slope);
-  const first = Math.min(scale.offset, scale.offset + (n - 1) * scale.slope);
-  return { n, lo: first - step / 2, hi: first - step / 2 + n * step, flip: scale.slope < 0 };
-}
-
-function extrapolationDict(kind: unknown): Record<string, unknown> {
-  switch (kind) {
-    case 'periodic':
-      return { type: 'periodic' };
-    case 'symmetric':
-      return { type: 'symmetric' };
-    case 'zero':
-      return { type: 'constant', value: scalarArray(0, '<i8') };
-    default:
-      return { type: 'zero-gradient' };
+function guard<R>(what: string, fn: () => R): R {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof GridWriteError) throw new ExportError(T, `${what}: ${e.message}`);
+    throw e;
   }
 }
 
-/**
- * The nine npz members of one CenteredGrid file. `cells` is the field's cell shape
- * ([nx], [ny, nx] or [nz, ny, nx]); components are the scalar values or u, v(, w).
- */
-export function centeredGridMembers(
-  d: FieldData,
-  extrapolation: Record<string, unknown>,
-  forceF64: boolean,
-): Record<string, Uint8Array> {
-  const cells = d.shape;
-  const nd = cells.length;
-  if (nd < 1 || nd > 3) throw new ExportError(T, `a ${nd}-axis field cannot be a PhiFlow grid`);
-  // our axes in C order are [.., y, x]; PhiFlow's are x, y, z
-  const sizes = AXES.slice(0, nd).map((_, a) => cells[nd - 1 - a]); // nx, ny, nz
-  const scales = [d.scales?.x, d.scales?.y, d.scales?.z];
-  const plans = sizes.map((n, a) => axisPlan(scales[a], n));
-  const comps: ArrayLike<number>[] = d.kind === 'vector' ? ([d.u, d.v, d.w].filter(Boolean) as Float32Array[]) : [d.values as ArrayLike<number>];
-  if (d.kind === 'vector' && comps.length < nd) throw new ExportError(T, `vector field has ${comps.length} components on a ${nd}-axis grid`);
-  const C = d.kind === 'vector' ? comps.length : 1;
-  const total = sizes.reduce((a, b) => a * b, 1);
-  const f64 = forceF64 || (d.kind !== 'vector' && d.values instanceof Float64Array);
-  const data = f64 ? new Float64Array(total * C) : new Float32Array(total * C);
-  const mask = d.mask;
-  const [nx, ny = 1, nz = 1] = sizes;
-  const [px, py = plans[0], pz = plans[0]] = plans;
-  let o = 0;
-  // PhiFlow C order: x slowest, then y, then z, then vector
-  for (let x = 0; x < nx; x++) {
-    const sx = px.flip ? nx - 1 - x : x;
-    for (let y = 0; y < ny; y++) {
-      const sy = nd >= 2 && py.flip ? ny - 1 - y : y;
-      for (let z = 0; z < nz; z++) {
-        const sz = nd >= 3 && pz.flip ? nz - 1 - z : z;
-        const si = (sz * ny + sy) * nx + sx;
-        const bad = mask ? mask[si] !== 0 : false;
-        for (let c = 0; c < C; c++) data[o++] = bad ? NaN : comps[c][si];
+/** The grids of a scene opened by our PhiFlow reader, with their viewer field names. */
+function sourceGrids(source: FrameSource): { field: string; layout: GridLayout; viewer: string[] }[] {
+  const meta = source.format === 'phiflow' && isRecord(source.metadata.fields) ? source.metadata.fields : null;
+  if (!meta) return [];
+  return Object.keys(meta).map((field) =>
+    guard(`PhiFlow field “${field}”`, () => {
+      const layout = sourceGridLayout(meta[field]);
+      return { field, layout, viewer: viewerFieldNames(layout, field) };
+    }),
+  );
+}
+
+function planExport(source: FrameSource, job: ExportJob): Plan[] {
+  const grids = sourceGrids(source);
+  const owner = new Map<string, (typeof grids)[number]>();
+  for (const g of grids) for (const v of g.viewer) owner.set(v, g);
+  const plans: Plan[] = [];
+  const taken = new Set<string>();
+  const addGrid = (g: (typeof grids)[number]) => {
+    if (taken.has(g.field)) return;
+    taken.add(g.field);
+    plans.push({ kind: 'grid', field: g.field, slug: phiflowFieldName(g.field), layout: g.layout });
+  };
+  if (grids.length && !job.fields?.length) {
+    for (const g of grids) addGrid(g);
+  } else {
+    const chosen = resolveFields(source, job, ['scalar', 'vector'], (f) => f.shape.length >= 1 && f.shape.length <= 3);
+    for (const f of chosen) {
+      const g = owner.get(f.name);
+      if (g) addGrid(g);
+      else if (!taken.has(f.name)) {
+        taken.add(f.name);
+        plans.push({ kind: 'centered', field: f, slug: phiflowFieldName(f.name) });
       }
     }
   }
-  const names: string[] = AXES.slice(0, nd).map(String);
-  const types = names.map(() => 'spatial');
-  const itemNames: unknown[] = names.map(() => null);
-  const shape = sizes.slice();
-  if (d.kind === 'vector') {
-    names.push('vector');
-    types.push('channel');
-    itemNames.push(tuple(...AXES.slice(0, C)));
-    shape.push(C);
+  const bySlug = new Map<string, string>();
+  for (const p of plans) {
+    const name = p.kind === 'grid' ? p.field : p.field.name;
+    if (!p.slug) throw new ExportError(T, `field “${name}” has no characters PhiFlow keeps in a file name`);
+    const clash = bySlug.get(p.slug);
+    if (clash !== undefined) throw new ExportError(T, `fields “${clash}” and “${name}” would both be stored as “${p.slug}”; export one of them`);
+    bySlug.set(p.slug, name);
   }
-  return {
-    dim_names: encodeNpy({ shape: [names.length], data: names }),
-    dim_types: encodeNpy({ shape: [types.length], data: types }),
-    dim_item_names: encodeObjectNpy(itemNames, [itemNames.length], 3),
-    field_type: encodeNpy({ shape: [], data: ['CenteredGrid'] }),
-    lower: encodeNpy({ shape: [nd], data: Float64Array.from(plans, (p) => p.lo) }),
-    upper: encodeNpy({ shape: [nd], data: Float64Array.from(plans, (p) => p.hi) }),
-    bounds_item_names: encodeNpy({ shape: [nd], data: AXES.slice(0, nd).map(String) }),
-    extrapolation: encodeObjectNpy([extrapolation], [], 3),
-    data: encodeNpy({ shape, data }),
-  };
+  return plans;
 }
 
 export async function exportPhiflowScene(source: FrameSource, job: ExportJob, ctl?: ExportControl): Promise<ExportedFile[]> {
   const opts = readOptions(T, job.options);
   const frames = resolveFrames(source, job);
-  const fields = resolveFields(source, job, ['scalar', 'vector'], (f) => f.shape.length >= 1 && f.shape.length <= 3);
   const sceneId = Number(opts.sceneId);
-  if (!Number.isInteger(sceneId) || sceneId < 0) throw new ExportError(T, `scene id must be a non-negative integer (got ${opts.sceneId})`);
+  if (!Number.isInteger(sceneId) || sceneId < 0) throw new ExportError(T, `scene id must be a non-negative integer (got ${String(opts.sceneId)})`);
+  const plans = planExport(source, job);
   const dir = `sim_${pad6(sceneId)}`;
-  const fileNames = new Map<string, string>();
-  for (const f of fields) {
-    const slug = phiflowFieldName(f.name);
-    if (!slug) throw new ExportError(T, `field “${f.name}” has no characters PhiFlow keeps in a file name`);
-    const clash = [...fileNames.entries()].find(([, s]) => s === slug);
-    if (clash) throw new ExportError(T, `fields “${clash[0]}” and “${f.name}” would both be stored as “${slug}”; export one of them`);
-    fileNames.set(f.name, slug);
-  }
   const infos = frames.map((i) => source.frames[i]);
   const nums = infos.map((f) => f.number);
   const useSource = nums.every((n) => Number.isInteger(n) && n >= 0 && n <= 999_999) && new Set(nums).size === nums.length;
   const frameNo = useSource ? nums : frames.map((_, k) => k);
-  const extrapolation = extrapolationDict(opts.extrapolation);
+  const extrapolation = simpleExtrapolation(opts.extrapolation);
   const out: ExportedFile[] = [];
-  let domain: { lo: number[]; hi: number[]; names: string[] } | null = null;
+  let domain: ReturnType<typeof axisDomain> | null = null;
 
   await eachFrame(source, frames, ctl, (frame, k) => {
-    for (const f of fields) {
-      const d = fieldOf(frame, f.name, T);
-      if (d.kind !== 'scalar' && d.kind !== 'vector') throw new ExportError(T, `field “${f.name}” is ${d.kind}; PhiFlow grids hold scalar or vector values`);
-      const members = centeredGridMembers(d, extrapolation, false);
-      if (!domain) {
-        const nd = d.shape.length;
-        const plans = AXES.slice(0, nd).map((_, a) => axisPlan([d.scales?.x, d.scales?.y, d.scales?.z][a], d.shape[nd - 1 - a]));
-        domain = { lo: plans.map((p) => p.lo), hi: plans.map((p) => p.hi), names: AXES.slice(0, nd).map(String) };
+    for (const p of plans) {
+      const path = `${dir}/${p.slug}_${pad6(frameNo[k])}.npz`;
+      let members: Record<string, Uint8Array>;
+      if (p.kind === 'grid') {
+        const errors = isRecord(frame.attributes.field_errors) ? frame.attributes.field_errors : {};
+        const failed = Object.keys(errors).find((n) => n === p.field || n.startsWith(`${p.field}/`) || n.startsWith(`${p.field}[`));
+        if (failed) throw new ExportError(T, `field “${p.field}” could not be read in frame ${frame.info.number}: ${String(errors[failed])}`);
+        if (!(p.field in frame.attributes)) continue; // the source has no file of this field in this frame
+        members = guard(`field “${p.field}” in frame ${frame.info.number}`, () => gridMembers(p.layout, gatherGrid(p.layout, p.field, frame.fields)));
+      } else {
+        const d = fieldOf(frame, p.field.name, T);
+        if (d.kind !== 'scalar' && d.kind !== 'vector') throw new ExportError(T, `field “${p.field.name}” is ${d.kind}; PhiFlow grids hold scalar or vector values`);
+        members = guard(`field “${p.field.name}”`, () => centeredGridMembers(d, extrapolation, false));
+        domain ??= axisDomain(d);
       }
-      out.push({ path: `${dir}/${fileNames.get(f.name)}_${pad6(frameNo[k])}.npz`, bytes: encodeNpz(members, { compress: true }) });
+      out.push({ path, bytes: encodeFieldFile(members) });
     }
   });
 
-  const props: Record<string, unknown> = {};
-  const tensors: string[] = [];
-  const user = opts.properties && typeof opts.properties === 'object' && !Array.isArray(opts.properties) ? (opts.properties as Record<string, unknown>) : {};
-  for (const [k, v] of Object.entries(user)) if (k !== '__tensors__') props[k] = v;
-  props.source = { format: source.format, name: source.name };
-  if (source.timeUnit) props.time_unit = source.timeUnit;
-  const times = infos.map((f) => f.time);
-  if (times.every((t): t is number => t !== null && Number.isFinite(t))) {
-    // PhiFlow stores no time; a `dt` property (time = frame · dt) is the convention, written only when it is exact
-    const dts = times.map((t, k) => (frameNo[k] ? t / frameNo[k] : NaN)).filter(Number.isFinite);
-    const dt = dts.length ? dts[0] : NaN;
-    const exact = dts.length > 0 && dt > 0 && times.every((t, k) => Math.abs(t - frameNo[k] * dt) <= 1e-9 * Math.max(1, Math.abs(t)));
-    if (exact && !('dt' in props)) props.dt = dt;
-    props.frame_times = times;
-  }
-  props.frame_numbers = frameNo;
-  if (useSource === false) props.source_frame_numbers = nums;
-  if (domain) {
-    const d = domain as { lo: number[]; hi: number[]; names: string[] };
-    const tensor = (data: number[]) => ({ names: ['vector'], types: ['channel'], item_names: [d.names], data });
-    props.domain_lower = tensor(d.lo);
-    props.domain_upper = tensor(d.hi);
-    tensors.push('domain_lower', 'domain_upper');
-  }
-  if (tensors.length) props.__tensors__ = tensors;
-  const desc = new TextEncoder().encode(JSON.stringify(props, null, 2));
-  return [{ path: `${dir}/description.json`, bytes: desc }, ...out];
+  const user = isRecord(opts.properties) ? opts.properties : {};
+  const fromScene = source.format === 'phiflow' && plans.every((p) => p.kind === 'grid');
+  const props = fromScene
+    ? { ...(isRecord(source.metadata.description) ? source.metadata.description : {}), ...user }
+    : describeExport(user, {
+        source: { format: source.format, name: source.name },
+        timeUnit: source.timeUnit,
+        times: infos.map((f) => f.time),
+        frameNumbers: frameNo,
+        domain,
+      });
+  if (!useSource) props.source_frame_numbers = nums;
+  const desc = sceneDescription(props);
+  return [...(desc ? [{ path: `${dir}/description.json`, bytes: desc }] : []), ...out];
 }

@@ -3,9 +3,15 @@ import { exportDataset } from '../../src/export/index';
 import { phiflowFieldName } from '../../src/export/phiflow-scene';
 import { openDataset } from '../../src/formats/index';
 import type { FrameSource } from '../../src/formats/types';
-import { describeFixtures, treeOf } from '../fixtures';
+import { readFileSync } from 'node:fs';
+import { toFloat64 } from '../../src/codecs/npy';
+import { openNpz } from '../../src/codecs/npz';
+import { plainOf } from '../../src/formats/phiflow/values';
+import { bytesSourceFile } from '../../src/io/slice-file';
+import { describeFixtures, fixture, treeOf } from '../fixtures';
 import { expectSameField, hasNumpy, python, treeFromFiles, writeFiles } from './helpers';
 import { syntheticSource } from './synthetic';
+import { fieldFile, treeFrom } from '../phiflow/synth';
 
 async function reopen(files: { path: string; bytes: Uint8Array }[]): Promise<FrameSource> {
   const src = await openDataset(treeFromFiles(files, 'sim_000000', 'sim_000000'));
@@ -157,19 +163,55 @@ describeFixtures('phiflow-scene export of real datasets', () => {
     const back = await reopen(files);
     expect(back.frames.map((f) => f.number)).toEqual([0, 4, 9]);
     expect(back.frames.map((f) => f.time)).toEqual([0, 0.4, 0.9].map((t, i) => src.frames[[0, 4, 9][i]].time));
+    // `velocity` (a StaggeredGrid) comes back with its faces: exactly the source's viewer fields
+    expect(back.fields.map((f) => f.name).sort()).toEqual(src.fields.filter((f) => fields.includes(f.name.replace(/\/.*$/, ''))).map((f) => f.name).sort());
     for (const [k, i] of [0, 4, 9].entries()) {
       const a = await src.readFrame(i);
       const b = await back.readFrame(k);
-      for (const name of fields) {
+      for (const name of [...fields, 'velocity/x', 'velocity/y']) {
         expectSameField(a.fields[name], b.fields[name], 0, `${name} @${i}`);
-        expect(b.fields[name].scales!.x.offset).toBeCloseTo(a.fields[name].scales!.x.offset, 12);
-        expect(b.fields[name].scales!.x.slope).toBeCloseTo(a.fields[name].scales!.x.slope, 12);
+        expect(b.fields[name].scales, name).toEqual(a.fields[name].scales);
       }
     }
-    // the oracle of INDEX.md: the domain is [0, 2] × [0, 1.5]
+    // description.json is the source's, unchanged
     const desc = JSON.parse(new TextDecoder().decode(files[0].bytes));
-    expect(desc.domain_lower.data).toEqual([0, 0]);
-    expect(desc.domain_upper.data).toEqual([2, 1.5]);
+    expect(desc).toEqual(JSON.parse(readFileSync(fixture('phiflow', 'scenes', 'sim_000000', 'description.json'), 'utf8')));
+  });
+
+  it('a scene exported from a scene lists exactly the source field names; every member equals the source file (StaggeredGrid bit-exact, padding included)', async () => {
+    for (const sub of ['scenes', 'scenes_numpy2']) {
+      for (const scene of ['sim_000000', 'sim_000002']) {
+        const src = await openDataset(await treeOf('phiflow', sub, scene));
+        const files = await exportDataset(src, { target: 'phiflow-scene', frames: [0, 3] });
+        const names = files.filter((f) => f.path.endsWith('.npz')).map((f) => f.path.replace(/^sim_000000\//, '').replace(/_\d{6}\.npz$/, ''));
+        expect([...new Set(names)], `${sub}/${scene}`).toEqual(Object.keys(src.metadata.fields as object));
+        for (const f of files.filter((x) => x.path.endsWith('.npz'))) {
+          const base = f.path.split('/').pop()!;
+          const orig = await openNpz(bytesSourceFile(base, new Uint8Array(readFileSync(fixture('phiflow', sub, scene, base)))));
+          const mine = await openNpz(bytesSourceFile(base, f.bytes));
+          expect(mine.names).toEqual(['dim_names', 'dim_types', 'dim_item_names', 'field_type', 'lower', 'upper', 'bounds_item_names', 'extrapolation', 'data']);
+          const a = await orig.readMany(orig.names);
+          const b = await mine.readMany(mine.names);
+          for (const m of ['dim_names', 'dim_types', 'field_type', 'bounds_item_names']) expect(b[m].data, `${base} ${m}`).toEqual(a[m].data);
+          expect(b.dim_item_names.data, base).toEqual(a.dim_item_names.data);
+          expect(Array.from(toFloat64(b.lower.data as never)), base).toEqual(Array.from(toFloat64(a.lower.data as never)));
+          expect(Array.from(toFloat64(b.upper.data as never)), base).toEqual(Array.from(toFloat64(a.upper.data as never)));
+          expect(plainOf(b.extrapolation.data, base, 'x'), base).toEqual(plainOf(a.extrapolation.data, base, 'x'));
+          expect(b.data.dtype, base).toBe(a.data.dtype);
+          expect(b.data.shape, base).toEqual(a.data.shape);
+          expect(Buffer.from((b.data.data as Float32Array).buffer).equals(Buffer.from((a.data.data as Float32Array).buffer)), `${base} data`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('selecting one face of a StaggeredGrid writes the whole StaggeredGrid', async () => {
+    const src = await openDataset(await treeOf('phiflow', 'scenes', 'sim_000000'));
+    const files = await exportDataset(src, { target: 'phiflow-scene', fields: ['velocity_zgrad/y'], frames: [2] });
+    expect(files.map((f) => f.path)).toEqual(['sim_000000/description.json', 'sim_000000/velocity_zgrad_000002.npz']);
+    const back = await reopen(files);
+    expect(back.fields.map((f) => f.name)).toEqual(['velocity_zgrad', 'velocity_zgrad/x', 'velocity_zgrad/y']);
+    expect((back.metadata.fields as Record<string, { field_type: string; extrapolation: unknown }>).velocity_zgrad).toMatchObject({ field_type: 'StaggeredGrid', extrapolation: { type: 'zero-gradient' } });
   });
 
   it('DaVis vector field → PhiFlow: y flipped to increase, masked vectors NaN', async () => {
@@ -193,3 +235,81 @@ describeFixtures('phiflow-scene export of real datasets', () => {
 });
 
 
+
+describe('phiflow-scene export of synthetic PhiFlow sources: every grid written back as stored', () => {
+  /** Export the whole scene, reopen it, and expect every viewer field and grid description unchanged. */
+  async function roundTrip(files: Record<string, Uint8Array>, relaid: string[] = []) {
+    const src = await openDataset(treeFrom('s', files));
+    const out = await exportDataset(src, { target: 'phiflow-scene' });
+    const back = await reopen(out);
+    expect(back.fields).toEqual(src.fields);
+    // `relaid` fields get PhiFlow 3's dim order (spatial slots x, y, z; vector entries by name)
+    const keep = (m: unknown, k: string) => {
+      const { first_file: _f, dim_names, dim_sizes, dim_item_names, ...rest } = m as Record<string, unknown>;
+      void _f;
+      return relaid.includes(k) ? rest : { ...rest, dim_names, dim_sizes, dim_item_names };
+    };
+    const ma = src.metadata.fields as Record<string, unknown>;
+    const mb = back.metadata.fields as Record<string, unknown>;
+    expect(Object.keys(mb)).toEqual(Object.keys(ma));
+    for (const k of Object.keys(ma)) expect(keep(mb[k], k), k).toEqual(keep(ma[k], k));
+    for (let i = 0; i < src.frames.length; i++) {
+      const a = await src.readFrame(i);
+      const b = await back.readFrame(i);
+      expect(Object.keys(b.fields)).toEqual(Object.keys(a.fields));
+      for (const n of Object.keys(a.fields)) expectSameField(a.fields[n], b.fields[n], 0, n);
+    }
+    return { src, back, out };
+  }
+
+  it('3-D StaggeredGrid with a batch dim and a mixed_v2 per-component constant', async () => {
+    const sizes = [4, 3, 3]; // x: 3 cells, y: 2, z: 2 (+1 each)
+    const data = new Float32Array(2 * sizes[0] * sizes[1] * sizes[2] * 3).map((_, k) => Math.sin(k) * 10);
+    const { out } = await roundTrip({
+      'w_000003.npz': fieldFile({
+        dims: [
+          { name: 'member', type: 'batch' },
+          { name: 'x', type: 'spatial' },
+          { name: 'y', type: 'spatial' },
+          { name: 'z', type: 'spatial' },
+          { name: 'vector', type: 'channel', items: ['x', 'y', 'z'] },
+        ],
+        shape: [2, ...sizes, 3],
+        data,
+        fieldType: 'StaggeredGrid',
+        lower: [0, -1, 2],
+        upper: [3, 1, 4],
+        extrapolation: {
+          type: 'mixed_v2',
+          dims: {
+            x: { type: 'periodic' },
+            'y-': { type: 'symmetric' },
+            'y+': { type: 'antisymmetric' },
+            z: { type: 'constant', value: { __ndarray__: true, dtype: '<f8', shape: [3], fortranOrder: false, data: Float64Array.of(1, 2, 3) } },
+          },
+        },
+      }),
+    });
+    expect(out.map((f) => f.path)).toEqual(['sim_000000/w_000003.npz']);
+  });
+
+  it('complex CenteredGrid stored (vector, y, x) with item names (y, x), float64 scalar, 1-D grid', async () => {
+    const c = new Float32Array(2 * 2 * 3 * 2).map((_, k) => k - 5.5); // (vector 2, y 2, x 3) complex64
+    const { back } = await roundTrip({
+      'c_000000.npz': fieldFile({
+        dims: [{ name: 'vector', type: 'channel', items: ['y', 'x'] }, { name: 'y', type: 'spatial' }, { name: 'x', type: 'spatial' }],
+        shape: [2, 2, 3],
+        data: c,
+        dtype: '<c8',
+        bounds: ['x', 'y'],
+        upper: [3, 2],
+      }),
+      'd_000000.npz': fieldFile({ dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }], shape: [3, 2], data: Float64Array.of(1e-300, 2, 3, 4, 5, 6), extrapolation: { type: 'periodic' } }),
+      'p_000000.npz': fieldFile({ dims: [{ name: 'x', type: 'spatial' }], shape: [5], data: Float32Array.of(1, 2, 3, 4, 5), lower: [-1], upper: [4] }),
+    }, ['c']);
+    const meta = (back.metadata.fields as Record<string, Record<string, unknown>>).c;
+    expect(meta.dim_names).toEqual(['vector', 'x', 'y']);
+    expect(meta.dim_item_names).toEqual([['x', 'y'], null, null]);
+    expect(meta.dtype).toBe('<c8');
+  });
+});

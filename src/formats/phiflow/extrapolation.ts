@@ -12,8 +12,7 @@
  *   normal-tangential → the `normal` part decides (staggered faces normal to D carry the normal
  *   component); undefined → its `derived_from`; conditional → its `false` branch (with a warning).
  */
-import { isNdArrayValue, toPlain } from '../../codecs/pickle';
-import { toFloat64 } from '../../codecs/npy';
+import { hasOwn, isDict, numberList, own, plainOf, str, type Dict } from './values';
 
 export type SideKind = 'constant' | 'periodic' | 'zero-gradient' | 'symmetric' | 'antisymmetric' | 'reflect' | 'antireflect' | 'symmetric-gradient' | 'none' | 'unknown';
 
@@ -31,25 +30,21 @@ export interface Extrapolation {
   warnings: string[];
 }
 
-type Dict = Record<string, unknown>;
-
-const isDict = (x: unknown): x is Dict => !!x && typeof x === 'object' && !Array.isArray(x) && !isNdArrayValue(x);
-
 function numbersOf(v: unknown): number[] {
-  if (typeof v === 'number') return [v];
-  if (typeof v === 'bigint') return [Number(v)];
-  if (typeof v === 'boolean') return [v ? 1 : 0];
-  if (isNdArrayValue(v) && ArrayBuffer.isView(v.data)) return Array.from(toFloat64(v.data));
-  if (Array.isArray(v)) return v.flatMap(numbersOf);
-  return [NaN];
+  return numberList(v) ?? [NaN];
 }
 
 function primitive(d: unknown, dim: string, upper: boolean, warn: (w: string) => void, depth = 0): Side {
   if (depth > 16 || !isDict(d)) return { kind: 'unknown' };
-  const type = String(d.type ?? '');
+  const rawType = own(d, 'type');
+  const type = str(rawType);
+  if (type === null) {
+    warn(`extrapolation 'type' is ${rawType === undefined ? 'missing' : 'not a string'} (boundary faces treated as stored data)`);
+    return { kind: 'unknown' };
+  }
   switch (type) {
     case 'constant':
-      return { kind: 'constant', value: numbersOf(d.value) };
+      return { kind: 'constant', value: numbersOf(own(d, 'value')) };
     case 'zero':
       return { kind: 'constant', value: [0] };
     case 'one':
@@ -68,36 +63,40 @@ function primitive(d: unknown, dim: string, upper: boolean, warn: (w: string) =>
     case 'none':
       return { kind: type };
     case 'mixed_v2': {
-      const dims = isDict(d.dims) ? d.dims : {};
+      const dims: Dict = isDict(own(d, 'dims')) ? (own(d, 'dims') as Dict) : {};
       const key = `${dim}${upper ? '+' : '-'}`;
-      const sub = key in dims ? dims[key] : dims[dim];
+      const sub = hasOwn(dims, key) ? own(dims, key) : own(dims, dim);
       return sub === undefined ? { kind: 'unknown' } : primitive(sub, dim, upper, warn, depth + 1);
     }
     case 'mixed': {
-      const dims = isDict(d.dims) ? d.dims : {};
-      const pair = dims[dim];
+      const dims: Dict = isDict(own(d, 'dims')) ? (own(d, 'dims') as Dict) : {};
+      const pair = own(dims, dim);
       if (Array.isArray(pair) && pair.length === 2) return primitive(pair[upper ? 1 : 0], dim, upper, warn, depth + 1);
       return pair === undefined ? { kind: 'unknown' } : primitive(pair, dim, upper, warn, depth + 1);
     }
     case 'normal-tangential':
-      return primitive(d.normal, dim, upper, warn, depth + 1);
+      return primitive(own(d, 'normal'), dim, upper, warn, depth + 1);
     case 'undefined':
-      return primitive(d.derived_from, dim, upper, warn, depth + 1);
+      return primitive(own(d, 'derived_from'), dim, upper, warn, depth + 1);
     case 'conditional':
       warn('conditional extrapolation: staggered boundary faces follow its "false" branch');
-      return primitive(d.false, dim, upper, warn, depth + 1);
+      return primitive(own(d, 'false'), dim, upper, warn, depth + 1);
   }
   warn(`unknown extrapolation type '${type}' (boundary faces treated as stored data)`);
   return { kind: 'unknown' };
 }
 
-export function parseExtrapolation(x: unknown): Extrapolation {
+/**
+ * `path` names the file in errors: a cyclic or absurdly deep pickled dict is a FormatError; wrong
+ * types inside it become warnings and 'unknown' sides (the grid still opens).
+ */
+export function parseExtrapolation(x: unknown, path = 'extrapolation'): Extrapolation {
   const warnings: string[] = [];
   const warn = (w: string) => {
     if (!warnings.includes(w)) warnings.push(w);
   };
   return {
-    plain: toPlain(x),
+    plain: plainOf(x, path, 'extrapolation'),
     side: (dim, upper) => primitive(x, dim, upper, warn),
     warnings,
   };

@@ -26,6 +26,7 @@ import { FormatError } from '../errors';
 import type { FieldData, FieldKind, Scale } from '../types';
 import { parseExtrapolation, type Extrapolation, isPadding } from './extrapolation';
 import { batchedName } from './names';
+import { strList, what } from './values';
 
 export interface GridDim {
   name: string;
@@ -39,7 +40,7 @@ export interface GridFile {
   path: string;
   fieldType: 'CenteredGrid' | 'StaggeredGrid';
   dims: GridDim[];
-  /** spatial dim names in x, y, z order */
+  /** spatial dim names in output order (x, y, z by name; see spatialOrder) */
   spatial: string[];
   /** box corners per spatial dim (ordered like `spatial`) */
   lower: number[];
@@ -70,6 +71,31 @@ function numbers(a: NpyArray | undefined, path: string, member: string): number[
   return Array.from(toFloat64(a!.data));
 }
 
+/**
+ * The names ordering `lower`/`upper`. PhiFlow 2.0 stored `bounds_item_names` as a pickled None
+ * (0-d object array) and files before 2022-03 have no such member: then, as in PhiFlow, the spatial
+ * dims in storage order (`spatial(data).names`). A 0-d array of any kind means the same.
+ */
+function boundsItemNames(a: NpyArray | undefined, spatialInData: string[], path: string): string[] {
+  if (!a || a.shape.length === 0) return spatialInData;
+  const names = strList(a.data);
+  if (!names) fail(path, `member bounds_item_names is not a list of dim names (got ${a.dtype} holding ${Array.isArray(a.data) ? a.data.map(what).join(', ') : 'numbers'})`);
+  return names;
+}
+
+const CANONICAL = ['x', 'y', 'z'];
+
+/**
+ * Output axis order of the spatial dims, by name: x, y, z when the dims are named so (PhiFlow 2.0
+ * stored y before x; PhiFlow 3 x before y: both give x = FieldData's x); other names follow
+ * `bounds_item_names` when it names exactly the spatial dims, else their storage order.
+ */
+function spatialOrder(spatialInData: string[], boundsNames: string[]): string[] {
+  if (spatialInData.every((n) => CANONICAL.includes(n))) return CANONICAL.filter((n) => spatialInData.includes(n));
+  if (boundsNames.length === spatialInData.length && spatialInData.every((n) => boundsNames.includes(n))) return boundsNames;
+  return spatialInData;
+}
+
 /** Build the grid description from the small members and the data member's dtype/shape. */
 export function describeGrid(m: Record<string, NpyArray>, dataDtype: string, dataShape: number[], path: string): GridFile {
   const names = strings(m.dim_names, path, 'dim_names');
@@ -80,7 +106,7 @@ export function describeGrid(m: Record<string, NpyArray>, dataDtype: string, dat
   if (m.dim_item_names) {
     const raw = m.dim_item_names.data as unknown[];
     if (!Array.isArray(raw) || raw.length !== names.length) fail(path, 'dim_item_names does not have one entry per dim');
-    items = raw.map((x) => (Array.isArray(x) && x.every((s) => typeof s === 'string') ? (x as string[]) : null));
+    items = raw.map((x) => strList(x));
   }
   const ft = strings(m.field_type, path, 'field_type')[0];
   if (ft !== 'CenteredGrid' && ft !== 'StaggeredGrid') fail(path, `unsupported field_type '${ft}' (expected CenteredGrid or StaggeredGrid)`);
@@ -90,11 +116,16 @@ export function describeGrid(m: Record<string, NpyArray>, dataDtype: string, dat
     items: items[k],
     size: dataShape[k],
   }));
+  const seen = new Set<string>();
+  for (const d of dims) {
+    if (seen.has(d.name)) fail(path, `dim_names names '${d.name}' twice`);
+    seen.add(d.name);
+  }
   const spatialInData = dims.filter((d) => d.type === 'spatial').map((d) => d.name);
   if (!spatialInData.length) fail(path, 'no spatial dim in dim_types');
   if (spatialInData.length > 3) fail(path, `${spatialInData.length} spatial dims (at most 3 supported)`);
-  const boundsNames = m.bounds_item_names ? strings(m.bounds_item_names, path, 'bounds_item_names') : spatialInData;
-  const spatial = boundsNames.length === spatialInData.length && spatialInData.every((n) => boundsNames.includes(n)) ? boundsNames : spatialInData;
+  const boundsNames = boundsItemNames(m.bounds_item_names, spatialInData, path);
+  const spatial = spatialOrder(spatialInData, boundsNames);
   const lo = numbers(m.lower, path, 'lower');
   const hi = numbers(m.upper, path, 'upper');
   const pick = (v: number[], member: string) =>
@@ -107,7 +138,7 @@ export function describeGrid(m: Record<string, NpyArray>, dataDtype: string, dat
   const lower = pick(lo, 'lower');
   const upper = pick(hi, 'upper');
   if (!m.extrapolation || !Array.isArray(m.extrapolation.data)) fail(path, 'member extrapolation is missing or not an object array');
-  const extrapolation = parseExtrapolation((m.extrapolation!.data as unknown[])[0]);
+  const extrapolation = parseExtrapolation((m.extrapolation!.data as unknown[])[0], path);
   const vectorDim = dims.findIndex((d) => d.name === 'vector' && d.type === 'channel');
   const staggered = ft === 'StaggeredGrid';
   if (staggered && vectorDim < 0) fail(path, 'StaggeredGrid without a vector dim');
@@ -170,14 +201,20 @@ function outShape(lens: number[]): number[] {
   return lens.slice().reverse();
 }
 
-/** Which vector component (index along the vector dim) holds spatial dim `name`. */
-function compIndex(grid: GridFile, k: number): number {
+/**
+ * Which vector component (index along the vector dim) holds spatial dim `grid.spatial[k]`: by the
+ * vector dim's item names; without them (files before 2022-03, PhiFlow 2.0) the entries pair with
+ * the spatial dims in storage order, as PhiFlow's `unstack_staggered_tensor` zips them — so a
+ * y-first file's entry 0 is the y component.
+ */
+export function compIndex(grid: GridFile, k: number): number {
   const vd = grid.dims[grid.vectorDim];
+  const name = grid.spatial[k];
   if (vd.items) {
-    const i = vd.items.indexOf(grid.spatial[k]);
+    const i = vd.items.indexOf(name);
     if (i >= 0) return i;
   }
-  return k;
+  return grid.dims.filter((d) => d.type === 'spatial').findIndex((d) => d.name === name);
 }
 
 /** Face-component extent along each spatial dim: [start, length] per dim (x, y, z order). */

@@ -41,3 +41,19 @@ export function joinPath(dir: string, name: string): string {
 export function batchedName(field: string, batch: { name: string; index: number }[]): string {
   return batch.length ? `${field}[${batch.map((b) => `${b.name}=${b.index}`).join(',')}]` : field;
 }
+
+/**
+ * PhiFlow's file-name normalisation of a field name (Scene._slugify_filename), after our '/' → '_':
+ * `._` → `.`, `.` → `_`, one leading `_` dropped, then only word characters, whitespace and `-`
+ * kept, lower case, runs of whitespace/`-` → `-`. (`Density` → `density`, `vel.x` → `vel_x`.)
+ */
+export function phiflowFieldName(name: string): string {
+  let s = name.replace(/\//g, '_').replace(/\._/g, '.').replace(/\./g, '_');
+  if (s.startsWith('_')) s = s.slice(1);
+  return s
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[-\s]+/g, '-');
+}

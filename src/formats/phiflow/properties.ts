@@ -3,20 +3,50 @@
  * `__tensors__` hold PhiML tensors as `{names, types, item_names, data}`; they are shown in a
  * readable form: a 1-D tensor with item names becomes `{x: 2, y: 1.5}`; any other tensor becomes
  * `{ tensor: "(vectorᶜ=x,y)"-like shape text, data }`. `__tensors__` itself is removed.
+ *
+ * The text is parsed with a nesting limit (core/json.ts); values of the wrong type (a tensor whose
+ * names are not strings, a `__tensors__` entry that is an object, …) are kept as stored and named
+ * in a warning, never converted with String() (see values.ts).
  */
+import { JsonError, parseJsonLimited } from '../../core/json';
 import { FormatError } from '../errors';
+import { isDict, own, put, str, strList, type Dict } from './values';
+
+/** Nesting limit for description.json and src/context.json (PhiFlow's own files nest ≤ 6 levels). */
+export const MAX_JSON_DEPTH = 100;
 
 const TYPE_MARK: Record<string, string> = { spatial: 'ˢ', channel: 'ᶜ', batch: 'ᵇ', instance: 'ⁱ', dual: 'ᵈ' };
 
 interface TensorDict {
   names: string[];
-  types?: string[];
-  item_names?: (string[] | null)[];
+  types: string[] | null;
+  items: (string[] | null)[];
   data: unknown;
 }
 
-function isTensorDict(x: unknown): x is TensorDict {
-  return !!x && typeof x === 'object' && Array.isArray((x as TensorDict).names) && 'data' in (x as object);
+/** A stored tensor dict with the right types, else null. */
+function tensorDict(x: unknown): TensorDict | null {
+  if (!isDict(x) || !Object.prototype.hasOwnProperty.call(x, 'data')) return null;
+  const names = strList(own(x, 'names'));
+  if (!names) return null;
+  const rawTypes = own(x, 'types');
+  const types = rawTypes === undefined ? null : strList(rawTypes);
+  if (rawTypes !== undefined && !types) return null;
+  const rawItems = own(x, 'item_names');
+  let items: (string[] | null)[] = [];
+  if (rawItems !== undefined) {
+    if (!Array.isArray(rawItems)) return null;
+    items = [];
+    for (const it of rawItems) {
+      if (it === null) items.push(null);
+      else {
+        const s = strList(it);
+        if (!s) return null;
+        items.push(s);
+      }
+    }
+  }
+  return { names, types, items, data: own(x, 'data') };
 }
 
 function sizesOf(data: unknown, nd: number): number[] {
@@ -30,45 +60,75 @@ function sizesOf(data: unknown, nd: number): number[] {
 }
 
 /** Readable form of one stored tensor dict. */
-export function readableTensor(t: TensorDict): unknown {
+function readableTensor(t: TensorDict): unknown {
   const nd = t.names.length;
-  const items = t.item_names ?? [];
-  if (nd === 1 && Array.isArray(items[0]) && Array.isArray(t.data) && items[0]!.length === t.data.length) {
-    const out: Record<string, unknown> = {};
-    items[0]!.forEach((n, k) => (out[n] = (t.data as unknown[])[k]));
+  const it0 = t.items[0];
+  if (nd === 1 && it0 && Array.isArray(t.data) && it0.length === t.data.length) {
+    const out: Dict = {};
+    it0.forEach((n, k) => put(out, n, (t.data as unknown[])[k]));
     return out;
   }
   const sizes = sizesOf(t.data, nd);
   const dims = t.names.map((n, k) => {
     const mark = TYPE_MARK[t.types?.[k] ?? ''] ?? '';
-    const it = items[k];
-    return `${n}${mark}=${Array.isArray(it) ? it.join(',') : sizes[k]}`;
+    const it = t.items[k];
+    return `${n}${mark}=${it ? it.join(',') : sizes[k]}`;
   });
   return { tensor: `(${dims.join(', ')})`, data: t.data };
 }
 
-/** Parse description.json text into readable properties. */
-export function parseProperties(text: string, path: string): Record<string, unknown> {
-  let raw: unknown;
+export interface SceneProperties {
+  /** readable properties (tensors shown readably, `__tensors__` removed) */
+  properties: Dict;
+  /** the object as stored (for writing the scene back unchanged) */
+  raw: Dict;
+  warnings: string[];
+}
+
+/** Parse JSON text of a scene file with the nesting limit; errors are FormatErrors naming `path`. */
+export function parseSceneJson(text: string, path: string): unknown {
   try {
-    raw = JSON.parse(text);
+    return parseJsonLimited(text, { maxDepth: MAX_JSON_DEPTH });
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    throw new FormatError('phiflow', path, `description.json is not valid JSON: ${(e as Error).message}`, m ? Number(m[1]) : undefined);
+    if (e instanceof JsonError) throw new FormatError('phiflow', path, e.reason, e.offset);
+    throw e;
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new FormatError('phiflow', path, 'description.json is not a JSON object', 0);
-  const obj = raw as Record<string, unknown>;
-  const tensors = Array.isArray(obj.__tensors__) ? (obj.__tensors__ as unknown[]).map(String) : [];
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
+}
+
+/** Parse description.json text into readable properties. */
+export function parseProperties(text: string, path: string): SceneProperties {
+  const raw = parseSceneJson(text, path);
+  if (!isDict(raw)) throw new FormatError('phiflow', path, 'description.json is not a JSON object', 0);
+  const warnings: string[] = [];
+  const listed = own(raw, '__tensors__');
+  let tensors: string[] = [];
+  if (listed !== undefined) {
+    if (Array.isArray(listed)) {
+      tensors = listed.filter((k): k is string => typeof k === 'string');
+      if (tensors.length !== listed.length) warnings.push(`${path}: __tensors__ holds entries that are not key names (ignored)`);
+    } else warnings.push(`${path}: __tensors__ is not a list of key names (ignored)`);
+  }
+  const out: Dict = {};
+  for (const k of Object.keys(raw)) {
     if (k === '__tensors__') continue;
-    out[k] = tensors.includes(k) && isTensorDict(v) ? readableTensor(v) : v;
+    const v = raw[k];
+    if (tensors.includes(k)) {
+      const t = tensorDict(v);
+      if (t) {
+        put(out, k, readableTensor(t));
+        continue;
+      }
+      warnings.push(`${path}: property "${k}" is listed in __tensors__ but is not a tensor {names, types, item_names, data} (shown as stored)`);
+    }
+    put(out, k, v);
   }
-  return out;
+  return { properties: out, raw, warnings };
 }
 
 /** The scene's time step, when the properties hold a finite numeric `dt`. */
-export function dtOf(props: Record<string, unknown>): number | null {
-  const dt = props.dt;
+export function dtOf(props: Dict): number | null {
+  const dt = own(props, 'dt');
   return typeof dt === 'number' && Number.isFinite(dt) ? dt : null;
 }
+
+

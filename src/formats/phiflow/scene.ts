@@ -19,7 +19,8 @@ import { materialize } from './fields';
 import { planFields, readGrid, readGridHeader, type GridFile } from './grid';
 import { parseLogSeries } from './logs';
 import { joinPath, parseFieldFile } from './names';
-import { dtOf, parseProperties } from './properties';
+import { dtOf, parseProperties, parseSceneJson } from './properties';
+import { isDict, own, str } from './values';
 
 const MAX_TEXT = 8 << 20;
 
@@ -80,9 +81,15 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
       ),
   );
 
-  // properties
+  // properties (a damaged description.json is a FormatError: the scene's dt and properties are part of it)
   let properties: Record<string, unknown> = {};
-  if (desc) properties = parseProperties(await text(desc), desc.path);
+  let description: Record<string, unknown> | null = null;
+  if (desc) {
+    const p = parseProperties(await text(desc), desc.path);
+    properties = p.properties;
+    description = p.raw;
+    warnings.push(...p.warnings);
+  }
   const dt = dtOf(properties);
   const frames: FrameInfo[] = frameNumbers.map((number, index) => ({ index, number, time: dt === null ? null : number * dt }));
 
@@ -95,9 +102,12 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
       const t = await text(f);
       documents.push({ name: f.path, text: t, mime: 'application/json' });
       try {
-        context = JSON.parse(t);
-      } catch {
-        warnings.push(`${f.path}: not valid JSON`);
+        const c = parseSceneJson(t, f.path);
+        context = isDict(c) ? c : null;
+        if (!context) warnings.push(`${f.path}: not a JSON object`);
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        warnings.push(e.message);
       }
     } else if (/\.py$/i.test(base)) documents.push({ name: f.path, text: await text(f), mime: 'text/x-python' });
   }
@@ -117,6 +127,9 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
   const fields: FieldInfo[] = [];
   const fieldMeta: Record<string, unknown> = {};
   let firstError: unknown = null;
+  /** source fields whose first file could be described (the only ones readFrame reads) and their viewer fields */
+  const readable: string[] = [];
+  const planned = new Map<string, string[]>();
   for (const [k, field] of fieldNames.entries()) {
     const files = byField.get(field)!;
     const first = firstFiles[k];
@@ -129,7 +142,10 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
       continue;
     }
     const grid: GridFile = h.grid;
-    for (const p of planFields(grid, field)) fields.push({ name: p.name, kind: p.kind, shape: p.shape, unit: '' });
+    const plans = planFields(grid, field);
+    for (const p of plans) fields.push({ name: p.name, kind: p.kind, shape: p.shape, unit: '' });
+    planned.set(field, plans.map((p) => p.name));
+    readable.push(field);
     fieldMeta[field] = {
       field_type: grid.fieldType,
       extrapolation: grid.extrapolation.plain,
@@ -138,6 +154,7 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
       dim_names: grid.dims.map((d) => d.name),
       dim_types: grid.dims.map((d) => d.type),
       dim_item_names: grid.dims.map((d) => d.items),
+      dim_sizes: grid.dims.map((d) => d.size),
       dtype: grid.dtype,
       frames: files.size,
       first_file: first.path,
@@ -146,13 +163,15 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
   }
   if (!fields.length) throw firstError ?? new FormatError('phiflow', dir || tree.name, 'no readable field');
 
-  const ctx = context as { phi_version?: unknown; argv?: unknown } | null;
+  const phiVersion = context ? str(own(context, 'phi_version')) : null;
+  const argv = context ? own(context, 'argv') : undefined;
   const metadata: Record<string, unknown> = {
     scene: name,
     path: dir || tree.name,
     properties,
-    phi_version: ctx?.phi_version ?? null,
-    ...(ctx?.argv !== undefined ? { argv: ctx.argv } : {}),
+    ...(description ? { description } : {}),
+    phi_version: phiVersion,
+    ...(argv !== undefined ? { argv } : {}),
     fields: fieldMeta,
     frame_count: frames.length,
     complete_frames: frameNumbers.filter((n) => fieldNames.every((f) => byField.get(f)!.has(n))).length,
@@ -178,19 +197,34 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
       if (!info) throw new RangeError(`frame index ${index} out of range 0..${frames.length - 1}`);
       const out: Record<string, FieldData> = {};
       const attributes: Record<string, unknown> = {};
-      const jobs = fieldNames
-        .filter((f) => byField.get(f)!.has(info.number))
-        .map(async (field) => {
-          const file = byField.get(field)!.get(info.number)!;
+      const failed: Record<string, string> = {};
+      let firstFailure: FormatError | null = null;
+      const present = readable.filter((f) => byField.get(f)!.has(info.number));
+      const jobs = present.map(async (field) => {
+        const file = byField.get(field)!.get(info.number)!;
+        try {
           const npz = await openNpz(file);
           if (signal?.aborted) throw abortError();
           const { grid, data } = await readGrid(npz);
           if (signal?.aborted) throw abortError();
-          for (const p of planFields(grid, field)) out[p.name] = materialize(grid, data, p);
+          const plans = planFields(grid, field);
+          const made: Record<string, FieldData> = {};
+          for (const p of plans) made[p.name] = materialize(grid, data, p);
+          Object.assign(out, made);
           attributes[field] = { file: file.path, dtype: grid.dtype, field_type: grid.fieldType };
-        });
+        } catch (e) {
+          if (!(e instanceof FormatError)) throw e;
+          firstFailure ??= e;
+          attributes[field] = { file: file.path, error: e.message };
+          // name every viewer field of this source field, so a view of `velocity/x` finds the reason
+          for (const p of planned.get(field) ?? [field]) failed[p] = e.message;
+        }
+      });
       await Promise.all(jobs);
       if (signal?.aborted) throw abortError();
+      // every field of the frame failed: the frame failed (with the first reason)
+      if (firstFailure && Object.keys(out).length === 0) throw firstFailure;
+      if (firstFailure) attributes.field_errors = failed;
       // deterministic field order (planned order)
       const ordered: Record<string, FieldData> = {};
       for (const f of fields) if (out[f.name]) ordered[f.name] = out[f.name];

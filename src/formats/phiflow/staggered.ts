@@ -10,13 +10,13 @@
  * Cell-centred vector (the field `name`): component D of cell i is the mean of the two faces
  * around it, (f[i] + f[i+1]) / 2. Where one of those faces is padding, the extrapolation's
  * boundary value is used instead of the padding entry:
- *   constant c  → c (a per-component constant uses the component's entry);
+ *   constant c  → c (a per-component constant uses the component's entry, in vector-dim order);
  *   periodic    → the upper face n wraps to face 0;
  *   zero-gradient, symmetric, … → never padding (both faces are stored data).
  */
 import { FormatError } from '../errors';
 import { isPadding, type Side } from './extrapolation';
-import { faceRanges, type DataView3, type GridFile } from './grid';
+import { compIndex, faceRanges, type DataView3, type GridFile } from './grid';
 
 function dimStride(grid: GridFile, v: DataView3, k: number): number {
   return v.strides[grid.dims.findIndex((d) => d.name === grid.spatial[k])];
@@ -40,8 +40,9 @@ export function cellCentredComponent(grid: GridFile, v: DataView3, base: number,
   const upPad = isPadding(upSide, true);
   const ncomp = grid.spatial.length;
   const sD = dimStride(grid, v, k);
-  const lowVal = lowSide.kind === 'constant' ? constantFor(lowSide, k, ncomp) : NaN;
-  const upVal = upSide.kind === 'constant' ? constantFor(upSide, k, ncomp) : NaN;
+  const comp = compIndex(grid, k);
+  const lowVal = lowSide.kind === 'constant' ? constantFor(lowSide, comp, ncomp) : NaN;
+  const upVal = upSide.kind === 'constant' ? constantFor(upSide, comp, ncomp) : NaN;
   if (lowPad && lowSide.kind !== 'constant')
     throw new FormatError('phiflow', grid.path, `lower boundary of ${dimName} is padding with no value rule (${lowSide.kind})`);
   const strides = grid.spatial.map((_, j) => dimStride(grid, v, j));

@@ -16,6 +16,11 @@ export interface ViewRequest {
   /** quiver stride in cells; 0 = automatic (about 1,500 arrows) */
   stride: number;
   quiver: boolean;
+  /**
+   * Compare views: show this field minus the same-named (or given) field of another dataset's frame
+   * (`abs`: |A − B|). The pipeline reads both frames; `label` names the difference on the colour bar.
+   */
+  reference?: { id: string; index: number; field: string; abs: boolean; label: string };
 }
 
 export interface Axis {

@@ -16,7 +16,7 @@ export interface Presenter {
   clear(): void;
 }
 
-interface Want {
+export interface Want {
   datasetId: string;
   index: number;
   view: ViewRequest;
@@ -45,13 +45,28 @@ export class Player {
   private unsub: (() => void)[] = [];
   private wasPlaying = false;
 
-  constructor(private readonly wanted: () => Want | null | 'switching' = currentWant) {}
+  constructor(
+    private readonly wanted: () => Want | null | 'switching' = currentWant,
+    /**
+     * Several views on one timeline: a coordinator drives playback (it advances the cursor once every
+     * view has drawn it), so this controller only reports what it has shown.
+     */
+    private readonly coordinated?: { onShown(key: string): void; subscribe(listener: () => void): () => void },
+  ) {}
+
+  /** The key of the frame on screen (for coordinators). */
+  get shown(): string {
+    return this.shownKey;
+  }
 
   /** A view component attaches its presenter; the controller starts following the stores. */
   attach(p: Presenter): () => void {
     this.presenter = p;
     this.shownKey = '';
-    if (!this.unsub.length) this.unsub = [useView.subscribe(() => this.sync()), useDatasets.subscribe(() => this.sync())];
+    if (!this.unsub.length) {
+      this.unsub = [useView.subscribe(() => this.sync()), useDatasets.subscribe(() => this.sync())];
+      if (this.coordinated) this.unsub.push(this.coordinated.subscribe(() => this.sync()));
+    }
     this.sync();
     return () => {
       if (this.presenter === p) this.detach();
@@ -103,7 +118,7 @@ export class Player {
     const req = client.view(w.datasetId, w.index, w.view);
     const mine = { key: w.key, cancel: req.cancel };
     this.inflight = mine;
-    if (playing) this.prefetchAhead(w);
+    if (playing && !this.coordinated) this.prefetchAhead(w);
     req.promise.then(
       async (r) => {
         if (this.inflight !== mine || !this.presenter) return;
@@ -127,6 +142,12 @@ export class Player {
 
   /** After a frame is on screen: the next playback step, or the neighbours while paused. */
   private afterShown(w: Want): void {
+    if (this.coordinated) {
+      this.coordinated.onShown(w.key);
+      clearTimeout(this.neighbourTimer);
+      if (!useView.getState().playing) this.neighbourTimer = setTimeout(() => this.prefetchNeighbours(w), NEIGHBOUR_DELAY_MS);
+      return;
+    }
     const v = useView.getState();
     const n = frameCount(w.datasetId);
     const now = performance.now();
@@ -141,10 +162,13 @@ export class Player {
       return;
     }
     this.lastShownAt = now;
-    this.neighbourTimer = setTimeout(() => {
-      const neighbours = [w.index + 1, w.index - 1].filter((i) => i >= 0 && i < n);
-      if (neighbours.length) datasetClient().prefetch(w.datasetId, neighbours, w.view);
-    }, NEIGHBOUR_DELAY_MS);
+    this.neighbourTimer = setTimeout(() => this.prefetchNeighbours(w), NEIGHBOUR_DELAY_MS);
+  }
+
+  private prefetchNeighbours(w: Want): void {
+    const n = frameCount(w.datasetId);
+    const neighbours = [w.index + 1, w.index - 1].filter((i) => i >= 0 && i < n);
+    if (neighbours.length && !w.view.reference) datasetClient().prefetch(w.datasetId, neighbours, w.view);
   }
 
   private prefetchAhead(w: Want): void {

@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { restoreFromHash, restoredDatasetName, useActiveDataset, useDatasets } from '../state/datasets';
+import { useCompare } from '../state/compare';
 import { fromHash, toHash, useView } from '../state/view';
+import { CompareTimeline, CompareView, LayoutPicker } from './CompareView';
 import { DatasetBar } from './DatasetBar';
 import { DropZone } from './DropZone';
 import { ErrorBanner } from './ErrorBanner';
@@ -28,6 +30,7 @@ let samplesStarted = false;
 
 export function App() {
   const active = useActiveDataset();
+  const layout = useCompare((c) => c.layout);
 
   useEffect(() => {
     if (samplesStarted) return;
@@ -51,13 +54,14 @@ export function App() {
         <header className="topbar">
           <h1>framescope</h1>
           <DatasetBar />
+          <LayoutPicker />
           <ExportDialog />
         </header>
         <ErrorBanner />
         <main className="main">
           <section className="viewer">
-            <FrameView />
-            <Timeline />
+            {layout > 1 ? <CompareView /> : <FrameView />}
+            {layout > 1 ? <CompareTimeline /> : <Timeline />}
           </section>
           <aside className="sidebar">
             <ViewControls />

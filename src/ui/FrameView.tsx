@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { plotlyColorscale } from '../render/colormaps';
 import type { ViewModel } from '../render/view-model';
+import { compareController, panelSlot, useCompare } from '../state/compare';
 import { useActiveDataset, useDatasets } from '../state/datasets';
 import { mainPlayer, type Presenter } from '../state/player';
 import { useView } from '../state/view';
@@ -45,6 +46,8 @@ declare global {
       trace?: [number, number, number][];
       /** the frame that could not be read, if the plot shows one */
       frameError?: { index: number; message: string } | null;
+      /** compare panels: what each shows */
+      panels?: Record<number, ShownSummary | null>;
     };
   }
 }
@@ -59,9 +62,18 @@ const PENDING_BADGE_MS = 200;
  * native `quiver` trace. A frame that cannot be read replaces the picture with its reason.
  * 1D fields are a Plotly line plot.
  */
-export function FrameView() {
-  const active = useActiveDataset();
-  const { mask, wanted } = useView(useShallow((s) => ({ mask: s.mask, wanted: s.frame })));
+export function FrameView({ panel }: { panel?: number } = {}) {
+  const main = panel === undefined;
+  const mainActive = useActiveDataset();
+  const panelDataset = useCompare((c) => (main ? null : c.panels[panel].datasetId));
+  const panelActive = useDatasets((s) => (panelDataset ? (s.datasets.find((d) => d.id === panelDataset) ?? null) : null));
+  const active = main ? mainActive : panelActive;
+  const mainState = useView(useShallow((s) => ({ mask: s.mask, frame: s.frame })));
+  const mask = mainState.mask;
+  const panelIndex = useCompare((c) => (main || c.layout === 1 ? null : panelSlot(panel).index));
+  const wanted = main ? mainState.frame : (panelIndex ?? -1);
+  const player = main ? null : compareController().players[panel];
+  const tid = (name: string) => (main ? name : `view-${panel}${name === 'plot' ? '' : `-${name}`}`);
   const loading = useDatasets((s) => s.loading);
   const div = useRef<PlotlyGd>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -83,8 +95,12 @@ export function FrameView() {
     if (!hasPlot) return;
     const readout = () => {
       const p = pointer.current;
-      setHover(p && div.current ? describeAt(div.current, shown.current?.model ?? null, p.x, p.y) : '');
+      const linked = main ? null : useCompare.getState().pointer;
+      if (p && div.current) setHover(describeAt(div.current, shown.current?.model ?? null, p.x, p.y));
+      else if (linked && linked.panel !== panel) setHover(describePhysical(shown.current?.model ?? null, linked.x, linked.y));
+      else setHover('');
     };
+    const unsubPointer = main ? () => undefined : useCompare.subscribe((c, prev) => c.pointer !== prev.pointer && readout());
     const presenter: Presenter = {
       async present(r: ViewResult, datasetId: string) {
         const gd = div.current;
@@ -96,7 +112,13 @@ export function FrameView() {
         const t0 = performance.now();
         const v = useView.getState();
         const tReq = t0 - (r.readMs + r.renderMs);
-        await drawAxes(gd, r.model, v.colormap, v.arrowScale, v.arrowColor, datasetId, v.zoom);
+        const cmp = useCompare.getState();
+        const colormap = main ? v.colormap : cmp.panels[panel].colormap;
+        await drawAxes(gd, r.model, colormap, v.arrowScale, v.arrowColor, datasetId, main ? v.zoom : null);
+        if (!main) {
+          registerPanel(panel, gd);
+          if (panel === 0 && String(cmp.limits0) !== String(r.model.limits ?? null)) cmp.set({ limits0: r.model.limits ?? null });
+        }
         drawBitmap(cv, gd, r.bitmap ?? null, r.model, maskRef.current);
         shown.current?.bitmap?.close();
         shown.current = { model: r.model, bitmap: r.bitmap ?? null, datasetId };
@@ -107,29 +129,40 @@ export function FrameView() {
         trace.push([tReq, t0, performance.now()]);
         if (trace.length > 256) trace.shift();
         const ds = useDatasets.getState().datasets.find((d) => d.id === datasetId);
+        const summary: ShownSummary = {
+          dataset: ds?.summary.name ?? '',
+          index: r.model.info.index,
+          number: r.model.info.number,
+          time: r.model.info.time,
+          field: r.model.field,
+          kind: r.model.kind,
+          width: r.model.width,
+          height: r.model.height,
+          stats: r.model.stats,
+          limits: r.model.limits,
+          arrows: r.model.quiver?.x.length,
+          yDown: !!r.model.y.down,
+          readMs: r.readMs,
+          renderMs: r.renderMs,
+          drawMs: performance.now() - t0,
+          waitMs: r.readMs + r.renderMs,
+          cached: r.cached,
+        };
+        gd.setAttribute('data-drawn-index', String(r.model.info.index));
+        gd.setAttribute('data-frame-drawn', String(r.model.info.index));
+        gd.removeAttribute('data-frame-error');
+        if (!main) {
+          window.__framescope ??= {};
+          window.__framescope.panels = { ...window.__framescope.panels, [panel]: summary };
+          readout();
+          return;
+        }
         window.__framescope = {
+          panels: window.__framescope?.panels,
           trace,
           frameError: null,
           go: (i) => useView.getState().set({ frame: i }),
-          shown: {
-            dataset: ds?.summary.name ?? '',
-            index: r.model.info.index,
-            number: r.model.info.number,
-            time: r.model.info.time,
-            field: r.model.field,
-            kind: r.model.kind,
-            width: r.model.width,
-            height: r.model.height,
-            stats: r.model.stats,
-            limits: r.model.limits,
-            arrows: r.model.quiver?.x.length,
-            yDown: !!r.model.y.down,
-            readMs: r.readMs,
-            renderMs: r.renderMs,
-            drawMs: performance.now() - t0,
-            waitMs: r.readMs + r.renderMs,
-            cached: r.cached,
-          },
+          shown: summary,
           valueAt: (ix, iy) => {
             const m = shown.current?.model;
             if (!m?.values) return null;
@@ -137,9 +170,6 @@ export function FrameView() {
             return m.mask?.[k] ? null : m.values[k];
           },
         };
-        gd.setAttribute('data-drawn-index', String(r.model.info.index));
-        gd.setAttribute('data-frame-drawn', String(r.model.info.index));
-        gd.removeAttribute('data-frame-error');
         readout();
       },
       fail(index: number, error: Error) {
@@ -164,10 +194,22 @@ export function FrameView() {
         shown.current?.bitmap?.close();
         shown.current = null;
         setHover('');
+        const gd = div.current;
+        if (!main && gd && canvas.current) {
+          // a compare panel with no frame at the cursor (gap policy "blank"): nothing, not the last picture
+          drawBitmap(canvas.current, gd, null, null, maskRef.current);
+          hideQuiver(gd);
+          setDrawnIndex(-1);
+          gd.setAttribute('data-frame-drawn', 'none');
+        }
       },
     };
-    return mainPlayer.attach(presenter);
-  }, [hasPlot]);
+    const detach = (player ?? mainPlayer).attach(presenter);
+    return () => {
+      unsubPointer();
+      detach();
+    };
+  }, [hasPlot, player, main, panel]);
 
   // a badge while the wanted frame is not the one on screen for a while
   useEffect(() => {
@@ -185,6 +227,10 @@ export function FrameView() {
     const redraw = () => canvas.current && drawBitmap(canvas.current, gd, shown.current?.bitmap ?? null, shown.current?.model ?? null, maskRef.current);
     const onRelayout = (e?: unknown) => {
       const ev = (e ?? {}) as Record<string, unknown>;
+      if (!main) {
+        linkZoom(panel, gd as Gd, ev);
+        return;
+      }
       if (ev['xaxis.autorange'] || ev['yaxis.autorange']) useView.getState().set({ zoom: null });
       else if ('xaxis.range[0]' in ev || 'yaxis.range[0]' in ev) {
         const xr = gd._fullLayout?.xaxis?.range;
@@ -219,10 +265,15 @@ export function FrameView() {
     const box = gd.getBoundingClientRect();
     pointer.current = { x: e.clientX - box.left, y: e.clientY - box.top };
     setHover(describeAt(gd, shown.current?.model ?? null, pointer.current.x, pointer.current.y));
+    if (!main) {
+      const p = pixelToData(gd, pointer.current.x, pointer.current.y);
+      useCompare.getState().set({ pointer: p ? { ...p, panel } : null });
+    }
   };
   const onLeave = () => {
     pointer.current = null;
     setHover('');
+    if (!main) useCompare.getState().set({ pointer: null });
   };
 
   if (!active) {
@@ -262,9 +313,9 @@ export function FrameView() {
       )}
       <div className="plot-stack" onMouseMove={onMove} onMouseLeave={onLeave}>
         <canvas ref={canvas} className="plot-bitmap" />
-        <div ref={div} className="plot" data-testid="plot" />
+        <div ref={div} className="plot" data-testid={tid('plot')} />
         {frameError && (
-          <div className="frame-error" data-testid="frame-error" role="alert">
+          <div className="frame-error" data-testid={tid('frame-error')} role="alert">
             <strong>
               Frame {frameError.index + 1} of {frames.length}
               {frames[frameError.index] && frames[frameError.index].number !== frameError.index ? ` (number ${frames[frameError.index].number})` : ''} could not be read.
@@ -279,7 +330,7 @@ export function FrameView() {
           </div>
         )}
         {pending && !frameError && !loading.length && (
-          <div className="plot-badge" data-testid="frame-pending">
+          <div className="plot-badge" data-testid={tid('frame-pending')}>
             <span className="spinner" /> reading frame {wanted + 1}…
           </div>
         )}
@@ -287,7 +338,7 @@ export function FrameView() {
           PNG
         </button>
       </div>
-      <div className="hover-readout" data-testid="hover">
+      <div className="hover-readout" data-testid={tid('hover')}>
         {message ?? (hover || 'Hover the plot for values and coordinates.')}
       </div>
     </div>
@@ -314,6 +365,13 @@ function describeAt(gd: PlotlyGd, m: ViewModel | null, px: number, py: number): 
   if (!m || m.kind === 'missing' || m.kind === 'line') return '';
   const p = pixelToData(gd, px, py);
   if (!p) return '';
+  return describePhysical(m, p.x, p.y);
+}
+
+/** The readout at the physical point (x, y) (the linked cursor of compare panels uses it directly). */
+function describePhysical(m: ViewModel | null, x: number, y: number): string {
+  if (!m || m.kind === 'missing' || m.kind === 'line') return '';
+  const p = { x, y };
   const fx = Math.round((p.x - m.x.start) / m.x.step);
   const fy = Math.round((p.y - m.y.start) / m.y.step);
   if (fx < 0 || fy < 0 || fx >= m.width || fy >= m.height) return '';
@@ -336,9 +394,38 @@ function describeAt(gd: PlotlyGd, m: ViewModel | null, px: number, py: number): 
   return `frame ${m.info.index + 1} [${ix}, ${iy}]  ${xs}, ${ys}  ·  ${val}`;
 }
 
+/** Compare panels by index: their plot divs, for linked zoom. */
+const panelPlots = new Map<number, Gd>();
+function registerPanel(i: number, gd: Gd): void {
+  panelPlots.set(i, gd);
+}
+let linking = false;
+
+/** A zoom or pan in one compare panel applies to the panels of the same physical extent (when linked). */
+function linkZoom(from: number, gd: Gd, ev: Record<string, unknown>): void {
+  const c = useCompare.getState();
+  if (linking || !c.linkZoom || c.layout === 1) return;
+  const xr = gd._fullLayout?.xaxis?.range;
+  const yr = gd._fullLayout?.yaxis?.range;
+  const auto = !!(ev['xaxis.autorange'] || ev['yaxis.autorange']);
+  if (!auto && !('xaxis.range[0]' in ev || 'yaxis.range[0]' in ev || 'xaxis.range' in ev)) return;
+  linking = true;
+  void loadPlotly()
+    .then(async (Plotly) => {
+      for (const [i, other] of panelPlots) {
+        if (i === from || i >= c.layout || !other.isConnected || other.__fsExtent !== gd.__fsExtent) continue;
+        const upd = auto || !xr || !yr ? { 'xaxis.autorange': true, 'yaxis.autorange': true } : { 'xaxis.range': [...xr], 'yaxis.range': [...yr] };
+        await Plotly.relayout(other, upd as never);
+      }
+    })
+    .finally(() => {
+      linking = false;
+    });
+}
+
 const unitSuffix = (u: string) => (!u ? '' : /^\[.*\]$/.test(u.trim()) ? ` ${u.trim()}` : ` [${u}]`);
 
-type Gd = PlotlyGd & { __fsStructure?: string; __fsLimits?: string; __fsZoomed?: string };
+type Gd = PlotlyGd & { __fsStructure?: string; __fsLimits?: string; __fsZoomed?: string; __fsExtent?: string };
 
 function hideQuiver(gd: Gd): void {
   const at = gd.data?.findIndex((t) => t.type === 'quiver') ?? -1;
@@ -431,6 +518,7 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
   const yr = [m.y.start - m.y.step / 2, m.y.start + (m.height - 0.5) * m.y.step];
   // images: row 0 at the top, the y axis pointing down; physical scales run upward
   const yRange = m.y.down ? [yr[1], yr[0]] : yr;
+  gd.__fsExtent = [...xr, ...yr].map((v) => v.toPrecision(6)).join(',');
   // a zoom saved with this dataset's view comes back the first time its grid is drawn
   const z = zoom && gd.__fsZoomed !== grid ? zoom : null;
   gd.__fsZoomed = grid;

@@ -95,7 +95,10 @@ export class DatasetClient {
 
   /** Request a frame's view; `cancel()` aborts it in the worker (a stale scrub position). */
   view(id: string, index: number, view: ViewRequest): { promise: Promise<ViewResult>; cancel(): void } {
-    const w = this.workerFor(id, index);
+    // a difference needs both datasets in one worker: the first one opens every dataset
+    const ref = view.reference?.id;
+    const w0 = this.workerFor(id, index);
+    const w = ref && !w0.opened.has(ref) ? this.pool[0] : w0;
     const { reqId, promise } = w.call('view', { id, index, view });
     return { promise, cancel: () => w.cancel(reqId) };
   }

@@ -2,6 +2,7 @@ import { abortError, isAbort } from '../core/abort';
 import { ByteLru } from '../core/byte-lru';
 import type { Frame, FrameSource, SourceTree } from '../core/types';
 import { frameBytes } from '../render/frame-cache';
+import { differenceField } from '../analysis/difference';
 import { buildViewModel, type ViewRequest } from '../render/view-model';
 import type { DatasetSummary, ViewResult } from './protocol';
 import { RenderCache } from './render-cache';
@@ -135,7 +136,23 @@ export class FramePipeline {
         const { frame, cached } = await this.frame(id, index, s);
         const t1 = now();
         if (s.aborted) throw abortError();
-        const model = buildViewModel(frame, req);
+        // a reader that returns the rest of a frame names the field that failed: that is this view's error
+        const failed = (frame.attributes.field_errors as Record<string, unknown> | undefined)?.[req.field];
+        if (!frame.fields[req.field] && failed) throw failed instanceof Error ? failed : new Error(typeof failed === 'string' ? failed : `field “${req.field}” could not be read in this frame`);
+        let shown = frame;
+        let viewReq = req;
+        if (req.reference) {
+          // A − B: the other dataset's frame, B resampled onto A's grid where the grids differ
+          const ref = req.reference;
+          const { frame: other } = await this.frame(ref.id, ref.index, s);
+          const fa = frame.fields[req.field];
+          const fb = other.fields[ref.field];
+          if (!fa || !fb) throw new Error(`${!fa ? `field “${req.field}”` : `the reference's field “${ref.field}”`} is not in this frame`);
+          const name = ref.label;
+          shown = { ...frame, fields: { [name]: differenceField(fa, fb, { abs: ref.abs }) } };
+          viewReq = { ...req, field: name };
+        }
+        const model = buildViewModel(shown, viewReq);
         const out: ViewResult = { model, attributes: frame.attributes, cached, readMs: t1 - t0, renderMs: 0 };
         const { rgba, width, height } = model;
         if (rgba && width && height && this.opts.makeBitmap) out.bitmap = await this.opts.makeBitmap(rgba, width, height);
@@ -282,5 +299,5 @@ export class FramePipeline {
 
 /** A stable key of what a view request renders. */
 export function viewKey(req: ViewRequest): string {
-  return JSON.stringify([req.field, req.plane, req.component, req.colormap, req.limitsMode, req.manual ?? null, req.stride, req.quiver]);
+  return JSON.stringify([req.field, req.plane, req.component, req.colormap, req.limitsMode, req.manual ?? null, req.stride, req.quiver, req.reference ?? null]);
 }

@@ -41,7 +41,7 @@ export const RENDER_SCHEMA = {
   stride: num('Quiver stride (cells, 0 = auto)', 0, { min: 0, integer: true, group: 'render', applies: vectorish }),
   arrowScale: num('Arrow length factor', 1, { min: 0.01, max: 100, group: 'render', applies: vectorish }),
   arrowColor: choice('Arrow colour', ['black', 'white', 'magnitude'], 'black', { group: 'render', applies: vectorish, labels: { magnitude: 'by |v| (jet)' } }),
-  maskColor: str('Mask colour', 'auto', { group: 'render', help: 'auto = a colour far from every colour of the colormap; else a CSS colour such as #ff00ff' }),
+  maskColor: str('Mask colour', 'auto', { group: 'render', help: 'auto = a colour far from every colour of the colormap; else a hex colour such as #ff00ff' }),
   width: num('Image width in px (0 = auto)', 0, { min: 0, max: 4096, integer: true, group: 'render' }),
   label: bool('Time / frame label', true, { group: 'render' }),
   colorbar: bool('Colour bar', true, { group: 'render' }),
@@ -97,6 +97,7 @@ export function viewToRenderOptions(view: ViewSettings, scope: LimitsScope = 'gl
 
 /** What the render options together must satisfy (manual limits need vmin < vmax). */
 export function renderCheck(o: RenderOptions): string | null {
+  if (o.maskColor !== 'auto' && !/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(o.maskColor.trim())) return `mask colour must be auto or a hex colour such as #ff00ff (got “${o.maskColor}”)`;
   if (o.limits !== 'manual') return null;
   if (o.vmin === null || o.vmax === null) return `manual colour limits need both vmin and vmax (got ${o.vmin ?? 'none'} and ${o.vmax ?? 'none'})`;
   if (!(o.vmin < o.vmax)) return `manual colour limits need vmin below vmax (got vmin ${o.vmin}, vmax ${o.vmax})`;

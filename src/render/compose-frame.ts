@@ -34,7 +34,7 @@ export interface ComposeOptions {
   arrowScale?: number;
   /** 'black' (default), 'white' or 'magnitude' (coloured by |v| through jet) */
   arrowColor?: string;
-  /** colour of masked cells: 'auto' (default: far from every colour of the colormap) or a CSS colour */
+  /** colour of masked cells: 'auto' (default: far from every colour of the colormap) or a hex colour #rgb / #rrggbb */
   maskColor?: string;
   plane?: number;
   /** width of the image area in px (0/undefined = automatic) */
@@ -233,17 +233,20 @@ export function composeFrame(frame: Frame, opts: ComposeOptions): ComposedFrame 
   const ctx = cv.getContext('2d') as Ctx;
   ctx.fillStyle = PAPER;
   ctx.fillRect(0, 0, L.width, L.height);
-  const mask = opts.maskColor && opts.maskColor !== 'auto' ? opts.maskColor : autoMaskColor(colormap);
-  ctx.fillStyle = mask;
-  ctx.fillRect(L.image.x, L.image.y, L.image.w, L.image.h);
   // the model's rows go up in y (row 0 = smallest y): an image (y down) is drawn as is, a physical
-  // y axis (running upward) with its rows flipped
+  // y axis (running upward) with its rows flipped; masked (transparent) cells get the mask colour
   const src = m.rgba!;
-  let rows: Uint8ClampedArray<ArrayBuffer> = src as Uint8ClampedArray<ArrayBuffer>;
-  if (!down) {
-    rows = new Uint8ClampedArray(src.length);
-    const row = m.width * 4;
-    for (let r = 0; r < m.height; r++) rows.set(src.subarray(r * row, (r + 1) * row), (m.height - 1 - r) * row);
+  const rows = new Uint8ClampedArray(src.length);
+  const row = m.width * 4;
+  if (down) rows.set(src);
+  else for (let r = 0; r < m.height; r++) rows.set(src.subarray(r * row, (r + 1) * row), (m.height - 1 - r) * row);
+  const mc = parseCss(opts.maskColor && opts.maskColor !== 'auto' ? opts.maskColor : autoMaskColor(colormap)) ?? parseCss(autoMaskColor(colormap))!;
+  for (let i = 3; i < rows.length; i += 4) {
+    if (rows[i] !== 0) continue;
+    rows[i - 3] = mc[0];
+    rows[i - 2] = mc[1];
+    rows[i - 1] = mc[2];
+    rows[i] = 255;
   }
   const small = newCanvas(m.width, m.height);
   (small.getContext('2d') as Ctx).putImageData(new ImageData(rows, m.width, m.height), 0, 0);

@@ -267,9 +267,9 @@ export function ExportDialog() {
                 <label style={S.label}>
                   Select by
                   <select style={S.control} value={by} onChange={(e) => setBy(e.target.value as 'index' | 'time')}>
-                    <option value="index">index (0 = first frame)</option>
-                    <option value="time" disabled={!hasTimes}>
-                      time (nearest frame per step)
+                    <option value="index">index (0 = first)</option>
+                    <option value="time" disabled={!hasTimes} title="nearest frame per time step">
+                      time
                     </option>
                   </select>
                 </label>

@@ -57,6 +57,7 @@ describe('the target table', () => {
       ['png-zip', { mode: 'rendered', limits: 'manual' }, /png-zip: manual colour limits need both vmin and vmax/],
       ['mp4', { limits: 'global' }, /option limits “global” is now a scope: use limits: 'minmax'.*limitsScope: 'global'/],
       ['mp4', { frameDurationMs: -5 }, /frame duration must be a positive number of milliseconds \(got -5\)/],
+      ['gif', { maskColor: 'pink' }, /gif: mask colour must be auto or a hex colour such as #ff00ff \(got “pink”\)/],
       ['davis-set', { setTime: 'yesterday' }, /davis-set: set time “yesterday” is not a date/],
       ['npz', { compresed: true }, /npz: unknown option “compresed” \(this target takes compressed, coords, name\)/],
     ];

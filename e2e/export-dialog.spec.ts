@@ -68,6 +68,8 @@ test('export dialog at 1280×800: fits, pickers start from the view, fps from th
   const scroll = await dlg.evaluate((e) => [e.scrollHeight, e.clientHeight]);
   expect(scroll[0]).toBeLessThanOrEqual(scroll[1] + 1);
   await page.screenshot({ path: 'screenshots/export-dialog-1280x800.png' });
+  const pngBytes = await img.evaluate(async (e: HTMLImageElement) => Array.from(new Uint8Array(await (await fetch(e.src)).arrayBuffer())));
+  (await import('node:fs')).writeFileSync('screenshots/export-preview-frame.png', Uint8Array.from(pngBytes));
 
   // manual limits show the numbers in force once chosen; the data range is offered meanwhile
   await page.getByTestId('export-opt-limits').selectOption('manual');

@@ -348,13 +348,16 @@ function drawColorbar(ctx: Ctx, bar: Box, limits: [number, number], colormap: st
   const tx = bar.x + bar.w + 6;
   const ticks = niceTicks(lo, hi, Math.max(2, Math.round(bar.h / 50)));
   const step = ticks.length > 1 ? ticks[1] - ticks[0] : Math.abs(hi - lo) || 1;
+  let widest = 0;
   for (const t of ticks) {
     const y = Math.round(bar.y + (1 - (t - lo) / (hi - lo || 1)) * (bar.h - 1)) + 0.5;
     ctx.fillRect(bar.x + bar.w, y - 0.5, 4, 1);
-    ctx.fillText(tickLabel(t, step), tx, y, 62);
+    const text = tickLabel(t, step);
+    ctx.fillText(text, tx, y, 62);
+    widest = Math.max(widest, Math.min(62, ctx.measureText(text).width));
   }
   ctx.save();
-  ctx.translate(tx + 62 + 10, bar.y + bar.h / 2);
+  ctx.translate(tx + widest + 12, bar.y + bar.h / 2);
   ctx.rotate(Math.PI / 2);
   ctx.textAlign = 'center';
   ctx.fillText(label, 0, 0, bar.h);

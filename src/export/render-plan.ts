@@ -147,9 +147,3 @@ export async function planRender(
   };
   return { field, compose, limits };
 }
-
-/** Frames a global scope scans before writing (for progress totals). */
-export function scanPasses(o: RenderOptions, field: FieldInfo): number {
-  if (o.limits === 'manual' || o.limitsScope === 'frame' || field.kind === 'rgb') return 0;
-  return o.limits === 'p1-99' ? 2 : 1;
-}

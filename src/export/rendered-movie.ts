@@ -22,13 +22,11 @@ import { baseName, ExportError, throwIfAborted, type ExportControl, type Exporte
 import type { RenderOptions } from './render-options';
 import { planRender } from './render-plan';
 import type { ResolvedJob } from './target';
-import { movieTiming, type MovieTiming, type TimingOptions } from './targets/movies';
+import { movieTiming, type TimingOptions } from './targets/movies';
 
 /** The options of the three movie targets (mp4 has codec/encoder/quality, mp4 and webm a bit rate). */
 export type MovieOptions = RenderOptions &
   TimingOptions & { name: string; codec?: 'h264' | 'mpeg4'; encoder?: 'auto' | 'webcodecs' | 'x264'; quality?: number; bitrateKbps?: number };
-
-export { movieTiming, type MovieTiming };
 
 function autoBitrate(w: number, h: number, fps: number): number {
   // ~0.2 bit per pixel and frame for flat colormapped pictures, within 0.5…40 Mbit/s

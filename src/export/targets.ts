@@ -20,8 +20,7 @@ import { pypdeMovie } from './targets/pypde-movie';
 export type { ExportTarget, ResolvedJob, Runner } from './target';
 export type { OptionSpec } from './options';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each row has its own option type; `run` below keeps them apart
-export const EXPORT_TARGETS: readonly ExportTarget<any>[] = [pypdeMovie, mp4, webm, gif, pngZip, npz, imgstore, davisSet, phiflowScene];
+export const EXPORT_TARGETS: readonly ExportTarget<Schema>[] = [pypdeMovie, mp4, webm, gif, pngZip, npz, imgstore, davisSet, phiflowScene];
 
 export function targetById(id: string): ExportTarget<Schema> | undefined {
   return EXPORT_TARGETS.find((t) => t.id === id);

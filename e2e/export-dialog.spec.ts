@@ -164,6 +164,15 @@ test('rendered frames keep an image the right way up: marker top-left stays top-
       const v = await openDataset({ name: 'marker.mp4', files: [slice.bytesSourceFile('marker.mp4', Uint8Array.from(videoBytes))] });
       out.video = { format: v.format, ...(await corners(v, 'image')) };
     }
+    // the dialog's preview is the export's first frame, pixel for pixel
+    const { renderPreview } = (await import('/src/export/preview.ts' as string)) as typeof import('../src/export/preview');
+    const job = { target: 'png-zip', frames: [1, 0], options: { mode: 'rendered', field: 'image', colormap: 'magma', limits: 'p1-99' } };
+    const pv = await renderPreview(store, job);
+    const first = decodePng(unzipSync((await exp.exportDataset(store, job))[0].bytes)['000000.png']);
+    const shown = decodePng(pv.png);
+    let differ = 0;
+    for (let i = 0; i < first.width * first.height; i++) for (let c = 0; c < 3; c++) if (first.data[i * 3 + c] !== shown.data[i * 4 + c]) differ++;
+    out.preview = { size: [shown.width, shown.height], exportSize: [first.width, first.height], differ, frame: pv.frame.index, fixed: pv.fixed };
     // 3. the same array with a physical y scale (mm, increasing): drawn by its scale, y upward → row 0 at the bottom
     const mm = { slope: 0.5, offset: 0, unit: 'mm', description: 'y' };
     out.physical = await corners(marker({ x: { ...mm, description: 'x' }, y: mm }), 'image');
@@ -183,6 +192,9 @@ test('rendered frames keep an image the right way up: marker top-left stays top-
     expect(v.topLeft).toBeGreaterThan(200);
     expect(v.bottomLeft).toBeLessThan(60);
   } else console.log('native ffmpeg missing: the video half of the orientation test was skipped');
+  expect(r.preview).toMatchObject({ differ: 0, frame: 1, fixed: true });
+  const pv = r.preview as { size: number[]; exportSize: number[] };
+  expect(pv.size).toEqual(pv.exportSize);
   const phys = r.physical as C;
   expect(phys.bottomLeft).toBeGreaterThan(200);
   expect(phys.topLeft).toBeLessThan(60);

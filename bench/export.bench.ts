@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { BenchContext } from './context';
-import { packFrame, planLayout } from '../src/export/pypde-pack';
+import { packFrame, planLayout } from '../src/formats/pypde/pack';
 import type { Frame, FrameSource } from '../src/formats/types';
 
 const here = dirname(fileURLToPath(import.meta.url));

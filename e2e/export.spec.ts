@@ -88,7 +88,7 @@ for (const movie of ['scalar2d_16bit.avi', 'vector2d_8bit.avi', 'collection2d_mi
     // float32 vector components carry ~1e-7 relative rounding on both sides: allow 1 % of a step
     expect(r.worst).toBeLessThanOrEqual(1.01);
     expect(r.below).toBe(true);
-    expect(r.progressLast).toBe(2 * r.frames[0]); // limits scan + encode
+    expect(r.progressLast).toBe(r.frames[0]); // progress counts frames (limits scan, then encode)
   });
 }
 
@@ -148,12 +148,13 @@ async function renderedMovie(page: import('@playwright/test').Page, target: stri
       const { composeFrame } = (await import('/src/render/compose-frame.ts' as string)) as typeof import('../src/render/compose-frame');
       const { planRender } = (await import('/src/export/render-plan.ts' as string)) as typeof import('../src/export/render-plan');
       const { readOptions } = (await import('/src/export/targets.ts' as string)) as typeof import('../src/export/targets');
+      type RenderOptions = import('../src/export/render-options').RenderOptions;
       const src = await openDataset(await url.sourceTreeFromListing('/__fixtures/list/phiflow/scenes/sim_000001', '/__fixtures/file/phiflow/scenes/sim_000001'));
       const t0 = performance.now();
       const files = (await exp.exportDataset(src, { target, frames, options })) as { path: string; bytes: Uint8Array; note?: string }[];
       const ms = performance.now() - t0;
       const vf = await openVideo(slice.bytesSourceFile(files[0].path, files[0].bytes));
-      const plan = await planRender(src, { target, frames, options }, readOptions(target, options), frames, undefined, frames.length);
+      const plan = await planRender(src, { target, frames }, readOptions(target, options) as RenderOptions);
       const mad: number[] = [];
       let composed: [number, number] = [0, 0];
       for (const k of checkAt) {
@@ -342,14 +343,14 @@ test('saveFiles without pickers: one file downloads as is, several as one zip wi
   await harness(page);
   const one = page.waitForEvent('download');
   const r1 = await page.evaluate(async () => {
-    const { saveFiles } = (await import('/src/export/save.ts' as string)) as typeof import('../src/export/save');
+    const { saveFiles } = (await import('/src/ui/save.ts' as string)) as typeof import('../src/ui/save');
     return saveFiles([{ path: 'dir/movie.gif', bytes: new Uint8Array([71, 73, 70]) }], 'x', { usePickers: false });
   });
   expect(r1).toEqual({ method: 'download', names: ['movie.gif'] });
   expect((await one).suggestedFilename()).toBe('movie.gif');
   const two = page.waitForEvent('download');
   const r2 = await page.evaluate(async () => {
-    const { saveFiles, zipFiles } = (await import('/src/export/save.ts' as string)) as typeof import('../src/export/save');
+    const { saveFiles, zipFiles } = (await import('/src/ui/save.ts' as string)) as typeof import('../src/ui/save');
     const { unzipSync } = (await import('/tests/export/page-unzip.ts' as string)) as typeof import('fflate');
     const files = [
       { path: 'sim_000000/description.json', bytes: new TextEncoder().encode('{}') },

@@ -21,37 +21,17 @@ import { isDerivedScaleKey, WRITER_VERSION_KEY, type DavisAttrValue } from '../f
 import type { DavisVectorFrame, DavisWriteFrame, DavisWriteOptions } from '../formats/davis/write-buffer';
 import { imageFrameFromField, vectorFrameFromField } from '../formats/davis/write-field';
 import { writeDavisSet, type SetBuffer } from '../formats/davis/write-set';
-import { baseName, eachFrame, ExportError, resolveFrames, sameShape, type ExportControl } from './job';
-import { DAVIS_SET_OPTIONS, } from './targets';
+import { baseName, eachFrame, ExportError, resolveFields, sameShape, type ExportControl, type ExportedFile } from './job';
+import type { ResolvedJob } from './target';
+import type { DavisSetOptions } from './targets/davis-set';
 
 const TARGET = 'davis-set';
-
-/** Option schema of this target (for the export dialog's form). */
-export { DAVIS_SET_OPTIONS };
 
 interface Group {
   setName: string;
   fields: FieldInfo[];
   buffers: SetBuffer[];
   quantStep: number;
-}
-
-const KINDS = new Set(['scalar', 'vector']);
-
-function selectFields(source: FrameSource, requested: string[] | undefined): FieldInfo[] {
-  if (requested?.length) {
-    return requested.map((name) => {
-      const f = source.fields.find((x) => x.name === name);
-      if (!f) throw new ExportError(TARGET, `field “${name}” is not in this dataset (has ${source.fields.map((x) => x.name).join(', ')})`);
-      if (!KINDS.has(f.kind)) throw new ExportError(TARGET, `field “${name}” is ${f.kind}; DaVis sets store scalar (image) and vector fields`);
-      return f;
-    });
-  }
-  const names = new Set(source.fields.map((f) => f.name));
-  // sub-fields (`frame0/U0`, `velocity/x`) are left out by default when their parent field is exported
-  const all = source.fields.filter((f) => KINDS.has(f.kind) && !(f.name.includes('/') && names.has(f.name.slice(0, f.name.lastIndexOf('/')))));
-  if (!all.length) throw new ExportError(TARGET, 'this dataset has no scalar or vector field to export');
-  return all;
 }
 
 function groupFields(source: FrameSource, fields: FieldInfo[], base: string): Omit<Group, 'buffers' | 'quantStep'>[] {
@@ -174,24 +154,13 @@ function fromDavisComponents(vf: DavisVectorFrame, frame: Frame, field: string):
   vf.typedScalars = typed;
 }
 
-export async function exportDavisSet(
-  source: FrameSource,
-  job: { frames: number[]; fields?: string[]; options?: Record<string, unknown> },
-  ctl?: ExportControl,
-): Promise<{ path: string; bytes: Uint8Array; note?: string }[]> {
-  const o = job.options ?? {};
-  const frames = resolveFrames(source, { target: TARGET, frames: job.frames });
-  const pack = o.pack === 'raw' ? 'raw' : 'zlib';
-  const imageFormat = o.imageFormat === 'float32' || o.imageFormat === 'uint16' ? o.imageFormat : 'auto';
-  const grid = typeof o.grid === 'number' && o.grid >= 1 ? Math.round(o.grid) : 1;
-  const keepComponents = o.components !== false;
-  let setTime: Date | undefined;
-  if (typeof o.setTime === 'string' && o.setTime.trim()) {
-    setTime = new Date(o.setTime);
-    if (Number.isNaN(setTime.getTime())) throw new ExportError(TARGET, `setTime “${o.setTime}” is not a date`);
-  } else if (o.setTime instanceof Date) setTime = o.setTime;
-
-  const fields = selectFields(source, job.fields);
+export async function exportDavisSet(source: FrameSource, job: ResolvedJob<DavisSetOptions>, ctl?: ExportControl): Promise<ExportedFile[]> {
+  const o = job.options;
+  const frames = job.frames;
+  const { pack, imageFormat, grid } = o;
+  const keepComponents = o.components;
+  const setTime = o.setTime.trim() ? new Date(o.setTime) : undefined;
+  const fields = resolveFields(source, job, ['scalar', 'vector'], undefined, { skipSubFields: true, what: 'DaVis sets store scalar (image) and vector fields' });
   const base = baseName(source, o.name, 'davis');
   const groups: Group[] = groupFields(source, fields, base).map((g) => ({ ...g, buffers: [], quantStep: 0 }));
   const numbers = frames.map((i) => source.frames[i].number);
@@ -222,7 +191,7 @@ export async function exportDavisSet(
     }
   });
 
-  const out: { path: string; bytes: Uint8Array; note?: string }[] = [];
+  const out: ExportedFile[] = [];
   for (const g of groups) {
     const wopts: DavisWriteOptions & { name: string; time?: Date; start?: number; inc?: number; comments?: string } = {
       pack,
@@ -233,7 +202,7 @@ export async function exportDavisSet(
       inc: run?.inc ?? 1,
       comments: `exported by framescope from ${source.format} “${source.name}”, field${g.fields.length > 1 ? 's' : ''} ${g.fields.map((f) => f.name).join(', ')}`,
     };
-    let files: { path: string; bytes: Uint8Array; note?: string }[];
+    let files: ExportedFile[];
     try {
       files = writeDavisSet(g.buffers, wopts);
     } catch (e) {

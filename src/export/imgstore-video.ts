@@ -24,7 +24,8 @@ export async function encodeImgstoreVideoChunk(
   field: FieldInfo,
   frames: number[],
   format: 'mjpeg/avi' | 'avc1/mp4',
-  opts: Record<string, unknown>,
+  /** mjpeg quantiser -q:v */
+  quality: number,
   ctl: { signal?: AbortSignal; onProgress?(done: number, total: number): void },
 ): Promise<ChunkResult> {
   const first = await source.readFrame(frames[0], { signal: ctl.signal });
@@ -87,7 +88,7 @@ export async function encodeImgstoreVideoChunk(
       notes.push('H.264 (x264), lossy');
     }
   } else {
-    const q = Math.round(Number(opts.quality ?? 3));
+    const q = quality;
     bytes = await encodeVideo({
       width, height, inputPixFmt: 'rgba', frameCount: frames.length, frame: rgba, outputName: 'chunk.avi',
       codecArgs: ['-c:v', 'mjpeg', '-q:v', String(q)], outputPixFmt: 'yuvj420p', fps: 25, signal: ctl.signal, onProgress: ctl.onProgress,

@@ -14,30 +14,20 @@
  * created_utc, timezone_local, uuid) and the user metadata as top-level keys.
  * imgstore has no masks: masked cells are written as 0 (NaN in float npy stores).
  */
-import { stringify } from 'yaml';
-import { encodeNpy, type NumericData } from '../codecs/npy';
-import { encodeNpz } from '../codecs/npz';
-import type { FieldData, FieldInfo, Frame, FrameSource } from '../core/types';
-import { baseName, ExportError, fieldOf, pad6, resolveFields, resolveFrames, throwIfAborted, type ExportControl, type ExportedFile, type ExportJob } from './job';
+import { encodeNpy } from '../codecs/npy';
 import { encodePng } from '../codecs/png-encode';
-import { readOptions } from './targets';
+import type { FieldInfo, FrameSource } from '../core/types';
+import { chunkIndexNpz, imgstoreArray, metadataYaml, planOf, pngSamples, uuidHex, type ImagePlan, type ImgstoreFormat } from '../formats/imgstore/write-store';
+
+export type { ImgstoreFormat };
+import { baseName, ExportError, fieldOf, pad6, resolveFields, throwIfAborted, type ExportControl, type ExportedFile } from './job';
+import type { ResolvedJob } from './target';
+import type { ImgstoreOptions } from './targets/imgstore';
 
 const T = 'imgstore';
 
-export type ImgstoreFormat = 'npy' | 'png' | 'mjpeg/avi' | 'avc1/mp4';
-
-interface ImagePlan {
-  field: FieldInfo;
-  h: number;
-  w: number;
-  color: boolean;
-  dtype: 'uint8' | 'uint16' | 'float32' | 'float64';
-}
-
-const DTYPE_OF: Record<string, ImagePlan['dtype']> = { Uint8Array: 'uint8', Uint16Array: 'uint16', Float32Array: 'float32', Float64Array: 'float64' };
-
-function pickField(source: FrameSource, job: ExportJob, opt: unknown): FieldInfo {
-  const want = typeof opt === 'string' && opt ? opt : job.fields?.[0];
+function pickField(source: FrameSource, job: ResolvedJob<ImgstoreOptions>, opt: string): FieldInfo {
+  const want = opt || job.fields?.[0];
   const candidates = resolveFields(source, { ...job, fields: want ? [want] : undefined }, ['scalar', 'rgb'], (f) => (f.kind === 'rgb' ? f.shape.length === 3 : f.shape.length === 2));
   const f = candidates[0];
   if ((f.kind === 'rgb' && f.shape.length !== 3) || (f.kind === 'scalar' && f.shape.length !== 2))
@@ -45,93 +35,18 @@ function pickField(source: FrameSource, job: ExportJob, opt: unknown): FieldInfo
   return f;
 }
 
-function planOf(f: FieldInfo, d: FieldData): ImagePlan {
-  const [h, w] = d.shape;
-  const color = d.kind === 'rgb';
-  const dtype = color ? 'uint8' : DTYPE_OF[d.values?.constructor.name ?? ''] ?? 'float32';
-  return { field: f, h, w, color, dtype };
-}
 
-/** The image as imgstore's reader returns it: (h, w) or (h, w, 3) BGR, in the plan's dtype. */
-export function imgstoreArray(d: FieldData, plan: ImagePlan): NumericData {
-  const n = plan.h * plan.w;
-  const mask = d.mask;
-  if (plan.color) {
-    const src = d.values as Uint8Array;
-    const out = new Uint8Array(n * 3);
-    for (let i = 0; i < n; i++) {
-      if (mask?.[i]) continue;
-      out[3 * i] = src[3 * i + 2];
-      out[3 * i + 1] = src[3 * i + 1];
-      out[3 * i + 2] = src[3 * i];
-    }
-    return out;
-  }
-  const Ctor = plan.dtype === 'uint8' ? Uint8Array : plan.dtype === 'uint16' ? Uint16Array : plan.dtype === 'float64' ? Float64Array : Float32Array;
-  const out = new Ctor(n);
-  const src = d.values as ArrayLike<number>;
-  const float = plan.dtype.startsWith('float');
-  for (let i = 0; i < n; i++) out[i] = mask?.[i] ? (float ? NaN : 0) : src[i];
-  return out;
-}
 
-/** Integer samples for a PNG: the data itself when it is uint8/uint16 or integer-valued within range. */
-function pngSamples(d: FieldData, plan: ImagePlan, frame: Frame): { data: Uint8Array | Uint16Array; channels: 1 | 3 } {
-  if (plan.color) {
-    const rgb = (d.values as Uint8Array).slice();
-    if (d.mask) for (let i = 0; i < d.mask.length; i++) if (d.mask[i]) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = 0;
-    return { data: rgb, channels: 3 };
-  }
-  const src = d.values as ArrayLike<number>;
-  const n = plan.h * plan.w;
-  const out = plan.dtype === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
-  const max = plan.dtype === 'uint8' ? 255 : 65535;
-  for (let i = 0; i < n; i++) {
-    if (d.mask?.[i]) continue;
-    const v = src[i];
-    if (!Number.isInteger(v) || v < 0 || v > max)
-      throw new ExportError(T, `png stores hold integers 0…${max}; “${plan.field.name}” has ${v} in frame ${frame.info.number} — use the npy format for non-integer data`);
-    out[i] = v;
-  }
-  return { data: out, channels: 1 };
-}
-
-function uuidHex(): string {
-  const b = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(b);
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
-
-/** `metadata.yaml` text (PyYAML safe_dump style: sorted keys, block lists, YAML 1.1 quoting). */
-export function metadataYaml(store: Record<string, unknown>, user: Record<string, unknown>): string {
-  const doc: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(user)) if (k !== '__store') doc[k] = v;
-  doc.__store = store;
-  return stringify(doc, { version: '1.1', sortMapEntries: true, indentSeq: false, lineWidth: 0 });
-}
-
-export function chunkIndexNpz(numbers: number[], times: number[]): Uint8Array {
-  return encodeNpz(
-    {
-      frame_number: encodeNpy({ shape: [numbers.length], data: BigInt64Array.from(numbers, (n) => BigInt(Math.trunc(n))) }),
-      frame_time: encodeNpy({ shape: [times.length], data: Float64Array.from(times) }),
-    },
-    { compress: false },
-  );
-}
-
-export async function exportImgstore(source: FrameSource, job: ExportJob, ctl?: ExportControl): Promise<ExportedFile[]> {
-  const opts = readOptions(T, job.options);
-  const format = opts.format as ImgstoreFormat;
-  const frames = resolveFrames(source, job);
+export async function exportImgstore(source: FrameSource, job: ResolvedJob<ImgstoreOptions>, ctl?: ExportControl): Promise<ExportedFile[]> {
+  const opts = job.options;
+  const format: ImgstoreFormat = opts.format;
+  const frames = job.frames;
   const field = pickField(source, job, opts.field);
   const video = format === 'mjpeg/avi' || format === 'avc1/mp4';
-  const chunksize = Number(opts.chunksize) > 0 ? Math.floor(Number(opts.chunksize)) : video ? 10000 : 200;
-  const fps = Number(opts.fps);
+  const chunksize = opts.chunksize > 0 ? opts.chunksize : video ? 10000 : 200;
+  const fps = opts.fps;
   const store = baseName(source, opts.name);
-  const user = opts.metadata && typeof opts.metadata === 'object' && !Array.isArray(opts.metadata) ? (opts.metadata as Record<string, unknown>) : {};
+  const user = opts.metadata;
   const numbers = frames.map((i) => source.frames[i].number);
   const times = frames.map((i, k) => source.frames[i].time ?? k / fps);
   const out: ExportedFile[] = [];
@@ -144,9 +59,9 @@ export async function exportImgstore(source: FrameSource, job: ExportJob, ctl?: 
     for (let c = 0; c < nChunks; c++) {
       throwIfAborted(ctl?.signal);
       const idx = frames.slice(c * chunksize, (c + 1) * chunksize);
-      const r = await encodeImgstoreVideoChunk(source, field, idx, format, opts, {
+      const r = await encodeImgstoreVideoChunk(source, field, idx, format, opts.quality, {
         signal: ctl?.signal,
-        onProgress: (done) => ctl?.onProgress?.(c * chunksize + done, frames.length),
+        onProgress: (done) => ctl?.onProgress?.(c * chunksize + done, frames.length, 'write'),
       });
       plan ??= { field, h: r.height, w: r.width, color: field.kind === 'rgb', dtype: 'uint8' };
       note = r.note;
@@ -178,7 +93,7 @@ export async function exportImgstore(source: FrameSource, job: ExportJob, ctl?: 
         const lo = c * chunksize;
         out.push({ path: `${store}/${pad6(c)}/index.npz`, bytes: chunkIndexNpz(numbers.slice(lo, k + 1), times.slice(lo, k + 1)) });
       }
-      ctl?.onProgress?.(k + 1, frames.length);
+      ctl?.onProgress?.(k + 1, frames.length, 'write');
     }
   }
   throwIfAborted(ctl?.signal);

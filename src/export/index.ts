@@ -1,44 +1,36 @@
 /**
  * Export entry point (DESIGN.md "Contracts"): `exportDataset(source, job, ctl)` writes the frames
- * and fields of any FrameSource to one of the targets in EXPORT_TARGETS and returns the files
- * (paths relative, '/'-separated). Each target's module is imported lazily. Targets whose
- * `needsBrowser` is false also run under Node (tests, scripts); the rest need ffmpeg.wasm,
- * WebCodecs or OffscreenCanvas (page or worker).
+ * and fields of any FrameSource to one of the targets in EXPORT_TARGETS (targets.ts) and returns
+ * the files (paths relative, '/'-separated). The job's untyped options are validated and completed
+ * here, once (ExportError in words for a bad value); each runner receives typed options and the
+ * checked frame list. Runners are imported lazily. Targets whose `needsBrowser` is false also run
+ * under Node (tests, scripts); the rest need ffmpeg.wasm, WebCodecs or OffscreenCanvas.
  *
- * Progress: `ctl.onProgress(done, total)` after every frame (frames read / encoded); cancel with
- * `ctl.signal` (checked between frames and inside the encoders).
+ * Progress: `ctl.onProgress(done, total, stage)` in output frames of a stage ('scan' for a first
+ * pass over the frames, 'write'); cancel with `ctl.signal` (checked between frames and inside the
+ * encoders).
  */
 import type { FrameSource } from '../core/types';
-import { ExportError, resolveFrames, type ExportControl, type ExportedFile, type ExportJob } from './job';
+import { ExportError, resolveFrames, type ExportControl, type ExportedFile } from './job';
+import { RUNNERS } from './runners';
+import { resolveOptions, type Runner } from './target';
+import { requireTarget } from './targets';
 
 export { frameRange, type FrameRangeSpec } from './frame-range';
-export { EXPORT_TARGETS, targetById, type ExportTarget, type OptionSpec } from './targets';
-export { ExportError, type ExportControl, type ExportedFile, type ExportJob } from './job';
-
-type Runner = (source: FrameSource, job: ExportJob, ctl?: ExportControl) => Promise<ExportedFile[]>;
-
-const RUNNERS: Record<string, () => Promise<Runner>> = {
-  'pypde-movie': async () => (await import('./pypde-movie')).exportPypdeMovie,
-  mp4: async () => (await import('./rendered-movie')).exportRenderedMovie,
-  webm: async () => (await import('./rendered-movie')).exportRenderedMovie,
-  gif: async () => (await import('./rendered-movie')).exportRenderedMovie,
-  'png-zip': async () => (await import('./png-zip')).exportPngZip,
-  npz: async () => (await import('./npz')).exportNpz,
-  imgstore: async () => (await import('./imgstore')).exportImgstore,
-  'davis-set': async () => {
-    const { exportDavisSet } = await import('./davis-set');
-    return (source, job, ctl) => exportDavisSet(source, { ...job, frames: resolveFrames(source, job) }, ctl);
-  },
-  'phiflow-scene': async () => (await import('./phiflow-scene')).exportPhiflowScene,
-};
+export { EXPORT_TARGETS, readOptions, targetById, type ExportTarget, type OptionSpec, type ResolvedJob } from './targets';
+export { ExportError, type ExportControl, type ExportedFile, type ExportJob, type ExportStage } from './job';
+export { viewToRenderOptions, type RenderOptions, type ViewSettings } from './render-options';
 
 export async function exportDataset(
   source: FrameSource,
   job: { target: string; frames?: number[]; fields?: string[]; options?: Record<string, unknown> },
-  ctl?: { onProgress?(done: number, total: number): void; signal?: AbortSignal },
-): Promise<{ path: string; bytes: Uint8Array }[]> {
-  const load = RUNNERS[job.target];
-  if (!load) throw new ExportError(job.target, `unknown export target (available: ${Object.keys(RUNNERS).join(', ')})`);
-  const run = await load();
-  return run(source, job, ctl);
+  ctl?: ExportControl,
+): Promise<ExportedFile[]> {
+  const target = requireTarget(job.target);
+  const options = resolveOptions(target, job.options);
+  const frames = resolveFrames(source, job);
+  const load = RUNNERS[target.id];
+  if (!load) throw new ExportError(target.id, 'this target has no runner (src/export/runners.ts)');
+  const run = (await load()) as Runner<typeof options>;
+  return run(source, { target: target.id, frames, fields: job.fields, options }, ctl);
 }

@@ -12,9 +12,16 @@ export interface ExportJob {
 }
 
 export interface ExportControl {
-  onProgress?(done: number, total: number): void;
+  /**
+   * Progress in frames: `done` of `total` output frames of the current stage; `stage` says which
+   * ('scan' = a first pass for colour limits or value ranges, 'write' = reading and writing the
+   * frames; absent = 'write').
+   */
+  onProgress?(done: number, total: number, stage?: ExportStage): void;
   signal?: AbortSignal;
 }
+
+export type ExportStage = 'scan' | 'write';
 
 /** One produced file. `note` tells the user what a lossy or rounded path did (error bound, GIF delay). */
 export interface ExportedFile {
@@ -30,7 +37,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   coreThrowIfAborted(signal, 'export cancelled');
 }
 
-export function resolveFrames(source: FrameSource, job: ExportJob): number[] {
+export function resolveFrames(source: FrameSource, job: Pick<ExportJob, 'target' | 'frames'>): number[] {
   const n = source.frames.length;
   const frames = job.frames ?? source.frames.map((_, i) => i);
   for (const i of frames) {
@@ -41,39 +48,50 @@ export function resolveFrames(source: FrameSource, job: ExportJob): number[] {
 }
 
 /**
- * The fields to export: the job's list (each must exist and be of an accepted kind), else every
- * field of an accepted kind. Throws when nothing is left.
+ * The fields to export (the one field-selection rule of every target): the job's list (each must
+ * exist and be of an accepted kind), else every field of an accepted kind that passes `filter`.
+ * With `skipSubFields`, a default selection leaves out sub-fields (`frame0/U0`, `velocity/x`) whose
+ * parent field is exported too. Throws when nothing is left.
  */
-export function resolveFields(source: FrameSource, job: ExportJob, kinds: FieldKind[], filter?: (f: FieldInfo) => boolean): FieldInfo[] {
+export function resolveFields(
+  source: FrameSource,
+  job: Pick<ExportJob, 'target' | 'fields'>,
+  kinds: FieldKind[],
+  filter?: (f: FieldInfo) => boolean,
+  opts: { skipSubFields?: boolean; what?: string } = {},
+): FieldInfo[] {
+  const what = opts.what ?? `this target stores ${kinds.join('/')} fields`;
   if (job.fields?.length) {
     return job.fields.map((name) => {
       const f = source.fields.find((x) => x.name === name);
       if (!f) throw new ExportError(job.target, `field “${name}” is not in this dataset (has ${source.fields.map((x) => x.name).join(', ')})`);
-      if (!kinds.includes(f.kind)) throw new ExportError(job.target, `field “${name}” is ${f.kind}; this target stores ${kinds.join('/')} fields`);
+      if (!kinds.includes(f.kind)) throw new ExportError(job.target, `field “${name}” is ${f.kind}; ${what}`);
       return f;
     });
   }
-  const all = source.fields.filter((f) => kinds.includes(f.kind) && (!filter || filter(f)));
-  if (!all.length) throw new ExportError(job.target, `this dataset has no ${kinds.join('/')} field to export`);
+  const names = new Set(source.fields.map((f) => f.name));
+  const isSub = (f: FieldInfo) => f.name.includes('/') && names.has(f.name.slice(0, f.name.lastIndexOf('/')));
+  const all = source.fields.filter((f) => kinds.includes(f.kind) && (!filter || filter(f)) && !(opts.skipSubFields && isSub(f)));
+  if (!all.length) throw new ExportError(job.target, `this dataset has no ${kinds.join(' or ')} field to export`);
   return all;
 }
 
 /**
  * Read the frames one after the other (never more than one in memory here), checking the abort
- * signal between frames and reporting progress after each.
+ * signal between frames and reporting progress (in frames of this stage) after each.
  */
 export async function eachFrame(
   source: FrameSource,
   frames: number[],
   ctl: ExportControl | undefined,
   fn: (frame: Frame, k: number) => void | Promise<void>,
-  progress: { offset: number; total: number } = { offset: 0, total: frames.length },
+  stage: ExportStage = 'write',
 ): Promise<void> {
   for (let k = 0; k < frames.length; k++) {
     throwIfAborted(ctl?.signal);
     const frame = await source.readFrame(frames[k], { signal: ctl?.signal });
     await fn(frame, k);
-    ctl?.onProgress?.(progress.offset + k + 1, progress.total);
+    ctl?.onProgress?.(k + 1, frames.length, stage);
   }
   throwIfAborted(ctl?.signal);
 }

@@ -13,8 +13,9 @@
 import { encodeNpy, type NumericData } from '../codecs/npy';
 import { encodeNpz } from '../codecs/npz';
 import type { FieldData, FieldInfo, FrameSource, Scale } from '../core/types';
-import { baseName, cellCount, eachFrame, ExportError, fieldOf, resolveFields, resolveFrames, sameShape, type ExportControl, type ExportedFile, type ExportJob } from './job';
-import { readOptions } from './targets';
+import { baseName, cellCount, eachFrame, ExportError, fieldOf, resolveFields, sameShape, type ExportControl, type ExportedFile } from './job';
+import type { ResolvedJob } from './target';
+import type { NpzOptions } from './targets/npz';
 
 const T = 'npz';
 
@@ -48,9 +49,9 @@ export function axisCoords(scale: Scale | undefined, coords: Float64Array | unde
   return Float64Array.from({ length: n }, (_, i) => scale.offset + i * scale.slope);
 }
 
-export async function exportNpz(source: FrameSource, job: ExportJob, ctl?: ExportControl): Promise<ExportedFile[]> {
-  const opts = readOptions(T, job.options);
-  const frames = resolveFrames(source, job);
+export async function exportNpz(source: FrameSource, job: ResolvedJob<NpzOptions>, ctl?: ExportControl): Promise<ExportedFile[]> {
+  const opts = job.options;
+  const frames = job.frames;
   const fields = resolveFields(source, job, ['scalar', 'vector', 'rgb']);
   const nf = frames.length;
   const stacks = new Map<string, Stack>();
@@ -144,6 +145,6 @@ export async function exportNpz(source: FrameSource, job: ExportJob, ctl?: Expor
   add('frame_index', encodeNpy({ shape: [nf], data: indices }));
   const info = JSON.stringify({ source: { format: source.format, name: source.name }, timeUnit: source.timeUnit, fields: fieldInfo });
   add('info', encodeNpy({ shape: [], data: [info] }));
-  const bytes = encodeNpz(members, { compress: opts.compressed === true });
+  const bytes = encodeNpz(members, { compress: opts.compressed });
   return [{ path: `${baseName(source, opts.name)}.npz`, bytes }];
 }

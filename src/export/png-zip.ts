@@ -16,11 +16,13 @@
  */
 import { zipSync, type Zippable } from 'fflate';
 import type { FieldData, FrameSource } from '../core/types';
-import { baseName, eachFrame, ExportError, fieldOf, pad6, resolveFields, resolveFrames, sameShape, type ExportControl, type ExportedFile, type ExportJob } from './job';
+import { baseName, eachFrame, ExportError, fieldOf, pad6, resolveFields, sameShape, type ExportControl, type ExportedFile } from './job';
 import { encodePng } from '../codecs/png-encode';
-import { readOptions } from './targets';
+import type { ResolvedJob } from './target';
+import type { PngZipOptions } from './targets/png-zip';
 
 const T = 'png-zip';
+export type { PngZipOptions };
 
 interface Mapping {
   kind: FieldData['kind'];
@@ -43,15 +45,14 @@ function componentsOf(d: FieldData): ArrayLike<number>[] {
   return [d.values as ArrayLike<number>];
 }
 
-export async function exportPngZip(source: FrameSource, job: ExportJob, ctl?: ExportControl): Promise<ExportedFile[]> {
-  const opts = readOptions(T, job.options);
+export async function exportPngZip(source: FrameSource, job: ResolvedJob<PngZipOptions>, ctl?: ExportControl): Promise<ExportedFile[]> {
+  const opts = job.options;
   if (opts.mode === 'rendered') {
     const { exportRenderedPngs } = await import('./rendered-png');
-    return exportRenderedPngs(source, job, opts, ctl);
+    return exportRenderedPngs(source, job, ctl);
   }
-  const frames = resolveFrames(source, job);
+  const frames = job.frames;
   const fields = resolveFields(source, job, ['scalar', 'vector', 'rgb']);
-  const total = frames.length * 2;
   const maps = new Map<string, Mapping>();
 
   // pass 1: ranges, integer-ness, masks, shapes
@@ -87,7 +88,7 @@ export async function exportPngZip(source: FrameSource, job: ExportJob, ctl?: Ex
         }
       }
     },
-    { offset: 0, total },
+    'scan',
   );
   for (const m of maps.values()) {
     if (m.kind === 'rgb') continue;
@@ -119,7 +120,6 @@ export async function exportPngZip(source: FrameSource, job: ExportJob, ctl?: Ex
         for (const [suffix, png] of fieldPngs(d, m)) zip[`${f.name}/${pad6(k)}${suffix}.png`] = [png, { level: 0 }];
       }
     },
-    { offset: frames.length, total },
   );
   const mapping = {
     format: 'framescope png-zip raw',

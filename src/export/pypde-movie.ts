@@ -1,7 +1,7 @@
 /**
  * `pypde-movie` target (browser: ffmpeg.wasm FFV1): a py-pde MovieStorage file py-pde reads back
  * with `MovieStorage(path)` — FFV1 in .avi/.mkv/.mov, raw frames packed as py-pde packs them
- * (pypde-pack.ts), the shell-quoted JSON `comment` tag, and the `.times` side-car.
+ * (src/formats/pypde/pack.ts), the shell-quoted JSON `comment` tag, and the `.times` side-car.
  *
  * Fields: the job's fields (default: every scalar and vector field of the first frame's grid
  * shape), stored as one field or as a FieldCollection. Limits per field: the options `vmin`/`vmax`
@@ -14,31 +14,27 @@
  */
 import type { FieldInfo, FrameSource } from '../core/types';
 import { encodeVideo } from '../video/index';
-import { baseName, eachFrame, ExportError, resolveFields, resolveFrames, throwIfAborted, validRange, type ExportControl, type ExportedFile, type ExportJob } from './job';
-import { commentJson, commentTag, packFrame, planLayout, timesText, type PypdeLayout } from './pypde-pack';
-import { readOptions } from './targets';
+import { commentJson, commentTag, packFrame, planLayout, timesText, type PypdeLayout } from '../formats/pypde/pack';
+import { baseName, eachFrame, ExportError, resolveFields, throwIfAborted, validRange, type ExportControl, type ExportedFile } from './job';
+import type { ResolvedJob } from './target';
+import type { PypdeLimit, PypdeMovieOptions } from './targets/pypde-movie';
 
 const T = 'pypde-movie';
 
-function limitFor(opt: unknown, field: string, k: number, n: number): number | null {
-  if (opt === null || opt === undefined || opt === '') return null;
+function limitFor(opt: PypdeLimit, which: string, field: string, k: number, n: number): number | null {
+  if (opt === null) return null;
   if (typeof opt === 'number') return opt;
   if (Array.isArray(opt)) {
-    if (opt.length < n) throw new ExportError(T, `vmin/vmax list has ${opt.length} entries for ${n} fields`);
-    const v = opt[k];
-    return v === null || v === undefined ? null : Number(v);
+    if (opt.length < n) throw new ExportError(T, `${which} lists ${opt.length} limits for ${n} fields (${which} per field in the order of the fields)`);
+    return opt[k] ?? null;
   }
-  if (typeof opt === 'object') {
-    const v = (opt as Record<string, unknown>)[field];
-    return v === null || v === undefined ? null : Number(v);
-  }
-  throw new ExportError(T, `vmin/vmax must be a number, a list or an object (got ${JSON.stringify(opt)})`);
+  return opt[field] ?? null;
 }
 
-export async function exportPypdeMovie(source: FrameSource, job: ExportJob, ctl?: ExportControl): Promise<ExportedFile[]> {
-  const opts = readOptions(T, job.options);
-  const frames = resolveFrames(source, job);
-  const bits = Number(opts.bits);
+export async function exportPypdeMovie(source: FrameSource, job: ResolvedJob<PypdeMovieOptions>, ctl?: ExportControl): Promise<ExportedFile[]> {
+  const opts = job.options;
+  const frames = job.frames;
+  const bits = opts.bits;
   const first = await source.readFrame(frames[0], { signal: ctl?.signal });
   let fields: FieldInfo[];
   if (job.fields?.length) fields = resolveFields(source, job, ['scalar', 'vector']);
@@ -55,10 +51,9 @@ export async function exportPypdeMovie(source: FrameSource, job: ExportJob, ctl?
   const nfields = layout.members.length;
 
   // limits: options, else a pass over the data
-  const given = layout.members.map((m, k) => [limitFor(opts.vmin, m.field, k, nfields), limitFor(opts.vmax, m.field, k, nfields)] as const);
+  const given = layout.members.map((m, k) => [limitFor(opts.vmin, 'vmin', m.field, k, nfields), limitFor(opts.vmax, 'vmax', m.field, k, nfields)] as const);
   const needScan = given.some(([a, b]) => a === null || b === null);
   const ranges: [number, number][] = layout.members.map(() => [Infinity, -Infinity]);
-  const total = frames.length * (needScan ? 2 : 1);
   if (needScan) {
     await eachFrame(
       source,
@@ -71,7 +66,7 @@ export async function exportPypdeMovie(source: FrameSource, job: ExportJob, ctl?
           validRange(m.kind === 'vector' ? [d.u, d.v, d.w].slice(0, m.components) : [d.values as ArrayLike<number>], d.mask, ranges[k]);
         });
       },
-      { offset: 0, total },
+      'scan',
     );
   }
   const limits: [number, number][] = layout.members.map((m, k) => {
@@ -82,13 +77,11 @@ export async function exportPypdeMovie(source: FrameSource, job: ExportJob, ctl?
   });
 
   const times = frames.map((i) => source.frames[i].time ?? source.frames[i].number);
-  const writeTimes = opts.writeTimes !== false;
-  const info = opts.info && typeof opts.info === 'object' && !Array.isArray(opts.info) ? (opts.info as Record<string, unknown>) : {};
-  const json = commentJson(layout, limits, times, info, writeTimes);
-  const ext = String(opts.container);
+  const writeTimes = opts.writeTimes;
+  const json = commentJson(layout, limits, times, opts.info, writeTimes);
+  const ext = opts.container;
   const name = `${baseName(source, opts.name)}.${ext}`;
   const fmt = layout.format;
-  const offset = needScan ? frames.length : 0;
   throwIfAborted(ctl?.signal);
   const bytes = await encodeVideo({
     width: layout.width,
@@ -105,7 +98,7 @@ export async function exportPypdeMovie(source: FrameSource, job: ExportJob, ctl?
     outputPixFmt: fmt.key === 'rgb24' ? 'bgr0' : fmt.pixFmt,
     fps: 25,
     tags: { comment: commentTag(json) },
-    onProgress: (done) => ctl?.onProgress?.(offset + done, total),
+    onProgress: (done) => ctl?.onProgress?.(done, frames.length, 'write'),
     signal: ctl?.signal,
   });
   const steps = layout.members.map((m, k) => `${m.field}: ${((limits[k][1] - limits[k][0]) / fmt.max).toPrecision(3)}`);

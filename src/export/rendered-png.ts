@@ -6,17 +6,18 @@
 import { zipSync, type Zippable } from 'fflate';
 import type { FrameSource } from '../core/types';
 import { composeFrame } from '../render/compose-frame';
-import { baseName, eachFrame, pad6, resolveFrames, type ExportControl, type ExportedFile, type ExportJob } from './job';
+import { baseName, eachFrame, pad6, type ExportControl, type ExportedFile } from './job';
 import { encodePng } from '../codecs/png-encode';
+import type { PngZipOptions } from './targets/png-zip';
 import { planRender } from './render-plan';
+import type { ResolvedJob } from './target';
 
-export async function exportRenderedPngs(source: FrameSource, job: ExportJob, opts: Record<string, unknown>, ctl?: ExportControl): Promise<ExportedFile[]> {
-  const frames = resolveFrames(source, job);
-  const scan = opts.limits === 'global' ? frames.length : 0;
-  const total = scan + frames.length;
-  const plan = await planRender(source, job, opts, frames, ctl, total);
+export async function exportRenderedPngs(source: FrameSource, job: ResolvedJob<PngZipOptions>, ctl?: ExportControl): Promise<ExportedFile[]> {
+  const opts = job.options;
+  const frames = job.frames;
+  const plan = await planRender(source, job, opts, ctl);
   const zip: Zippable = {};
-  const table: { k: number; index: number; number: number; time: number | null }[] = [];
+  const table: { k: number; index: number; number: number; time: number | null; limits: [number, number] | null }[] = [];
   await eachFrame(
     source,
     frames,
@@ -31,11 +32,19 @@ export async function exportRenderedPngs(source: FrameSource, job: ExportJob, op
         rgb[3 * i + 2] = c.rgba[4 * i + 2];
       }
       zip[`${pad6(k)}.png`] = [encodePng({ width: c.width, height: c.height, channels: 3, data: rgb }), { level: 0 }];
-      table.push({ k, index: frame.info.index, number: frame.info.number, time: frame.info.time });
+      table.push({ k, index: frame.info.index, number: frame.info.number, time: frame.info.time, limits: c.limits });
     },
-    { offset: scan, total },
   );
-  const info = { format: 'framescope png-zip rendered', field: plan.field.name, colormap: plan.compose.colormap, limits: plan.compose.limits ?? 'per frame', timeUnit: source.timeUnit, frames: table };
+  const info = {
+    format: 'framescope png-zip rendered',
+    field: plan.field.name,
+    colormap: plan.compose.colormap,
+    limitsMode: opts.limits,
+    limitsScope: opts.limits === 'manual' ? 'manual' : opts.limitsScope,
+    limits: plan.limits ?? 'per frame (see frames[].limits)',
+    timeUnit: source.timeUnit,
+    frames: table,
+  };
   zip['frames.json'] = new TextEncoder().encode(JSON.stringify(info, null, 2));
   return [{ path: `${baseName(source, opts.name)}.zip`, bytes: zipSync(zip, { mtime: new Date(1980, 0, 1) }), note: 'rendered 8-bit RGB (lossy view of the data)' }];
 }

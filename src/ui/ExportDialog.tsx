@@ -1,215 +1,391 @@
-import { NEAREST_RULES, nearestIndex } from '../core/nearest';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { frameRange } from '../export/frame-range';
-import { EXPORT_TARGETS, type OptionSpec } from '../export/targets';
-import type { FrameInfo } from '../core/types';
+import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { nearestIndex } from '../core/nearest';
+import type { FieldInfo } from '../core/types';
+import { frameRange, medianSpacing } from '../export/frame-range';
+import { schemaDefaults, type OptionSpec } from '../export/options';
+import { viewToRenderOptions } from '../export/render-options';
+import { resolveOptions, type ExportTarget } from '../export/target';
+import { EXPORT_TARGETS } from '../export/targets';
+import { movieTiming } from '../export/targets/movies';
+import type { ExportPreview } from '../export/preview';
 import { useActiveDataset } from '../state/datasets';
-import { eta, useJobs } from '../state/jobs';
+import { eta, progressText, useJobs } from '../state/jobs';
 import { useView } from '../state/view';
-import { runExport } from '../workers/client';
-import { bytesLabel } from './format';
+import { previewExport } from '../workers/export-client';
+import { bytesLabel, fmtNum } from './format';
 
-let jobIds = 1;
-/** Exported bytes of finished jobs, kept until saved (not in the store: they can be large). */
-const results = new Map<number, { files: { path: string; bytes: Uint8Array }[]; name: string }>();
+type Options = Record<string, unknown>;
+type Target = ExportTarget;
 
-async function save(id: number, usePickers: boolean): Promise<void> {
-  const r = results.get(id);
-  if (!r) return;
-  const { saveFiles } = await import('../export/save');
+async function save(id: number, name: string, usePickers: boolean): Promise<void> {
+  const files = useJobs.getState().filesOf(id);
+  if (!files) return;
+  const { saveFiles } = await import('./save');
   try {
-    await saveFiles(r.files, r.name, { usePickers });
+    await saveFiles(files, name, { usePickers });
   } catch (e) {
     if ((e as Error).name === 'AbortError') return;
     // a picker the browser refuses (e.g. no user activation left): download instead
-    await saveFiles(r.files, r.name, { usePickers: false });
+    await saveFiles(files, name, { usePickers: false });
   }
+  useJobs.getState().dismiss(id);
 }
 
-const nearestByTime = (frames: FrameInfo[]) => (t: number) => nearestIndex(frames.map((f) => f.time), t, NEAREST_RULES.first);
-
-function defaults(opts: OptionSpec[]): Record<string, unknown> {
-  return Object.fromEntries(opts.map((o) => [o.key, o.default]));
+/** What the dialog starts a target with: the schema defaults, then what the viewer shows. */
+function startOptions(t: Target): Options {
+  const v = useView.getState();
+  const out: Options = { ...schemaDefaults(t.schema) };
+  // the screen's mask style as a rendered frame's mask colour (the hatch becomes a colour far from the colormap)
+  const maskColor = ({ black: '#000000', white: '#ffffff', magenta: '#ff00ff' } as Record<string, string>)[v.mask] ?? 'auto';
+  const fromView: Options = { ...viewToRenderOptions({ ...v, maskColor }), fps: v.fps };
+  for (const k of Object.keys(fromView)) if (k in t.schema) out[k] = fromView[k];
+  return out;
 }
+
+/** Options that mean nothing for this field (vector settings of a scalar field, the plane of a 2D field). */
+function meaningless(key: string, field: FieldInfo | undefined): boolean {
+  if (!field) return false;
+  const vector = field.kind === 'vector';
+  if (['component', 'quiver', 'stride', 'arrowScale', 'arrowColor'].includes(key)) return !vector;
+  if (key === 'plane') return field.shape.length < 3;
+  if (['limits', 'limitsScope', 'vmin', 'vmax', 'colormap', 'colorbar'].includes(key) && field.kind === 'rgb') return true;
+  return false;
+}
+
+const S: Record<string, CSSProperties> = {
+  dialog: { width: 'min(1200px, 96vw)', maxHeight: '94vh', padding: '10px 16px' },
+  cols: { display: 'grid', gridTemplateColumns: 'minmax(0, 1.25fr) minmax(0, 1fr)', gap: 16, alignItems: 'start' },
+  grid: { display: 'grid', gridTemplateColumns: '1fr 1fr', columnGap: 14, rowGap: 2 },
+  label: { display: 'flex', justifyContent: 'space-between', gap: 8, margin: '2px 0', alignItems: 'center', fontSize: 13 },
+  control: { width: 150 },
+  fieldset: { margin: '6px 0', padding: '4px 10px' },
+  preview: { maxWidth: '100%', maxHeight: 340, border: '1px solid #ccd', display: 'block', imageRendering: 'auto', background: '#fff' },
+  muted: { color: '#667', fontSize: 12 },
+  error: { color: '#a11', fontSize: 13 },
+};
 
 /**
- * The export dialog: target, frame range (by index or time: start/stop/step), fields and the
- * target's options; the job runs in a worker with progress, ETA and cancel, and the result is saved
- * through the File System Access API where the browser has it, else downloaded.
+ * The export dialog: target, frame range, fields and the target's options as pickers, starting
+ * from what the viewer shows (field, colormap, limits, arrows, playback rate); options that do not
+ * apply to the target or the field are hidden; rendered targets show their first output frame as
+ * it will be written. Jobs run in the export worker (src/state/jobs.ts) with progress in frames,
+ * and stay listed until saved or dismissed.
  */
 export function ExportDialog() {
   const active = useActiveDataset();
-  const view = useView();
-  const { jobs, add, update } = useJobs();
+  const jobs = useJobs((s) => s.jobs);
   const dlg = useRef<HTMLDialogElement>(null);
-  const [target, setTarget] = useState(EXPORT_TARGETS[0].id);
-  const spec = EXPORT_TARGETS.find((t) => t.id === target)!;
-  const [options, setOptions] = useState<Record<string, unknown>>(defaults(spec.options));
+  const [open, setOpen] = useState(false);
+  const [targetId, setTargetId] = useState(EXPORT_TARGETS[1].id);
+  const target = EXPORT_TARGETS.find((t) => t.id === targetId)!;
+  // options per target: a value of one target (py-pde's vmin list) never leaks into another
+  const [perTarget, setPerTarget] = useState<Record<string, Options>>({});
+  const options = perTarget[targetId] ?? startOptions(target);
   const [by, setBy] = useState<'index' | 'time'>('index');
   const [range, setRange] = useState({ start: '', stop: '', step: '' });
   const [fields, setFields] = useState<string[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [preview, setPreview] = useState<{ url: string; info: ExportPreview } | { error: string } | { busy: true } | null>(null);
   const [, tick] = useState(0);
+  const viewFps = useView((s) => s.fps);
 
-  // Rendered targets start from what the viewer shows (field, component, colormap, limits, stride, plane).
   useEffect(() => {
-    const has = (k: string) => spec.options.some((o) => o.key === k);
-    const fromView: Record<string, unknown> = {};
-    if (has('field')) fromView.field = view.field;
-    if (has('component')) fromView.component = view.component;
-    if (has('colormap')) fromView.colormap = view.colormap;
-    if (has('stride')) fromView.stride = view.stride;
-    if (has('plane')) fromView.plane = view.plane;
-    if (has('quiver')) fromView.quiver = view.quiver;
-    if (has('limits') && view.limitsMode === 'manual' && view.vmin !== null && view.vmax !== null) Object.assign(fromView, { limits: 'manual', vmin: view.vmin, vmax: view.vmax });
-    setOptions({ ...defaults(spec.options), ...fromView });
-  }, [target]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    const t = setInterval(() => tick((x) => x + 1), 500);
+    const t = setInterval(() => tick((x) => x + 1), 1000);
     return () => clearInterval(t);
   }, []);
 
-  const frames = active?.summary.frames ?? [];
+  const openDialog = () => {
+    setPerTarget({}); // start again from what the viewer shows now
+    setOpen(true);
+    dlg.current?.showModal();
+  };
+  const close = () => {
+    dlg.current?.close();
+    setOpen(false);
+  };
+
+  const frames = useMemo(() => active?.summary.frames ?? [], [active]);
+  const times = useMemo(() => frames.map((f) => f.time), [frames]);
+  const hasTimes = frames.length > 0 && times.every((t) => t !== null && Number.isFinite(t));
   const selection = useMemo(() => {
     try {
       const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
-      return { indices: frameRange({ frames, nearestIndex: nearestByTime(frames) }, { by, start: num(range.start), stop: num(range.stop), step: num(range.step) }), error: null };
+      return { indices: frameRange({ frames, nearestIndex: (t) => nearestIndex(times, t) }, { by, start: num(range.start), stop: num(range.stop), step: num(range.step) }), error: null };
     } catch (e) {
       return { indices: [] as number[], error: (e as Error).message };
     }
-  }, [frames, by, range]);
+  }, [frames, times, by, range]);
+  const rangeDefaults = useMemo(() => {
+    if (!frames.length) return { start: '', stop: '', step: '' };
+    if (by === 'index') return { start: '0', stop: String(frames.length - 1), step: '1' };
+    const ts = times as number[];
+    return hasTimes ? { start: fmtNum(ts[0], 6), stop: fmtNum(ts[ts.length - 1], 6), step: fmtNum(medianSpacing(ts), 6) } : { start: '', stop: '', step: '' };
+  }, [frames, times, by, hasTimes]);
+
+  const parsed = useMemo(() => {
+    try {
+      return { options: resolveOptions(target, options) as Options, error: null };
+    } catch (e) {
+      return { options: null, error: (e as Error).message };
+    }
+  }, [target, options]);
+  const rendered = parsed.options ? target.rendered(parsed.options as never) : false;
+
+  const dataFields = active?.summary.fields ?? [];
+  const fieldChoices = dataFields.filter((f) => (targetId === 'imgstore' ? (f.kind === 'scalar' && f.shape.length === 2) || (f.kind === 'rgb' && f.shape.length === 3) : true));
+  const shownField = dataFields.find((f) => f.name === options.field) ?? (typeof options.field === 'string' && 'field' in target.schema ? fieldChoices[0] : undefined);
+
+  const jobSpec = parsed.options && active && selection.indices.length ? { target: targetId, frames: selection.indices, fields: fields.length ? fields : undefined, options: parsed.options } : null;
+  const jobKey = jobSpec ? JSON.stringify(jobSpec) : '';
+
+  // the first output frame, drawn by the same code as the export (debounced; a newer one supersedes)
+  useEffect(() => {
+    if (!open || !rendered || !jobSpec || !active) {
+      setPreview(null);
+      return;
+    }
+    let live = true;
+    setPreview((p) => (p && 'url' in p ? p : { busy: true }));
+    const timer = setTimeout(() => {
+      previewExport({ spec: active.spec, scene: active.summary.sceneIndex, key: `${active.id}/${active.summary.sceneIndex}`, job: jobSpec }).then(
+        (info) => {
+          if (!live) return;
+          const url = URL.createObjectURL(new Blob([info.png as BlobPart], { type: 'image/png' }));
+          setPreview((p) => {
+            if (p && 'url' in p) URL.revokeObjectURL(p.url);
+            return { url, info };
+          });
+        },
+        (e: Error) => live && e.name !== 'AbortError' && setPreview({ error: e.message }),
+      );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [open, rendered, jobKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const start = () => {
-    if (!active) return;
-    if (selection.error) return setProblem(selection.error);
-    setProblem(null);
-    const id = jobIds++;
-    const job = { target, frames: selection.indices, fields: fields.length ? fields : undefined, options };
-    const run = runExport({ spec: active.spec, scene: active.summary.sceneIndex, job }, (done, total) => update(id, { done, total }));
-    add({ id, target, dataset: active.summary.name, status: 'running', done: 0, total: selection.indices.length, startedAt: Date.now(), cancel: run.cancel });
-    run.promise.then(
-      (files) => {
-        results.set(id, { files, name: `${active.summary.name}-${target}` });
-        update(id, { status: 'done', finishedAt: Date.now(), files: files.map((f) => ({ path: f.path, size: f.bytes.length })) });
-      },
-      (e: Error) => update(id, { status: e.name === 'AbortError' ? 'cancelled' : 'error', error: e.message, finishedAt: Date.now() }),
-    );
+    if (!active || !jobSpec) return;
+    useJobs.getState().start({ spec: active.spec, scene: active.summary.sceneIndex, key: `${active.id}/${active.summary.sceneIndex}`, dataset: active.summary.name, job: jobSpec });
   };
 
-  const setOpt = (k: string, v: unknown) => setOptions((o) => ({ ...o, [k]: v }));
-  const input = (o: OptionSpec) => {
+  const setOpt = (k: string, v: unknown) => setPerTarget((p) => ({ ...p, [targetId]: { ...(p[targetId] ?? startOptions(target)), [k]: v } }));
+  const previewLimits = preview && 'info' in preview ? preview.info.limits : null;
+
+  const control = (o: OptionSpec & { key: string }) => {
     const val = options[o.key];
-    if (o.type === 'boolean') return <input type="checkbox" checked={!!val} onChange={(e) => setOpt(o.key, e.target.checked)} />;
-    if (o.type === 'enum')
+    const id = `export-opt-${o.key}`;
+    if (o.picker === 'field')
       return (
-        <select value={String(val)} onChange={(e) => setOpt(o.key, typeof o.default === 'number' ? Number(e.target.value) : e.target.value)}>
-          {o.choices!.map((c) => (
-            <option key={String(c)}>{String(c)}</option>
+        <select id={id} data-testid={id} style={S.control} value={String(val ?? '')} onChange={(e) => setOpt(o.key, e.target.value)}>
+          {fieldChoices.map((f) => (
+            <option key={f.name} value={f.name}>
+              {f.name} ({f.kind}
+              {f.unit ? `, ${f.unit}` : ''})
+            </option>
           ))}
         </select>
       );
-    if (o.type === 'number') return <input type="number" step="any" min={o.min} max={o.max} value={val === null || val === undefined ? '' : String(val)} onChange={(e) => setOpt(o.key, e.target.value === '' ? o.default : Number(e.target.value))} />;
-    if (o.type === 'json')
+    if (o.type === 'boolean') return <input id={id} data-testid={id} type="checkbox" checked={!!val} onChange={(e) => setOpt(o.key, e.target.checked)} />;
+    if (o.type === 'enum')
+      return (
+        <select id={id} data-testid={id} style={S.control} value={String(val)} onChange={(e) => setOpt(o.key, typeof o.default === 'number' ? Number(e.target.value) : e.target.value)}>
+          {o.choices.map((c) => (
+            <option key={String(c)} value={String(c)}>
+              {o.labels?.[String(c)] ?? String(c)}
+            </option>
+          ))}
+        </select>
+      );
+    if (o.type === 'number' || o.type === 'auto-number') {
+      const auto =
+        o.type === 'auto-number'
+          ? previewLimits && (o.key === 'vmin' || o.key === 'vmax')
+            ? `auto (data range: ${fmtNum(previewLimits[0])} … ${fmtNum(previewLimits[1])})`
+            : `auto (${o.auto})`
+          : undefined;
       return (
         <input
-          type="text"
-          defaultValue={val === null || val === undefined ? '' : JSON.stringify(val)}
-          onBlur={(e) => {
-            try {
-              setOpt(o.key, e.target.value.trim() === '' ? null : JSON.parse(e.target.value));
-            } catch {
-              setProblem(`${o.label}: not valid JSON`);
-            }
-          }}
+          id={id}
+          data-testid={id}
+          style={S.control}
+          type="number"
+          step="any"
+          min={o.type === 'number' ? o.min : undefined}
+          max={o.type === 'number' ? o.max : undefined}
+          placeholder={auto}
+          title={auto}
+          value={val === null || val === undefined ? '' : String(val)}
+          onChange={(e) => setOpt(o.key, e.target.value === '' ? (o.type === 'auto-number' ? null : '') : Number(e.target.value))}
         />
       );
-    return <input type="text" value={String(val ?? '')} onChange={(e) => setOpt(o.key, e.target.value)} />;
+    }
+    if (o.type === 'json') {
+      const text = typeof val === 'string' ? val : val === null || val === undefined || (typeof val === 'object' && !Array.isArray(val) && !Object.keys(val).length) ? '' : JSON.stringify(val);
+      const auto = o.default === null ? 'auto: the data range of each field over the exported frames' : '{}';
+      return <input id={id} data-testid={id} style={S.control} type="text" placeholder={auto} title={o.help ?? auto} value={text} onChange={(e) => setOpt(o.key, e.target.value)} />;
+    }
+    return <input id={id} data-testid={id} style={S.control} type="text" placeholder={o.key === 'name' ? active?.summary.name.replace(/\.[A-Za-z0-9]{1,5}$/, '') : o.help} value={String(val ?? '')} onChange={(e) => setOpt(o.key, e.target.value)} />;
   };
+
+  const visible = target.options.filter((o) => (!o.applies || o.applies(options)) && !meaningless(o.key, shownField) && o.group !== 'timing');
+  const timing = target.options.filter((o) => o.group === 'timing' && (!o.applies || o.applies(options)));
+  const isMovie = 'fps' in target.schema && 'frameDurationMs' in target.schema;
+  let timingNote = '';
+  if (isMovie && parsed.options) {
+    try {
+      timingNote = movieTiming(targetId, parsed.options as never).note;
+    } catch (e) {
+      timingNote = (e as Error).message;
+    }
+  }
+  const showFields = !('field' in target.schema);
 
   return (
     <>
-      <button data-testid="export" disabled={!active} onClick={() => dlg.current?.showModal()}>
+      <button data-testid="export" disabled={!active} onClick={openDialog}>
         Export…
       </button>
-      <dialog ref={dlg} data-testid="export-dialog">
-        <h3>Export {active?.summary.name}</h3>
-        <label>
-          Target
-          <select data-testid="export-target" value={target} onChange={(e) => setTarget(e.target.value)}>
-            {EXPORT_TARGETS.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        {spec.help && <p className="muted">{spec.help}</p>}
-        <fieldset>
-          <legend>Frames ({selection.indices.length} selected)</legend>
-          <label>
-            Select by
-            <select value={by} onChange={(e) => setBy(e.target.value as 'index' | 'time')}>
-              <option value="index">index</option>
-              <option value="time">time (nearest frame per step)</option>
-            </select>
-          </label>
-          {(['start', 'stop', 'step'] as const).map((k) => (
-            <label key={k}>
-              {k}
-              <input data-testid={`export-range-${k}`} type="number" step="any" placeholder="default" value={range[k]} onChange={(e) => setRange((r) => ({ ...r, [k]: e.target.value }))} />
+      <dialog ref={dlg} data-testid="export-dialog" style={S.dialog} onClose={() => setOpen(false)}>
+        <h3 style={{ margin: '4px 0 8px' }}>Export {active?.summary.name}</h3>
+        <div style={S.cols}>
+          <div>
+            <label style={S.label}>
+              Target
+              <select data-testid="export-target" value={targetId} onChange={(e) => setTargetId(e.target.value)} style={{ width: 300 }}>
+                {EXPORT_TARGETS.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.label}
+                  </option>
+                ))}
+              </select>
             </label>
-          ))}
-          {selection.error && <p className="error">{selection.error}</p>}
-        </fieldset>
-        <fieldset>
-          <legend>Fields (none ticked = all the target can store)</legend>
-          {active?.summary.fields
-            .filter((f) => !f.name.includes('/'))
-            .map((f) => (
-              <label key={f.name} style={{ justifyContent: 'flex-start' }}>
-                <input type="checkbox" checked={fields.includes(f.name)} onChange={(e) => setFields((s) => (e.target.checked ? [...s, f.name] : s.filter((x) => x !== f.name)))} />
-                {f.name} <span className="muted">({f.kind})</span>
-              </label>
-            ))}
-        </fieldset>
-        <fieldset>
-          <legend>Options</legend>
-          {spec.options.map((o) => (
-            <label key={o.key} title={o.help}>
-              {o.label}
-              {input(o)}
-            </label>
-          ))}
-        </fieldset>
-        {problem && <p className="error">{problem}</p>}
-        <div className="jobs" data-testid="export-jobs">
-          {jobs.map((j) => {
-            const left = eta(j);
-            return (
-              <div key={j.id} data-status={j.status}>
-                {j.dataset} → {j.target}: <progress max={j.total || 1} value={j.done} /> {j.done}/{j.total} {j.status}
-                {left !== null && ` · ${left.toFixed(0)} s left`}
-                {j.status === 'running' && <button onClick={() => j.cancel?.()}>Cancel</button>}
-                {j.error && <span className="muted"> {j.error}</span>}
-                {j.files && <span className="muted"> {j.files.map((f) => `${f.path} (${bytesLabel(f.size)})`).join(', ')}</span>}
-                {j.status === 'done' && (
-                  <>
-                    {' '}
-                    <button data-testid="export-save" onClick={() => void save(j.id, true)} title="choose where to save (File System Access API where the browser has it)">
-                      Save…
-                    </button>
-                    <button data-testid="export-download" onClick={() => void save(j.id, false)}>
-                      Download
-                    </button>
-                  </>
-                )}
+            {target.help && <p style={{ ...S.muted, margin: '2px 0' }}>{target.help}</p>}
+            <fieldset style={S.fieldset}>
+              <legend>
+                Frames: <span data-testid="export-frame-count">{selection.indices.length}</span> of {frames.length}
+              </legend>
+              <div style={S.grid}>
+                <label style={S.label}>
+                  Select by
+                  <select style={S.control} value={by} onChange={(e) => setBy(e.target.value as 'index' | 'time')}>
+                    <option value="index">index (0 = first)</option>
+                    <option value="time" disabled={!hasTimes} title="nearest frame per time step">
+                      time
+                    </option>
+                  </select>
+                </label>
+                {(['start', 'stop', 'step'] as const).map((k) => (
+                  <label key={k} style={S.label}>
+                    {k}
+                    <input data-testid={`export-range-${k}`} style={S.control} type="number" step="any" placeholder={rangeDefaults[k]} value={range[k]} onChange={(e) => setRange((r) => ({ ...r, [k]: e.target.value }))} />
+                  </label>
+                ))}
               </div>
-            );
-          })}
+              {selection.error && <p style={S.error}>{selection.error}</p>}
+            </fieldset>
+            {isMovie && (
+              <fieldset style={S.fieldset}>
+                <legend>Timing</legend>
+                {timing.map((o) => (
+                  <label key={o.key} style={S.label} title={o.help}>
+                    {o.label}
+                    {control(o)}
+                  </label>
+                ))}
+                <p style={{ ...S.muted, margin: '2px 0' }} data-testid="export-timing">
+                  {timingNote}
+                  {Number(options.fps) === viewFps && options.frameDurationMs == null ? ` — the viewer's playback rate` : ` (the viewer plays at ${viewFps} fps)`}
+                </p>
+              </fieldset>
+            )}
+            {showFields && (
+              <fieldset style={S.fieldset}>
+                <legend>Fields (none ticked = every field the target can store)</legend>
+                <div style={{ display: 'flex', flexWrap: 'wrap', gap: '0 14px', maxHeight: 78, overflow: 'auto' }}>
+                  {dataFields
+                    .filter((f) => !f.name.includes('/'))
+                    .map((f) => (
+                      <label key={f.name} style={{ ...S.label, justifyContent: 'flex-start' }}>
+                        <input type="checkbox" checked={fields.includes(f.name)} onChange={(e) => setFields((s) => (e.target.checked ? [...s, f.name] : s.filter((x) => x !== f.name)))} />
+                        {f.name} <span style={S.muted}>({f.kind})</span>
+                      </label>
+                    ))}
+                </div>
+              </fieldset>
+            )}
+            <fieldset style={S.fieldset}>
+              <legend>Options</legend>
+              <div style={S.grid}>
+                {visible.map((o) => (
+                  <label key={o.key} style={S.label} title={o.help}>
+                    {o.label}
+                    {control(o)}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            {parsed.error && (
+              <p style={S.error} data-testid="export-problem">
+                {parsed.error}
+              </p>
+            )}
+          </div>
+          <div>
+            {rendered && (
+              <figure style={{ margin: '0 0 8px' }}>
+                {preview && 'url' in preview ? (
+                  <img data-testid="export-preview" src={preview.url} alt={`first output frame: ${preview.info.field}, frame ${preview.info.frame.number}`} style={S.preview} />
+                ) : (
+                  <div style={{ ...S.muted, height: 120, display: 'grid', placeItems: 'center', border: '1px dashed #ccd' }}>{preview && 'error' in preview ? <span style={S.error}>{preview.error}</span> : 'drawing the first output frame…'}</div>
+                )}
+                {preview && 'info' in preview && (
+                  <figcaption style={S.muted} data-testid="export-preview-caption">
+                    First output frame (frame {preview.info.frame.number}, {preview.info.width}×{preview.info.height} px)
+                    {preview.info.limits && ` · colour limits ${fmtNum(preview.info.limits[0])} … ${fmtNum(preview.info.limits[1])} ${preview.info.fixed ? 'for every frame' : 'of this frame (each frame its own)'}`}
+                  </figcaption>
+                )}
+              </figure>
+            )}
+            <div className="jobs" data-testid="export-jobs">
+              {jobs.map((j) => {
+                const left = eta(j);
+                return (
+                  <div key={j.id} data-status={j.status} style={{ borderTop: '1px solid #dde', padding: '4px 0' }}>
+                    {j.dataset} → {j.target}: {j.status === 'running' && <progress max={j.total || 1} value={j.done} />} <span data-testid="export-progress">{progressText(j)}</span>
+                    {left !== null && ` · ${left.toFixed(0)} s left`}
+                    {j.status === 'running' && <button onClick={() => useJobs.getState().cancel(j.id)}>Cancel</button>}
+                    {j.error && <div style={S.error}>{j.error}</div>}
+                    {j.files && (
+                      <div style={S.muted}>
+                        {j.files.map((f) => `${f.path} (${bytesLabel(f.size)})`).join(', ')}
+                        {j.files.some((f) => f.note) && <div>{j.files.filter((f) => f.note).map((f) => f.note).join('; ')}</div>}
+                      </div>
+                    )}
+                    {j.status === 'done' && (
+                      <>
+                        <button data-testid="export-save" onClick={() => void save(j.id, `${j.dataset}-${j.target}`, true)} title="choose where to save (File System Access API where the browser has it)">
+                          Save…
+                        </button>
+                        <button data-testid="export-download" onClick={() => void save(j.id, `${j.dataset}-${j.target}`, false)}>
+                          Download
+                        </button>
+                      </>
+                    )}
+                    {j.status !== 'running' && (
+                      <button data-testid="export-dismiss" onClick={() => useJobs.getState().dismiss(j.id)} title="remove from the list (and forget the files)">
+                        Dismiss
+                      </button>
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+          </div>
         </div>
         <div className="actions">
-          <button onClick={() => dlg.current?.close()}>Close</button>
-          <button data-testid="export-start" onClick={start} disabled={!active || !selection.indices.length}>
+          <button onClick={close}>Close</button>
+          <button data-testid="export-start" onClick={start} disabled={!jobSpec}>
             Export {selection.indices.length} frames
           </button>
         </div>

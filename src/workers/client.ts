@@ -1,7 +1,7 @@
 import { fromWire } from '../core/errors';
 import type { TreeSpec } from '../io/spec';
 import type { ViewRequest } from '../render/view-model';
-import type { DatasetOp, DatasetOps, DatasetSummary, ExportMessage, ExportRequest, ViewResult, WorkerRequest, WorkerResponse } from './protocol';
+import type { DatasetOp, DatasetOps, DatasetSummary, ViewResult, WorkerRequest, WorkerResponse } from './protocol';
 
 type Pending = { resolve(v: unknown): void; reject(e: Error): void };
 
@@ -122,44 +122,4 @@ export class DatasetClient {
       void w.call('close', { id }).promise.catch(() => undefined);
     }
   }
-}
-
-/** Run one export in its own worker; the UI stays responsive and can cancel. */
-export function runExport(
-  req: ExportRequest,
-  onProgress: (done: number, total: number) => void,
-): { promise: Promise<{ path: string; bytes: Uint8Array }[]>; cancel(): void } {
-  const worker = new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module', name: 'framescope-export' });
-  let rejectFn: (e: Error) => void = () => undefined;
-  const promise = new Promise<{ path: string; bytes: Uint8Array }[]>((resolve, reject) => {
-    rejectFn = reject;
-    worker.onmessage = (ev: MessageEvent<ExportMessage>) => {
-      const m = ev.data;
-      if (m.type === 'progress') onProgress(m.done, m.total);
-      else if (m.type === 'done') {
-        resolve(m.files);
-        worker.terminate();
-      } else {
-        reject(fromWire(m.error));
-        worker.terminate();
-      }
-    };
-    worker.onerror = (ev) => {
-      reject(new Error(`export worker failed: ${ev.message}`));
-      worker.terminate();
-    };
-  });
-  worker.postMessage(req);
-  return {
-    promise,
-    cancel: () => {
-      worker.postMessage({ cancel: true });
-      setTimeout(() => {
-        worker.terminate();
-        const e = new Error('export cancelled');
-        e.name = 'AbortError';
-        rejectFn(e);
-      }, 1500);
-    },
-  };
 }

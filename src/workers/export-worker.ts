@@ -1,30 +1,60 @@
 /// <reference lib="webworker" />
+import type { FrameSource } from '../core/types';
 import { openDataset } from '../formats/index';
 import { treeFromSpec } from '../io/spec';
 import { toWire } from './errors';
-import type { ExportMessage, ExportRequest } from './protocol';
+import type { ExportMessage, ExportRequest, ExportWorkerInput } from './export-protocol';
 
-/** Export worker: re-opens the dataset from its (cloned) files and runs exportDataset with progress and cancel. */
+/**
+ * Export worker: re-opens the dataset from its (cloned) files and runs exportDataset with progress
+ * and cancel (op 'run'), or draws the first output frame of a rendered job (op 'preview'; the
+ * source stays open for the next preview of the same dataset).
+ */
 let ctl: AbortController | null = null;
+let open: { key: string; source: Promise<FrameSource> } | null = null;
 const post = (m: ExportMessage, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m, transfer);
 
-self.onmessage = async (ev: MessageEvent<ExportRequest | { cancel: true }>) => {
-  if ('cancel' in ev.data) {
+async function sourceOf(req: ExportRequest): Promise<FrameSource> {
+  if (open?.key !== req.key) {
+    const previous = open;
+    open = {
+      key: req.key,
+      source: (async () => {
+        const s = await openDataset(treeFromSpec(req.spec));
+        return req.scene > 0 && s.scenes?.[req.scene] ? s.scenes[req.scene].open() : s;
+      })(),
+    };
+    void previous?.source.then((s) => s.close(), () => undefined);
+  }
+  return open.source;
+}
+
+self.onmessage = async (ev: MessageEvent<ExportWorkerInput>) => {
+  const req = ev.data;
+  if (req.op === 'cancel') {
     ctl?.abort();
     return;
   }
-  const req = ev.data;
-  ctl = new AbortController();
+  ctl?.abort();
+  const mine = new AbortController();
+  ctl = mine;
   try {
+    const source = await sourceOf(req);
+    if (req.op === 'preview') {
+      const { renderPreview } = await import('../export/preview');
+      const preview = await renderPreview(source, req.job, { signal: mine.signal });
+      if (ctl !== mine) return; // superseded by a newer preview
+      post({ type: 'preview', preview }, [preview.png.buffer as ArrayBuffer]);
+      return;
+    }
     const { exportDataset } = await import('../export/index');
-    let source = await openDataset(treeFromSpec(req.spec));
-    if (req.scene > 0 && source.scenes?.[req.scene]) source = await source.scenes[req.scene].open();
     const files = await exportDataset(source, req.job, {
-      signal: ctl.signal,
-      onProgress: (done, total) => post({ type: 'progress', done, total }),
+      signal: mine.signal,
+      onProgress: (done, total, stage = 'write') => post({ type: 'progress', done, total, stage }),
     });
     post({ type: 'done', files }, files.map((f) => f.bytes.buffer as ArrayBuffer).filter((b, i, a) => a.indexOf(b) === i));
   } catch (e) {
+    if (req.op === 'preview' && ctl !== mine) return;
     post({ type: 'error', error: toWire(e) });
   }
 };

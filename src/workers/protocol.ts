@@ -49,14 +49,3 @@ export type WorkerRequest =
 
 /** Worker → page: the answer to request `reqId`. */
 export type WorkerResponse = { reqId: number; ok: true; result: unknown } | { reqId: number; ok: false; error: WireError };
-
-export interface ExportRequest {
-  spec: TreeSpec;
-  scene: number;
-  job: { target: string; frames?: number[]; fields?: string[]; options?: Record<string, unknown> };
-}
-
-export type ExportMessage =
-  | { type: 'progress'; done: number; total: number }
-  | { type: 'done'; files: { path: string; bytes: Uint8Array }[] }
-  | { type: 'error'; error: WireError };

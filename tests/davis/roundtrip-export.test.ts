@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportDavisSet } from '../../src/export/davis-set';
+import { exportDataset } from '../../src/export/index';
 import { openDataset } from '../../src/formats/index';
 import type { FieldData, FieldInfo, Frame, FrameInfo, FrameSource, Scale, SourceTree } from '../../src/formats/types';
 import { bytesSourceFile } from '../../src/io/slice-file';
@@ -104,7 +104,7 @@ describe('exportDavisSet from a synthetic source', () => {
   it('writes one set per field, renumbers frames 0.. to B00001.., keeps times, values, masks and scales', async () => {
     const src = synthetic();
     const progress: [number, number][] = [];
-    const files = await exportDavisSet(src, { frames: [0, 1, 2], options: { setTime: '2024-01-01T00:00:00Z' } }, { onProgress: (d, t) => progress.push([d, t]) });
+    const files = await exportDataset(src, { target: 'davis-set', frames: [0, 1, 2], options: { setTime: '2024-01-01T00:00:00Z' } }, { onProgress: (d, t) => progress.push([d, t]) });
     expect(files.map((f) => f.path)).toEqual([
       'synth-density.set',
       'synth-density/B00001.im7',
@@ -144,12 +144,12 @@ describe('exportDavisSet from a synthetic source', () => {
 
   it('refuses rgb fields, honours the abort signal, keeps the source numbering when it is a run from 1', async () => {
     const src = synthetic();
-    await expect(exportDavisSet(src, { frames: [0], fields: ['image'] })).rejects.toThrow(/rgb/);
+    await expect(exportDataset(src, { target: 'davis-set', frames: [0], fields: ['image'] })).rejects.toThrow(/rgb/);
     const ac = new AbortController();
     ac.abort();
-    await expect(exportDavisSet(src, { frames: [0, 1] }, { signal: ac.signal })).rejects.toThrow();
+    await expect(exportDataset(src, { target: 'davis-set', frames: [0, 1] }, { signal: ac.signal })).rejects.toThrow();
     const numbered: FrameSource = { ...src, frames: src.frames.map((f, i) => ({ ...f, number: 10 + 5 * i })) };
-    const files = await exportDavisSet(numbered, { frames: [0, 1, 2], fields: ['velocity'], options: { pack: 'raw', grid: 16, name: 'run' } });
+    const files = await exportDataset(numbered, { target: 'davis-set', frames: [0, 1, 2], fields: ['velocity'], options: { pack: 'raw', grid: 16, name: 'run' } });
     expect(files.map((f) => f.path)).toEqual(['run.set', 'run/B00010.vc7', 'run/B00015.vc7', 'run/B00020.vc7']);
     expect(Buffer.from(files[0].bytes).toString('latin1')).toMatch(/SetStart = 10;\nSetInc = 5;/);
     const back = await openDataset(treeOfFiles('run', files));
@@ -159,7 +159,7 @@ describe('exportDavisSet from a synthetic source', () => {
   });
 
   it('uint16 export quantises a float field and says so on the .set entry', async () => {
-    const files = await exportDavisSet(synthetic(), { frames: [0], fields: ['density'], options: { imageFormat: 'uint16' } });
+    const files = await exportDataset(synthetic(), { target: 'davis-set', frames: [0], fields: ['density'], options: { imageFormat: 'uint16' } });
     expect((files[0] as { note?: string }).note).toMatch(/quantised to 16 bits/);
     const back = await openDataset(treeOfFiles('q', files));
     const got = (await back.readFrame(0)).fields.frame0.values!;
@@ -183,7 +183,7 @@ describeFixtures('exportDavisSet from DaVis fixtures (openDataset → export →
       let tree = await sourceTreeFromPath(join(dir, rel));
       if (rel.endsWith('/data')) tree = { ...tree, files: tree.files.filter((f) => f.path.startsWith('PIV_Velocity_Field_with_Uncertainty')) };
       const src = await openDataset(tree);
-      const files = await exportDavisSet(src, { frames, options: { name: 'out' } });
+      const files = await exportDataset(src, { target: 'davis-set', frames, options: { name: 'out' } });
       expect(files[0].path).toBe('out.set');
       const back = await openDataset(treeOfFiles('out', files));
       expect(back.frames.length).toBe(frames.length);

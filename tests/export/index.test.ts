@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXPORT_TARGETS, exportDataset } from '../../src/export/index';
 import { readOptions } from '../../src/export/targets';
-import { movieTiming } from '../../src/export/rendered-movie';
+import { movieTiming } from '../../src/export/targets/movies';
 import { mp4Timing, rational } from '../../src/export/h264-mp4';
 import { openDataset } from '../../src/formats/index';
 import { describeFixtures, treeOf } from '../fixtures';
@@ -21,9 +21,9 @@ describe('export targets', () => {
     expect(EXPORT_TARGETS.find((t) => t.id === 'mp4')!.needsBrowser).toBe(true);
   });
   it('readOptions fills defaults and validates', () => {
-    expect(readOptions('mp4', {})).toMatchObject({ codec: 'h264', frameDurationMs: 20, fps: 0, quality: 2, colormap: 'viridis', limits: 'global' });
+    expect(readOptions('mp4', {})).toMatchObject({ codec: 'h264', frameDurationMs: null, fps: 10, quality: 2, colormap: 'viridis', limits: 'minmax', limitsScope: 'global' });
     expect(readOptions('pypde-movie', { bits: '8', vmin: '[0, -1]' })).toMatchObject({ bits: 8, vmin: [0, -1], container: 'avi' });
-    expect(() => readOptions('mp4', { quality: 40 })).toThrow(/above 31/);
+    expect(() => readOptions('mp4', { quality: 40 })).toThrow(/above the largest allowed value 31/);
     expect(() => readOptions('mp4', { codec: 'vp9' })).toThrow(/one of h264, mpeg4/);
     expect(() => readOptions('npz', { compressed: 'yes' })).toThrow(/true or false/);
   });
@@ -37,16 +37,16 @@ describe('export targets', () => {
 
 describe('movie timing', () => {
   it('frame duration in ms per frame means exactly that (ISF tpf done right)', () => {
-    expect(movieTiming('mp4', 20, 0)).toMatchObject({ fps: 50, frameMs: 20 });
-    expect(movieTiming('webm', 40, 0)).toMatchObject({ fps: 25, frameMs: 40 });
-    expect(movieTiming('mp4', 20, 30).fps).toBe(30);
+    expect(movieTiming('mp4', { fps: 10, frameDurationMs: 20 })).toMatchObject({ fps: 50, frameMs: 20 });
+    expect(movieTiming('webm', { fps: 10, frameDurationMs: 40 })).toMatchObject({ fps: 25, frameMs: 40 });
+    expect(movieTiming('mp4', { fps: 30, frameDurationMs: null }).fps).toBe(30);
   });
   it('GIF delays are whole centiseconds, rounded and reported', () => {
-    expect(movieTiming('gif', 20, 0)).toMatchObject({ gifDelayCs: 2, frameMs: 20, fps: 50 });
-    const t = movieTiming('gif', 33.4, 0);
+    expect(movieTiming('gif', { fps: 50, frameDurationMs: null })).toMatchObject({ gifDelayCs: 2, frameMs: 20, fps: 50 });
+    const t = movieTiming('gif', { fps: 10, frameDurationMs: 33.4 });
     expect(t).toMatchObject({ gifDelayCs: 3, frameMs: 30 });
     expect(t.note).toMatch(/requested 33.4 ms, rounded/);
-    expect(movieTiming('gif', 4, 0).note).toMatch(/1 cs = 10 ms.*under 2 cs/);
+    expect(movieTiming('gif', { fps: 250, frameDurationMs: null }).note).toMatch(/1 cs = 10 ms.*under 2 cs/);
   });
   it('MP4 time scale makes every frame a whole number of ticks', () => {
     expect(rational(30000 / 1001)).toEqual([30000, 1001]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pyFloat, pyFloatRepr, pyJson, shlexQuote } from '../../src/export/py-json';
+import { pyFloat, pyFloatRepr, pyJson, shlexQuote } from '../../src/formats/pypde/py-json';
 
 describe('Python text', () => {
   it('repr(float)', () => {

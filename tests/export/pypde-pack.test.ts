@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openNpz } from '../../src/codecs/npz';
-import { chooseVideoFormat, commentJson, commentTag, fieldAttributes, packFrame, planLayout, quantise, timesText, uniformTimes } from '../../src/export/pypde-pack';
+import { chooseVideoFormat, commentJson, commentTag, fieldAttributes, packFrame, planLayout, quantise, timesText, uniformTimes } from '../../src/formats/pypde/pack';
 import type { FieldData, Frame, FrameSource, Scale } from '../../src/formats/types';
 import { sourceTreeFromPath } from '../../src/io/node';
 import { describeFixtures, fixture } from '../fixtures';

@@ -195,15 +195,9 @@ export function fieldLimits(vmin: unknown, vmax: unknown, nFields: number): { a:
   return { a: expand(vmin, 'vmin'), b: expand(vmax, 'vmax') };
 }
 
-/** py-pde's six video formats: key → pixel format of the data, channels, bits. */
-export const VIDEO_FORMATS: Record<string, { pixFmt: string; channels: number; bits: 8 | 16 }> = {
-  gray: { pixFmt: 'gray', channels: 1, bits: 8 },
-  rgb24: { pixFmt: 'rgb24', channels: 3, bits: 8 },
-  rgb32: { pixFmt: 'rgb32', channels: 4, bits: 8 },
-  gray16le: { pixFmt: 'gray16le', channels: 1, bits: 16 },
-  gbrp16le: { pixFmt: 'gbrp16le', channels: 3, bits: 16 },
-  gbrap16le: { pixFmt: 'gbrap16le', channels: 4, bits: 16 },
-};
+/** py-pde's six video formats (the table shared with the writer). */
+import { VIDEO_FORMATS } from './video-formats';
+export { VIDEO_FORMATS };
 
 /** The video format key: metadata `video_format`, else derived from the stored pixel format. */
 export function videoFormatKey(meta: Record<string, unknown>, storedPixFmt: string): string {

@@ -6,7 +6,9 @@
  * k of the field list sits in channel k; channels beyond the component count are ignored. Output
  * arrays use framescope's layout: [ny, nx] = [H, W] with x fastest (a transpose of py-pde's (x, y)).
  */
+import { maxCount } from './video-formats';
 
+/** The raw frame layout (shared with the writer, pack.ts). */
 export interface PackedLayout {
   width: number;
   height: number;
@@ -42,7 +44,7 @@ export function channelSamples(raw: Uint8Array, l: PackedLayout, k: number): Uin
 
 /** v = a + q / M · (b − a) in float64 (py-pde's decoding; M = 255 or 65535). */
 export function dequantise(q: Uint8Array | Uint16Array, a: number, b: number, bits: 8 | 16): Float64Array {
-  const M = bits === 8 ? 255 : 65535;
+  const M = maxCount(bits);
   const out = new Float64Array(q.length);
   const span = b - a;
   for (let i = 0; i < q.length; i++) out[i] = a + (q[i] / M) * span;
@@ -51,7 +53,7 @@ export function dequantise(q: Uint8Array | Uint16Array, a: number, b: number, bi
 
 /** Quantisation step of a field with limits (a, b): one count of the format. */
 export function quantisationStep(a: number, b: number, bits: 8 | 16): number {
-  return (b - a) / (bits === 8 ? 255 : 65535);
+  return (b - a) / maxCount(bits);
 }
 
 /** One component of the flattened field list. */

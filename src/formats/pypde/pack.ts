@@ -1,32 +1,18 @@
 /**
- * py-pde MovieStorage packing (shared/formats/pypde-movie.md): which video format, how field
- * components go to channels, the quantisation, the raw frame byte layout, the `comment` JSON and
- * the `.times` side-car. Pure: no video code here (pypde-movie.ts drives the encoder).
+ * py-pde MovieStorage packing, the writer beside the reader (shared/formats/pypde-movie.md): which
+ * video format, how field components go to channels, the quantisation, the raw frame byte layout
+ * (unpack.ts's PackedLayout, read back by its channelSamples/dequantise), the `comment` JSON and
+ * the `.times` side-car. Pure: no video code here (src/export/pypde-movie.ts drives the encoder).
  */
-import type { FieldData, FieldInfo, Frame, FrameSource, Scale } from '../core/types';
-import { ExportError } from './job';
+import { ExportError } from '../../core/errors';
+import type { FieldData, FieldInfo, Frame, FrameSource, Scale } from '../../core/types';
 import { pyFloat, pyFloatRepr, pyJson, shlexQuote } from './py-json';
+import { rawFrameSize, type PackedLayout } from './unpack';
+import { PYPDE_FORMATS, type PypdeVideoFormat } from './video-formats';
 
 const T = 'pypde-movie';
 
-export interface PypdeVideoFormat {
-  key: 'gray' | 'rgb24' | 'rgb32' | 'gray16le' | 'gbrp16le' | 'gbrap16le';
-  /** pix_fmt of the piped raw frames (= what the reader asks for) */
-  pixFmt: string;
-  channels: number;
-  bits: 8 | 16;
-  max: number;
-}
-
-/** py-pde's six formats, in its table order (§3). */
-export const PYPDE_FORMATS: PypdeVideoFormat[] = [
-  { key: 'gray', pixFmt: 'gray', channels: 1, bits: 8, max: 255 },
-  { key: 'rgb24', pixFmt: 'rgb24', channels: 3, bits: 8, max: 255 },
-  { key: 'rgb32', pixFmt: 'rgb32', channels: 4, bits: 8, max: 255 },
-  { key: 'gray16le', pixFmt: 'gray16le', channels: 1, bits: 16, max: 65535 },
-  { key: 'gbrp16le', pixFmt: 'gbrp16le', channels: 3, bits: 16, max: 65535 },
-  { key: 'gbrap16le', pixFmt: 'gbrap16le', channels: 4, bits: 16, max: 65535 },
-];
+export { PYPDE_FORMATS, type PypdeVideoFormat };
 
 /** py-pde's automatic choice (§3.1): the eligible format with the fewest bits, then fewest channels. */
 export function chooseVideoFormat(components: number, bits: number): PypdeVideoFormat {
@@ -50,9 +36,9 @@ export interface PypdeMember {
   components: number;
 }
 
-export interface PypdeLayout {
+export interface PypdeLayout extends PackedLayout {
   members: PypdeMember[];
-  /** video width = grid axis 0 (x), height = grid axis 1 (y; 1 for 1-axis grids) */
+  /** video width = grid axis 0 (x), height = grid axis 1 (y; 1 for 1-axis grids); channels and bits of `format` */
   width: number;
   height: number;
   nx: number;
@@ -170,7 +156,7 @@ export function planLayout(source: FrameSource, fields: FieldInfo[], first: Fram
   });
   const components = members.reduce((a, m) => a + m.components, 0);
   const format = chooseVideoFormat(components, bits);
-  return { members, width: nx, height: ny, nx, ny, axes, flipX, flipY, grid, gridDim: dim, format, components };
+  return { members, width: nx, height: ny, channels: format.channels, bits: format.bits, nx, ny, axes, flipX, flipY, grid, gridDim: dim, format, components };
 }
 
 /** py-pde labels: our py-pde reader names unlabelled members `field{k}`. */
@@ -194,21 +180,17 @@ export function quantise(v: number, a: number, b: number, M: number): number {
   return q < 0 ? 0 : q > M ? M : q;
 }
 
-/** Value a reader reconstructs from q. */
-export function dequantise(q: number, a: number, b: number, M: number): number {
-  return a + (q / M) * (b - a);
-}
-
 /**
  * The raw frame exactly as py-pde pipes it (§2.4): samples [x][y][k] in C order (y fastest),
- * uint8 or little-endian uint16, Cfmt channels (unused ones 0). Masked cells are written as 0.
+ * uint8 or little-endian uint16, Cfmt channels (unused ones 0), the layout unpack.ts reads back.
+ * Masked cells are written as 0. The reader's `dequantise` inverts `quantise` to one step.
  */
 export function packFrame(frame: Frame, layout: PypdeLayout, limits: [number, number][]): Uint8Array {
   const { width: W, height: H, nx, format } = layout;
   const C = format.channels;
   const M = format.max;
   const samples = W * H * C;
-  const out = new Uint8Array(samples * (format.bits / 8));
+  const out = new Uint8Array(rawFrameSize(layout));
   const u16 = format.bits === 16 ? new Uint16Array(samples) : null;
   let k = 0;
   layout.members.forEach((m, mi) => {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { arrowLengthFactor } from '../render/arrows';
 import { plotlyColorscale } from '../render/colormaps';
 import type { ViewModel } from '../render/view-model';
 import { compareController, panelSlot, useCompare } from '../state/compare';
@@ -454,11 +455,10 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
   const quiverTrace = (): Record<string, unknown> | null => {
     if (!m.quiver?.x.length) return null;
     const q = m.quiver;
-    const cell = Math.max(m.x.step, m.y.step) * q.stride;
     return {
       type: 'quiver', x: q.x, y: q.y, u: q.u, v: q.v, anchor: 'center', lengthmode: 'raw',
-      // raw lengths in data units: the largest arrow spans 0.9 of the sampling cell at scale 1
-      lengthfactor: arrowScale * 0.9 * (cell / (q.maxMag || 1)), arrowref: 'data',
+      // raw lengths in data units (the rule shared with the rendered exports)
+      lengthfactor: arrowLengthFactor(q, m.x.step, m.y.step, arrowScale), arrowref: 'data',
       marker:
         arrowColor === 'magnitude'
           ? { color: q.mag, cmin: 0, cmax: q.maxMag || 1, colorscale: plotlyColorscale('jet'), line: { width: 1.6 }, arrowsize: 1 }

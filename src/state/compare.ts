@@ -246,3 +246,56 @@ export const compareTimeline = {
     compareTimeline.seek(positionOf(alignment(), key));
   },
 };
+
+/** The comparison in the URL hash (only when more than one panel is shown): layout, alignment, per panel dataset label, field, mode, reference and offset. */
+export function compareToHash(c: CompareState = useCompare.getState()): string {
+  if (c.layout === 1) return '';
+  const p = new URLSearchParams();
+  p.set('layout', String(c.layout));
+  if (c.align !== 'index') p.set('align', c.align);
+  if (c.gaps !== 'hold') p.set('gaps', c.gaps);
+  if (c.cursor) p.set('pos', String(c.cursor));
+  c.panels.slice(0, c.layout).forEach((q, i) => {
+    const d = byId(q.datasetId);
+    if (d) p.set(`p${i}`, d.label);
+    if (q.field) p.set(`f${i}`, q.field);
+    if (q.mode !== 'normal') p.set(`m${i}`, q.mode);
+    const r = byId(q.refId);
+    if (r && q.mode !== 'normal') p.set(`r${i}`, r.label);
+    if (q.offset) p.set(`o${i}`, String(q.offset));
+  });
+  return p.toString();
+}
+
+/** Restore a comparison from the hash once its datasets are open (labels → ids). */
+export function compareFromHash(hash: string): void {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const layout = Number(p.get('layout'));
+  if (layout !== 2 && layout !== 4) return;
+  const ds = useDatasets.getState().datasets;
+  const idOf = (label: string | null) => (label ? (ds.find((d) => d.label === label)?.id ?? null) : null);
+  setLayout(layout);
+  const c = useCompare.getState();
+  const al = p.get('align');
+  const gaps = p.get('gaps');
+  c.set({
+    align: al === 'number' || al === 'time' ? al : 'index',
+    gaps: gaps === 'blank' || gaps === 'skip' ? gaps : 'hold',
+  });
+  for (let i = 0; i < layout; i++) {
+    const patch: Partial<PanelState> = {};
+    const id = idOf(p.get(`p${i}`));
+    if (id) patch.datasetId = id;
+    const f = p.get(`f${i}`);
+    if (f) patch.field = f;
+    const m = p.get(`m${i}`);
+    if (m === 'difference' || m === 'abs-difference' || m === 'blink') patch.mode = m;
+    const r = idOf(p.get(`r${i}`));
+    if (r) patch.refId = r;
+    const o = Number(p.get(`o${i}`));
+    if (Number.isFinite(o) && o) patch.offset = o;
+    c.setPanel(i, patch);
+  }
+  const pos = Number(p.get('pos'));
+  if (Number.isInteger(pos) && pos > 0) useCompare.getState().set({ cursor: pos });
+}

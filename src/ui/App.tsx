@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { restoreFromHash, restoredDatasetName, useActiveDataset, useDatasets } from '../state/datasets';
-import { useCompare } from '../state/compare';
+import { compareFromHash, compareToHash, useCompare } from '../state/compare';
 import { fromHash, toHash, useView } from '../state/view';
 import { CompareTimeline, CompareView, LayoutPicker } from './CompareView';
 import { DatasetBar } from './DatasetBar';
@@ -24,7 +24,10 @@ async function openSamples(): Promise<void> {
   const want = restoredDatasetName();
   const ordered = want ? [...specs].sort((a, b) => Number(b.name === want) - Number(a.name === want)) : specs;
   await useDatasets.getState().openSpecs(ordered);
+  compareFromHash(startHash);
 }
+
+const startHash = location.hash;
 
 let samplesStarted = false;
 
@@ -39,14 +42,18 @@ export function App() {
   }, []);
 
   // Mirror the view state in the URL hash (replaceState: scrubbing does not flood the history).
-  useEffect(
-    () =>
-      useView.subscribe((v) => {
-        const h = toHash(v);
-        if (('#' + h).replace(/^#$/, '') !== location.hash) history.replaceState(null, '', h ? '#' + h : location.pathname + location.search);
-      }),
-    [],
-  );
+  useEffect(() => {
+    const mirror = () => {
+      const h = [toHash(useView.getState()), compareToHash()].filter(Boolean).join('&');
+      if (('#' + h).replace(/^#$/, '') !== location.hash) history.replaceState(null, '', h ? '#' + h : location.pathname + location.search);
+    };
+    const a = useView.subscribe(mirror);
+    const b = useCompare.subscribe(mirror);
+    return () => {
+      a();
+      b();
+    };
+  }, []);
 
   return (
     <DropZone>

@@ -152,8 +152,9 @@ function Panel({ i }: { i: number }) {
         </label>
       </div>
       <div className="panel-label">
+        <span className="muted">index </span>
         <span data-testid={`view-${i}-frame`}>{slot.index === null ? '—' : slot.index}</span>
-        <span className="muted"> {shownLabel}</span>
+        <span className="muted"> · {shownLabel}</span>
         {modeLabel && <span className="mode-label"> · {modeLabel}</span>}
       </div>
       {d ? <FrameView panel={i} /> : <div className="plot-empty">Choose a dataset for this panel.</div>}

@@ -115,7 +115,7 @@ export function FrameView({ panel }: { panel?: number } = {}) {
         const tReq = t0 - (r.readMs + r.renderMs);
         const cmp = useCompare.getState();
         const colormap = main ? v.colormap : cmp.panels[panel].colormap;
-        await drawAxes(gd, r.model, colormap, v.arrowScale, v.arrowColor, datasetId, main ? v.zoom : null);
+        await drawAxes(gd, r.model, colormap, v.arrowScale, v.arrowColor, datasetId, main ? v.zoom : null, !main);
         if (!main) {
           registerPanel(panel, gd);
           if (panel === 0 && String(cmp.limits0) !== String(r.model.limits ?? null)) cmp.set({ limits0: r.model.limits ?? null });
@@ -312,7 +312,14 @@ export function FrameView({ panel }: { panel?: number } = {}) {
           {active.summary.warnings.length > 1 && ` (+${active.summary.warnings.length - 1} more in the metadata panel)`}
         </div>
       )}
-      <div className="plot-stack" onMouseMove={onMove} onMouseLeave={onLeave}>
+      <div
+        className="plot-stack"
+        onMouseMove={onMove}
+        onMouseLeave={onLeave}
+        onPointerDown={() => div.current && ((div.current as Gd).__fsTouched = performance.now())}
+        onWheel={() => div.current && ((div.current as Gd).__fsTouched = performance.now())}
+        onDoubleClick={() => div.current && ((div.current as Gd).__fsTouched = performance.now())}
+      >
         <canvas ref={canvas} className="plot-bitmap" />
         <div ref={div} className="plot" data-testid={tid('plot')} />
         {frameError && (
@@ -405,7 +412,8 @@ let linking = false;
 /** A zoom or pan in one compare panel applies to the panels of the same physical extent (when linked). */
 function linkZoom(from: number, gd: Gd, ev: Record<string, unknown>): void {
   const c = useCompare.getState();
-  if (linking || !c.linkZoom || c.layout === 1) return;
+  // only what a person did in this panel (drag, wheel, double-click) is passed on
+  if (linking || !c.linkZoom || c.layout === 1 || performance.now() - (gd.__fsTouched ?? -1e9) > 1500) return;
   const xr = gd._fullLayout?.xaxis?.range;
   const yr = gd._fullLayout?.yaxis?.range;
   const auto = !!(ev['xaxis.autorange'] || ev['yaxis.autorange']);
@@ -415,8 +423,10 @@ function linkZoom(from: number, gd: Gd, ev: Record<string, unknown>): void {
     .then(async (Plotly) => {
       for (const [i, other] of panelPlots) {
         if (i === from || i >= c.layout || !other.isConnected || other.__fsExtent !== gd.__fsExtent) continue;
-        const upd = auto || !xr || !yr ? { 'xaxis.autorange': true, 'yaxis.autorange': true } : { 'xaxis.range': [...xr], 'yaxis.range': [...yr] };
-        await Plotly.relayout(other, upd as never);
+        // a reset goes back to the panel's own full extent (autorange would pad a constrained axis)
+        const full = other.__fsFull;
+        const upd = auto || !xr || !yr ? (full ? { 'xaxis.range': full.x, 'yaxis.range': full.y } : null) : { 'xaxis.range': [...xr], 'yaxis.range': [...yr] };
+        if (upd) await Plotly.relayout(other, upd as never);
       }
     })
     .finally(() => {
@@ -426,7 +436,7 @@ function linkZoom(from: number, gd: Gd, ev: Record<string, unknown>): void {
 
 const unitSuffix = (u: string) => (!u ? '' : /^\[.*\]$/.test(u.trim()) ? ` ${u.trim()}` : ` [${u}]`);
 
-type Gd = PlotlyGd & { __fsStructure?: string; __fsLimits?: string; __fsZoomed?: string; __fsExtent?: string };
+type Gd = PlotlyGd & { __fsStructure?: string; __fsLimits?: string; __fsZoomed?: string; __fsExtent?: string; __fsFull?: { x: number[]; y: number[] }; __fsTouched?: number };
 
 function hideQuiver(gd: Gd): void {
   const at = gd.data?.findIndex((t) => t.type === 'quiver') ?? -1;
@@ -439,7 +449,7 @@ function hideQuiver(gd: Gd): void {
  * axes, colormap, arrow style); otherwise the colour bar limits and the arrows are restyled in place.
  * Zoom survives frame and field switches of the same grid (uirevision keys on dataset and grid).
  */
-async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: number, arrowColor: string, datasetId: string, zoom: [number, number, number, number] | null): Promise<void> {
+async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: number, arrowColor: string, datasetId: string, zoom: [number, number, number, number] | null, panel = false): Promise<void> {
   const Plotly = await loadPlotly();
   const structure = [m.kind, m.field, m.width, m.height, m.x.start, m.x.step, m.y.start, m.y.step, m.y.down, colormap, arrowScale, arrowColor, !!m.quiver, !!m.limits, m.valueLabel, m.valueUnit, datasetId].join('|');
   const grid = `${datasetId}/${m.width}x${m.height}/${m.x.start},${m.x.step},${m.y.start},${m.y.step}`;
@@ -447,7 +457,8 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
     margin: { l: 70, r: 20, t: 36, b: 50 },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
-    uirevision: grid,
+    // compare panels: zoom comes from the user or a linked panel only, so a new structure starts at full extent
+    uirevision: panel ? structure : grid,
     title: { text: m.valueLabel, font: { size: 14 } },
     showlegend: false,
   };
@@ -519,6 +530,7 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
   // images: row 0 at the top, the y axis pointing down; physical scales run upward
   const yRange = m.y.down ? [yr[1], yr[0]] : yr;
   gd.__fsExtent = [...xr, ...yr].map((v) => v.toPrecision(6)).join(',');
+  gd.__fsFull = { x: xr, y: yRange };
   // a zoom saved with this dataset's view comes back the first time its grid is drawn
   const z = zoom && gd.__fsZoomed !== grid ? zoom : null;
   gd.__fsZoomed = grid;
@@ -532,4 +544,11 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
     } as never,
     config,
   );
+  // Plotly.react on a plot that had another structure can widen a constrained range instead of
+  // shrinking the domain: put the requested extent back (once; a relayout constrains afresh)
+  const want = z ? { x: [z[0], z[1]], y: [z[2], z[3]] } : { x: xr, y: yRange };
+  const got = gd._fullLayout?.yaxis?.range;
+  const gotX = gd._fullLayout?.xaxis?.range;
+  const off = (a: number[] | undefined, b: number[]) => !a || Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) > 1e-9 * (Math.abs(b[1] - b[0]) || 1);
+  if (off(got, want.y) || off(gotX, want.x)) await Plotly.relayout(gd, { 'xaxis.range': want.x, 'yaxis.range': want.y } as never);
 }

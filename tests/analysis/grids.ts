@@ -91,3 +91,41 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>, mask?: Uint8
   }
   return { max, n };
 }
+
+import type { FrameSource } from '../../src/core/types';
+
+/** An in-memory FrameSource over prepared frames (counts reads). */
+export function memorySource(frames: Frame[], name = 'memory'): FrameSource & { reads: number[] } {
+  const reads: number[] = [];
+  const first = frames[0];
+  return {
+    reads,
+    format: 'memory',
+    name,
+    frames: frames.map((f) => f.info),
+    fields: Object.entries(first.fields).map(([n, f]) => ({ name: n, kind: f.kind, shape: f.shape, unit: f.scales?.i?.unit ?? '' })),
+    metadata: {},
+    timeUnit: 's',
+    async readFrame(i: number, o?: { signal?: AbortSignal }) {
+      if (o?.signal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      reads.push(i);
+      return frames[i];
+    },
+    nearestIndex: () => 0,
+    close() {},
+  };
+}
+
+/** one unit in the last place of float32 at x */
+export function ulp32(x: number): number {
+  const a = Math.abs(Math.fround(x));
+  if (a === 0) return 2 ** -149;
+  const e = Math.floor(Math.log2(a));
+  return 2 ** (Math.max(e, -126) - 23);
+}
+
+/** |a − b| within `ulps` float32 ulps of the larger magnitude (plus `abs` for results of cancellation) */
+export function f32near(a: number, b: number, ulps = 1, abs = 0): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  return Math.abs(a - b) <= ulps * ulp32(Math.max(Math.abs(a), Math.abs(b))) + abs;
+}

@@ -10,6 +10,7 @@ import { derivative, type Axis, type Spacing } from './gradient';
 import { axesOf, sameGrid, validity, type AxisGeom, type AxisName, type Dims } from './grid';
 import { lambda2Of, swirl2, swirl3 } from './eigen';
 import { applicability, quantityInfo, quantityUnit, traitsOf, QUANTITIES, type QuantityInfo } from './quantities';
+import { give, take64, take8 } from './scratch';
 import { describeSmoothing, smoothComponents, type SmoothOptions } from './smooth';
 import { divideUnits } from './units';
 
@@ -89,10 +90,11 @@ class Deriver {
     let g = this.grads.get(key);
     if (!g) {
       const cells = this.dims.cells;
-      g = { d: new Float64Array(cells), ok: new Uint8Array(cells) };
+      g = { d: take64(cells), ok: take8(cells) };
       const c = this.comps[ci];
       if (!c) {
         // a missing w of a volume counts as 0
+        g.d.fill(0);
         g.ok.set(this.valid);
       } else derivative(c, this.valid, this.dims, AXES.indexOf(a) as Axis, this.spacing(a), g.d, g.ok);
       this.grads.set(key, g);
@@ -107,7 +109,7 @@ class Deriver {
     if (!s) {
       const g = this.grad(ci, a);
       const cells = this.dims.cells;
-      s = { d: new Float64Array(cells), ok: new Uint8Array(cells) };
+      s = { d: take64(cells), ok: take8(cells) };
       const rateUnit = divideUnits(this.valueUnit, this.geo[a].unit).unit;
       derivative(g.d, g.ok, this.dims, AXES.indexOf(a) as Axis, this.spacing(a, rateUnit), s.d, s.ok);
       this.seconds.set(key, s);
@@ -125,136 +127,204 @@ class Deriver {
     return out;
   }
 
-  /** Combine: out[p] = fn(p) where the cell and every given gradient are valid. */
-  combine(gs: Grad[], fn: (p: number) => number): { values: Float32Array; mask: Uint8Array } {
+  /**
+   * Run a kernel where the cell and every given gradient are valid. The kernel holds its own loop
+   * (`for p: if (ok[p]) out[p] = …`) so that each quantity's loop is monomorphic and inlined.
+   */
+  run(gs: Grad[], kernel: (out: Float32Array, ok: Uint8Array) => void): { values: Float32Array; mask: Uint8Array } {
     const cells = this.dims.cells;
-    const ok = Uint8Array.from(this.valid);
-    for (const g of gs) for (let p = 0; p < cells; p++) ok[p] &= g.ok[p];
-    const values = new Float32Array(cells);
-    const mask = new Uint8Array(cells);
-    for (let p = 0; p < cells; p++) {
-      if (ok[p]) values[p] = fn(p);
-      else mask[p] = 1;
+    const ok = take8(cells);
+    ok.set(this.valid);
+    for (const g of gs) {
+      const o = g.ok;
+      for (let p = 0; p < cells; p++) ok[p] &= o[p];
     }
+    const values = new Float32Array(cells);
+    kernel(values, ok);
+    const mask = new Uint8Array(cells);
+    for (let p = 0; p < cells; p++) mask[p] = 1 - ok[p];
+    give(ok);
     return { values, mask };
+  }
+
+  /** Hand the intermediate arrays back to the scratch pool. */
+  dispose(): void {
+    for (const m of [this.grads, this.seconds]) {
+      for (const g of m.values()) {
+        give(g.d);
+        give(g.ok);
+      }
+      m.clear();
+    }
   }
 
   compute(info: QuantityInfo): { values: Float32Array; mask: Uint8Array } {
     const c = this.comps;
     const [u, v, w] = c;
-    const G = (ci: number, a: AxisName) => this.grad(ci, a);
+    const d = (ci: number, a: AxisName) => this.grad(ci, a);
     const vol = this.dims.ndim === 3 && this.dims.nz > 1;
+    const n = this.dims.cells;
     switch (info.name) {
       case 'magnitude':
-        return this.combine([], w ? (p) => Math.sqrt(u[p] * u[p] + v[p] * v[p] + w[p] * w[p]) : (p) => Math.sqrt(u[p] * u[p] + v[p] * v[p]));
+        return this.run([], (o, ok) => {
+          if (w) for (let p = 0; p < n; p++) { if (ok[p]) o[p] = Math.sqrt(u[p] * u[p] + v[p] * v[p] + w[p] * w[p]); }
+          else for (let p = 0; p < n; p++) if (ok[p]) o[p] = Math.sqrt(u[p] * u[p] + v[p] * v[p]);
+        });
       case 'kinetic-energy':
-        return this.combine([], w ? (p) => 0.5 * (u[p] * u[p] + v[p] * v[p] + w[p] * w[p]) : (p) => 0.5 * (u[p] * u[p] + v[p] * v[p]));
+        return this.run([], (o, ok) => {
+          if (w) for (let p = 0; p < n; p++) { if (ok[p]) o[p] = 0.5 * (u[p] * u[p] + v[p] * v[p] + w[p] * w[p]); }
+          else for (let p = 0; p < n; p++) if (ok[p]) o[p] = 0.5 * (u[p] * u[p] + v[p] * v[p]);
+        });
       case 'flow-angle':
-        return this.combine([], (p) => (Math.atan2(v[p], u[p]) * 180) / Math.PI);
-      case 'luminance':
-        return this.combine([], (p) => 0.299 * c[0][p] + 0.587 * c[1][p] + 0.114 * c[2][p]);
+        return this.run([], (o, ok) => {
+          for (let p = 0; p < n; p++) if (ok[p]) o[p] = (Math.atan2(v[p], u[p]) * 180) / Math.PI;
+        });
+      case 'luminance': {
+        const [r, g, b] = c;
+        return this.run([], (o, ok) => {
+          for (let p = 0; p < n; p++) if (ok[p]) o[p] = 0.299 * r[p] + 0.587 * g[p] + 0.114 * b[p];
+        });
+      }
       case 'vorticity':
-      case 'vorticity-z': {
-        const vx = G(1, 'x'), uy = G(0, 'y');
-        return this.combine([vx, uy], (p) => vx.d[p] - uy.d[p]);
-      }
-      case 'vorticity-x': {
-        const wy = G(2, 'y'), vz = G(1, 'z');
-        return this.combine([wy, vz], (p) => wy.d[p] - vz.d[p]);
-      }
-      case 'vorticity-y': {
-        const uz = G(0, 'z'), wx = G(2, 'x');
-        return this.combine([uz, wx], (p) => uz.d[p] - wx.d[p]);
-      }
+      case 'vorticity-z':
+        return this.diff(d(1, 'x'), d(0, 'y'), 1);
+      case 'vorticity-x':
+        return this.diff(d(2, 'y'), d(1, 'z'), 1);
+      case 'vorticity-y':
+        return this.diff(d(0, 'z'), d(2, 'x'), 1);
       case 'vorticity-magnitude': {
-        const [vx, uy, wy, vz, uz, wx] = [G(1, 'x'), G(0, 'y'), G(2, 'y'), G(1, 'z'), G(0, 'z'), G(2, 'x')];
-        return this.combine([vx, uy, wy, vz, uz, wx], (p) => {
-          const ox = wy.d[p] - vz.d[p];
-          const oy = uz.d[p] - wx.d[p];
-          const oz = vx.d[p] - uy.d[p];
-          return Math.sqrt(ox * ox + oy * oy + oz * oz);
+        const gs = [d(1, 'x'), d(0, 'y'), d(2, 'y'), d(1, 'z'), d(0, 'z'), d(2, 'x')];
+        const [vx, uy, wy, vz, uz, wx] = gs.map((g) => g.d);
+        return this.run(gs, (o, ok) => {
+          for (let p = 0; p < n; p++) {
+            if (!ok[p]) continue;
+            const ox = wy[p] - vz[p];
+            const oy = uz[p] - wx[p];
+            const oz = vx[p] - uy[p];
+            o[p] = Math.sqrt(ox * ox + oy * oy + oz * oz);
+          }
         });
       }
       case 'divergence': {
-        const ux = G(0, 'x'), vy = G(1, 'y');
         if (vol) {
-          const wz = G(2, 'z');
-          return this.combine([ux, vy, wz], (p) => ux.d[p] + vy.d[p] + wz.d[p]);
+          const gs = [d(0, 'x'), d(1, 'y'), d(2, 'z')];
+          const [a, b, e] = gs.map((g) => g.d);
+          return this.run(gs, (o, ok) => {
+            for (let p = 0; p < n; p++) if (ok[p]) o[p] = a[p] + b[p] + e[p];
+          });
         }
-        return this.combine([ux, vy], (p) => ux.d[p] + vy.d[p]);
+        return this.diff(d(0, 'x'), d(1, 'y'), -1);
       }
-      case 'shear-strain': {
-        const uy = G(0, 'y'), vx = G(1, 'x');
-        return this.combine([uy, vx], (p) => 0.5 * (uy.d[p] + vx.d[p]));
-      }
-      case 'shear-strain-xz': {
-        const uz = G(0, 'z'), wx = G(2, 'x');
-        return this.combine([uz, wx], (p) => 0.5 * (uz.d[p] + wx.d[p]));
-      }
-      case 'shear-strain-yz': {
-        const vz = G(1, 'z'), wy = G(2, 'y');
-        return this.combine([vz, wy], (p) => 0.5 * (vz.d[p] + wy.d[p]));
-      }
+      case 'shear-strain':
+        return this.half(d(0, 'y'), d(1, 'x'));
+      case 'shear-strain-xz':
+        return this.half(d(0, 'z'), d(2, 'x'));
+      case 'shear-strain-yz':
+        return this.half(d(1, 'z'), d(2, 'y'));
       case 'normal-strain-x':
-        return this.single(G(0, 'x'));
+        return this.single(d(0, 'x'));
       case 'normal-strain-y':
-        return this.single(G(1, 'y'));
+        return this.single(d(1, 'y'));
       case 'normal-strain-z':
-        return this.single(G(2, 'z'));
+        return this.single(d(2, 'z'));
       case 'q-criterion': {
         if (vol) {
           const A = this.tensor3();
-          return this.combine(A, (p) => {
-            let s = 0;
-            for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) s += A[3 * i + j].d[p] * A[3 * j + i].d[p];
-            return -0.5 * s;
+          const [a00, a01, a02, a10, a11, a12, a20, a21, a22] = A.map((g) => g.d);
+          return this.run(A, (o, ok) => {
+            for (let p = 0; p < n; p++) {
+              if (!ok[p]) continue;
+              const s = a00[p] * a00[p] + a11[p] * a11[p] + a22[p] * a22[p] + 2 * (a01[p] * a10[p] + a02[p] * a20[p] + a12[p] * a21[p]);
+              o[p] = -0.5 * s;
+            }
           });
         }
-        const ux = G(0, 'x'), uy = G(0, 'y'), vx = G(1, 'x'), vy = G(1, 'y');
-        return this.combine([ux, uy, vx, vy], (p) => -0.5 * (ux.d[p] * ux.d[p] + 2 * uy.d[p] * vx.d[p] + vy.d[p] * vy.d[p]));
+        const gs = [d(0, 'x'), d(0, 'y'), d(1, 'x'), d(1, 'y')];
+        const [ux, uy, vx, vy] = gs.map((g) => g.d);
+        return this.run(gs, (o, ok) => {
+          for (let p = 0; p < n; p++) if (ok[p]) o[p] = -0.5 * (ux[p] * ux[p] + 2 * uy[p] * vx[p] + vy[p] * vy[p]);
+        });
       }
       case 'swirling-strength': {
         if (vol) {
           const A = this.tensor3();
-          return this.combine(A, (p) => swirl3(A[0].d[p], A[1].d[p], A[2].d[p], A[3].d[p], A[4].d[p], A[5].d[p], A[6].d[p], A[7].d[p], A[8].d[p]));
+          const [a00, a01, a02, a10, a11, a12, a20, a21, a22] = A.map((g) => g.d);
+          return this.run(A, (o, ok) => {
+            for (let p = 0; p < n; p++) if (ok[p]) o[p] = swirl3(a00[p], a01[p], a02[p], a10[p], a11[p], a12[p], a20[p], a21[p], a22[p]);
+          });
         }
-        const ux = G(0, 'x'), uy = G(0, 'y'), vx = G(1, 'x'), vy = G(1, 'y');
-        return this.combine([ux, uy, vx, vy], (p) => swirl2(ux.d[p], uy.d[p], vx.d[p], vy.d[p]));
+        const gs = [d(0, 'x'), d(0, 'y'), d(1, 'x'), d(1, 'y')];
+        const [ux, uy, vx, vy] = gs.map((g) => g.d);
+        return this.run(gs, (o, ok) => {
+          for (let p = 0; p < n; p++) if (ok[p]) o[p] = swirl2(ux[p], uy[p], vx[p], vy[p]);
+        });
       }
       case 'lambda2': {
         const A = this.tensor3();
-        return this.combine(A, (p) => lambda2Of(A[0].d[p], A[1].d[p], A[2].d[p], A[3].d[p], A[4].d[p], A[5].d[p], A[6].d[p], A[7].d[p], A[8].d[p]));
+        const [a00, a01, a02, a10, a11, a12, a20, a21, a22] = A.map((g) => g.d);
+        return this.run(A, (o, ok) => {
+          for (let p = 0; p < n; p++) if (ok[p]) o[p] = lambda2Of(a00[p], a01[p], a02[p], a10[p], a11[p], a12[p], a20[p], a21[p], a22[p]);
+        });
       }
       case 'dfdx':
-        return this.single(G(0, 'x'));
+        return this.single(d(0, 'x'));
       case 'dfdy':
-        return this.single(G(0, 'y'));
+        return this.single(d(0, 'y'));
       case 'dfdz':
-        return this.single(G(0, 'z'));
+        return this.single(d(0, 'z'));
       case 'gradient-magnitude': {
-        const gs = this.axes().map((a) => G(0, a));
-        return this.combine(gs, (p) => {
-          let s = 0;
-          for (const g of gs) s += g.d[p] * g.d[p];
-          return Math.sqrt(s);
+        const gs = this.axes().map((a) => d(0, a));
+        const ds = gs.map((g) => g.d);
+        return this.run(gs, (o, ok) => {
+          for (let p = 0; p < n; p++) {
+            if (!ok[p]) continue;
+            let s = 0;
+            for (let k = 0; k < ds.length; k++) s += ds[k][p] * ds[k][p];
+            o[p] = Math.sqrt(s);
+          }
         });
       }
       case 'laplacian': {
         const gs = this.axes().map((a) => this.second(0, a));
-        return this.combine(gs, (p) => {
-          let s = 0;
-          for (const g of gs) s += g.d[p];
-          return s;
+        const ds = gs.map((g) => g.d);
+        return this.run(gs, (o, ok) => {
+          for (let p = 0; p < n; p++) {
+            if (!ok[p]) continue;
+            let s = 0;
+            for (let k = 0; k < ds.length; k++) s += ds[k][p];
+            o[p] = s;
+          }
         });
       }
     }
     const m = /^d([uvw])d([xyz])$/.exec(info.name);
-    if (m) return this.single(G('uvw'.indexOf(m[1]), m[2] as AxisName));
+    if (m) return this.single(d('uvw'.indexOf(m[1]), m[2] as AxisName));
     throw analysisError(`quantity ${info.name} is not implemented`);
   }
 
+  /** a − b (sign 1) or a + b (sign −1) */
+  private diff(ga: Grad, gb: Grad, sign: 1 | -1) {
+    const a = ga.d;
+    const b = gb.d;
+    const n = this.dims.cells;
+    return this.run([ga, gb], sign === 1 ? (o, ok) => { for (let p = 0; p < n; p++) if (ok[p]) o[p] = a[p] - b[p]; } : (o, ok) => { for (let p = 0; p < n; p++) if (ok[p]) o[p] = a[p] + b[p]; });
+  }
+
+  private half(ga: Grad, gb: Grad) {
+    const a = ga.d;
+    const b = gb.d;
+    const n = this.dims.cells;
+    return this.run([ga, gb], (o, ok) => {
+      for (let p = 0; p < n; p++) if (ok[p]) o[p] = 0.5 * (a[p] + b[p]);
+    });
+  }
+
   private single(g: Grad) {
-    return this.combine([g], (p) => g.d[p]);
+    const a = g.d;
+    const n = this.dims.cells;
+    return this.run([g], (o, ok) => {
+      for (let p = 0; p < n; p++) if (ok[p]) o[p] = a[p];
+    });
   }
 
   /** A = ∂u_i/∂x_j row-major (i: u, v, w; j: x, y, z) */
@@ -294,16 +364,24 @@ function checked(f: FieldData, quantity: string): QuantityInfo {
 export function deriveFromField(f: FieldData, quantity: string, opts: DeriveOptions = {}): FieldData {
   const info = checked(f, quantity);
   const d = new Deriver(f, opts);
-  return resultField(d, info, d.compute(info));
+  try {
+    return resultField(d, info, d.compute(info));
+  } finally {
+    d.dispose();
+  }
 }
 
 /** Several quantities of one field, sharing the gradients (and the smoothing) between them. */
 export function deriveMany(f: FieldData, quantities: string[], opts: DeriveOptions = {}): Record<string, FieldData> {
   const infos = quantities.map((q) => checked(f, q));
   const d = new Deriver(f, opts);
-  const out: Record<string, FieldData> = {};
-  for (const info of infos) out[info.name] = resultField(d, info, d.compute(info));
-  return out;
+  try {
+    const out: Record<string, FieldData> = {};
+    for (const info of infos) out[info.name] = resultField(d, info, d.compute(info));
+    return out;
+  } finally {
+    d.dispose();
+  }
 }
 
 /** The contract: quantity of field `fieldName` of `frame` (see quantities.ts for names and conventions). */

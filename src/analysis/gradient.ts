@@ -52,33 +52,88 @@ export function derivative(f: ArrayLike<number>, valid: Uint8Array, dims: Dims, 
       C[k] = dx1 / (dx2 * (dx1 + dx2));
     }
   }
+  if (!c) {
+    uniform(f, valid, dims, axis, n, stride, h, out, ok);
+    return;
+  }
+  out.fill(0);
+  ok.fill(0);
+  // explicit coordinates (non-uniform): numpy's coefficients per index
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++) {
       const row = (z * ny + y) * nx;
       const kRow = axis === 1 ? y : z;
       for (let x = 0; x < nx; x++) {
         const p = row + x;
-        if (!valid[p]) {
-          ok[p] = 0;
-          out[p] = 0;
-          continue;
-        }
+        if (!valid[p]) continue;
         const k = axis === 0 ? x : kRow;
         const hasPrev = k > 0 && valid[p - stride] === 1;
         const hasNext = k < n - 1 && valid[p + stride] === 1;
-        if (hasPrev && hasNext) {
-          out[p] = c ? A![k] * f[p - stride] + B![k] * f[p] + C![k] * f[p + stride] : (f[p + stride] - f[p - stride]) / h2;
-          ok[p] = 1;
-        } else if (hasNext) {
-          out[p] = (f[p + stride] - f[p]) / (c ? D![k] : h);
-          ok[p] = 1;
-        } else if (hasPrev) {
-          out[p] = (f[p] - f[p - stride]) / (c ? D![k - 1] : h);
-          ok[p] = 1;
-        } else {
-          out[p] = 0;
-          ok[p] = 0;
-        }
+        if (hasPrev && hasNext) out[p] = A![k] * f[p - stride] + B![k] * f[p] + C![k] * f[p + stride];
+        else if (hasNext) out[p] = (f[p + stride] - f[p]) / D![k];
+        else if (hasPrev) out[p] = (f[p] - f[p - stride]) / D![k - 1];
+        else continue;
+        ok[p] = 1;
       }
     }
+}
+
+/**
+ * Uniform spacing, in two passes: central differences everywhere first (branch-free; one-sided at
+ * the grid's edges), then a fix-up around every invalid cell, which recomputes its two neighbours
+ * along the axis by the full rule. For mostly valid data this costs little more than the
+ * differences themselves.
+ */
+function uniform(f: ArrayLike<number>, valid: Uint8Array, dims: Dims, axis: Axis, n: number, stride: number, h: number, out: Float64Array, ok: Uint8Array): void {
+  const { nx, ny, nz } = dims;
+  const cells = nx * ny * nz;
+  const h2 = 2 * h;
+  ok.set(valid);
+  if (n === 1) {
+    out.fill(0);
+    ok.fill(0);
+    return;
+  }
+  if (axis === 0) {
+    for (let row = 0; row < cells; row += nx) {
+      const last = row + nx - 1;
+      out[row] = (f[row + 1] - f[row]) / h;
+      for (let p = row + 1; p < last; p++) out[p] = (f[p + 1] - f[p - 1]) / h2;
+      out[last] = (f[last] - f[last - 1]) / h;
+    }
+  } else {
+    const planes = axis === 1 ? nz : 1;
+    const lineCells = axis === 1 ? nx : nx * ny; // cells of one index k along the axis, per plane
+    const block = n * stride;
+    for (let zb = 0; zb < planes; zb++) {
+      const base = zb * block;
+      for (let q = 0; q < lineCells; q++) out[base + q] = (f[base + q + stride] - f[base + q]) / h;
+      for (let k = 1; k < n - 1; k++) {
+        const r = base + k * stride;
+        for (let q = r; q < r + lineCells; q++) out[q] = (f[q + stride] - f[q - stride]) / h2;
+      }
+      const r = base + (n - 1) * stride;
+      for (let q = r; q < r + lineCells; q++) out[q] = (f[q] - f[q - stride]) / h;
+    }
+  }
+  // fix-up around invalid cells
+  const rule = (p: number, k: number) => {
+    if (!valid[p]) return;
+    const hasPrev = k > 0 && valid[p - stride] === 1;
+    const hasNext = k < n - 1 && valid[p + stride] === 1;
+    if (hasPrev && hasNext) out[p] = (f[p + stride] - f[p - stride]) / h2;
+    else if (hasNext) out[p] = (f[p + stride] - f[p]) / h;
+    else if (hasPrev) out[p] = (f[p] - f[p - stride]) / h;
+    else {
+      out[p] = 0;
+      ok[p] = 0;
+    }
+  };
+  for (let p = 0; p < cells; p++) {
+    if (valid[p]) continue;
+    out[p] = 0;
+    const k = axis === 0 ? p % nx : axis === 1 ? ((p / nx) | 0) % ny : (p / (nx * ny)) | 0;
+    if (k > 0) rule(p - stride, k - 1);
+    if (k < n - 1) rule(p + stride, k + 1);
+  }
 }

@@ -114,18 +114,18 @@ export function nearestCell(a: AxisGeom, x: number): number {
 export function validity(f: FieldData, comps: ArrayLike<number>[], cells: number): Uint8Array {
   const ok = new Uint8Array(cells);
   const m = f.mask;
-  for (let p = 0; p < cells; p++) {
-    if (m && m[p]) continue;
-    let good = 1;
-    for (const c of comps) {
-      const v = c[p];
-      if (!(v - v === 0)) {
-        good = 0;
-        break;
-      }
+  const [a, b, c] = comps;
+  // x − x === 0 is false exactly for NaN and ±Infinity
+  if (comps.length === 1) for (let p = 0; p < cells; p++) ok[p] = (!m || !m[p]) && a[p] - a[p] === 0 ? 1 : 0;
+  else if (comps.length === 2) for (let p = 0; p < cells; p++) ok[p] = (!m || !m[p]) && a[p] - a[p] === 0 && b[p] - b[p] === 0 ? 1 : 0;
+  else if (comps.length === 3) for (let p = 0; p < cells; p++) ok[p] = (!m || !m[p]) && a[p] - a[p] === 0 && b[p] - b[p] === 0 && c[p] - c[p] === 0 ? 1 : 0;
+  else
+    for (let p = 0; p < cells; p++) {
+      if (m && m[p]) continue;
+      let good = 1;
+      for (const x of comps) if (!(x[p] - x[p] === 0)) good = 0;
+      ok[p] = good;
     }
-    ok[p] = good;
-  }
   return ok;
 }
 

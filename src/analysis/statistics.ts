@@ -106,18 +106,13 @@ export class StatsAccumulator {
   /** Add one frame's components (values with the frame's mask). */
   add(comps: ArrayLike<number>[], mask: Uint8Array | undefined): void {
     const { cells, n, valid } = this;
-    for (let p = 0; p < cells; p++) {
-      let ok = mask && mask[p] ? 0 : 1;
-      if (ok) for (let c = 0; c < comps.length; c++) {
-        const x = comps[c][p];
-        if (!(x - x === 0)) {
-          ok = 0;
-          break;
-        }
-      }
-      valid[p] = ok;
-      n[p] += ok;
-    }
+    const m = mask;
+    const [a, b, c3] = comps;
+    // x − x === 0 is false exactly for NaN and ±Infinity
+    if (comps.length === 1) for (let p = 0; p < cells; p++) valid[p] = (!m || !m[p]) && a[p] - a[p] === 0 ? 1 : 0;
+    else if (comps.length === 2) for (let p = 0; p < cells; p++) valid[p] = (!m || !m[p]) && a[p] - a[p] === 0 && b[p] - b[p] === 0 ? 1 : 0;
+    else for (let p = 0; p < cells; p++) valid[p] = (!m || !m[p]) && a[p] - a[p] === 0 && b[p] - b[p] === 0 && c3[p] - c3[p] === 0 ? 1 : 0;
+    for (let p = 0; p < cells; p++) n[p] += valid[p];
     for (let c = 0; c < this.nc; c++) {
       const x = comps[c];
       const mean = this.mean[c];

@@ -134,15 +134,10 @@ class Deriver {
   run(gs: Grad[], kernel: (out: Float32Array, ok: Uint8Array) => void): { values: Float32Array; mask: Uint8Array } {
     const cells = this.dims.cells;
     const ok = take8(cells);
-    ok.set(this.valid);
-    for (const g of gs) {
-      const o = g.ok;
-      for (let p = 0; p < cells; p++) ok[p] &= o[p];
-    }
+    const mask = new Uint8Array(cells);
+    combineOk(this.valid, gs, ok, mask);
     const values = new Float32Array(cells);
     kernel(values, ok);
-    const mask = new Uint8Array(cells);
-    for (let p = 0; p < cells; p++) mask[p] = 1 - ok[p];
     give(ok);
     return { values, mask };
   }
@@ -333,6 +328,27 @@ class Deriver {
     for (let i = 0; i < 3; i++) for (const a of AXES) out.push(this.grad(i, a));
     return out;
   }
+}
+
+/** ok = valid AND every gradient's ok; mask = NOT ok (one pass, no closures). */
+function combineOk(valid: Uint8Array, gs: Grad[], ok: Uint8Array, mask: Uint8Array): void {
+  const n = valid.length;
+  if (gs.length === 0) ok.set(valid);
+  else if (gs.length === 1) {
+    const a = gs[0].ok;
+    for (let p = 0; p < n; p++) ok[p] = valid[p] & a[p];
+  } else if (gs.length === 2) {
+    const a = gs[0].ok;
+    const b = gs[1].ok;
+    for (let p = 0; p < n; p++) ok[p] = valid[p] & a[p] & b[p];
+  } else {
+    ok.set(valid);
+    for (const g of gs) {
+      const a = g.ok;
+      for (let p = 0; p < n; p++) ok[p] &= a[p];
+    }
+  }
+  for (let p = 0; p < n; p++) mask[p] = 1 - ok[p];
 }
 
 function resultField(d: Deriver, info: QuantityInfo, r: { values: Float32Array; mask: Uint8Array }): FieldData {

@@ -117,23 +117,25 @@ function uniform(f: ArrayLike<number>, valid: Uint8Array, dims: Dims, axis: Axis
     }
   }
   // fix-up around invalid cells
-  const rule = (p: number, k: number) => {
-    if (!valid[p]) return;
-    const hasPrev = k > 0 && valid[p - stride] === 1;
-    const hasNext = k < n - 1 && valid[p + stride] === 1;
-    if (hasPrev && hasNext) out[p] = (f[p + stride] - f[p - stride]) / h2;
-    else if (hasNext) out[p] = (f[p + stride] - f[p]) / h;
-    else if (hasPrev) out[p] = (f[p] - f[p - stride]) / h;
-    else {
-      out[p] = 0;
-      ok[p] = 0;
-    }
-  };
   for (let p = 0; p < cells; p++) {
     if (valid[p]) continue;
     out[p] = 0;
     const k = axis === 0 ? p % nx : axis === 1 ? ((p / nx) | 0) % ny : (p / (nx * ny)) | 0;
-    if (k > 0) rule(p - stride, k - 1);
-    if (k < n - 1) rule(p + stride, k + 1);
+    if (k > 0) rule(f, valid, out, ok, p - stride, k - 1, n, stride, h);
+    if (k < n - 1) rule(f, valid, out, ok, p + stride, k + 1, n, stride, h);
+  }
+}
+
+/** The full per-run rule at one cell p (index k along the axis); uniform spacing h. */
+function rule(f: ArrayLike<number>, valid: Uint8Array, out: Float64Array, ok: Uint8Array, p: number, k: number, n: number, stride: number, h: number): void {
+  if (!valid[p]) return;
+  const hasPrev = k > 0 && valid[p - stride] === 1;
+  const hasNext = k < n - 1 && valid[p + stride] === 1;
+  if (hasPrev && hasNext) out[p] = (f[p + stride] - f[p - stride]) / (2 * h);
+  else if (hasNext) out[p] = (f[p + stride] - f[p]) / h;
+  else if (hasPrev) out[p] = (f[p] - f[p - stride]) / h;
+  else {
+    out[p] = 0;
+    ok[p] = 0;
   }
 }

@@ -48,22 +48,39 @@ export function describeSmoothing(o: SmoothOptions | null | undefined, ndim = 2)
 
 function convolveAxis(src: Float64Array, dst: Float64Array, dims: Dims, axis: 0 | 1 | 2, w: Float64Array): void {
   const { nx, ny, nz } = dims;
-  const n = axis === 0 ? nx : axis === 1 ? ny : nz;
-  const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
   const r = (w.length - 1) >> 1;
-  for (let z = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++) {
-      const row = (z * ny + y) * nx;
+  if (axis === 0) {
+    for (let row = 0; row < nx * ny * nz; row += nx) {
       for (let x = 0; x < nx; x++) {
+        const lo = x < r ? -x : -r;
+        const hi = x + r >= nx ? nx - 1 - x : r;
         const p = row + x;
-        const k = axis === 0 ? x : axis === 1 ? y : z;
-        const lo = Math.max(-r, -k);
-        const hi = Math.min(r, n - 1 - k);
         let s = 0;
-        for (let j = lo; j <= hi; j++) s += w[j + r] * src[p + j * stride];
+        for (let j = lo; j <= hi; j++) s += w[j + r] * src[p + j];
         dst[p] = s;
       }
     }
+    return;
+  }
+  // y or z: accumulate whole lines of cells (contiguous, cache friendly)
+  const n = axis === 1 ? ny : nz;
+  const stride = axis === 1 ? nx : nx * ny;
+  const planes = axis === 1 ? nz : 1;
+  const seg = axis === 1 ? nx : nx * ny;
+  for (let zb = 0; zb < planes; zb++) {
+    const base = zb * n * stride;
+    for (let k = 0; k < n; k++) {
+      const d0 = base + k * stride;
+      dst.fill(0, d0, d0 + seg);
+      const lo = Math.max(-r, -k);
+      const hi = Math.min(r, n - 1 - k);
+      for (let j = lo; j <= hi; j++) {
+        const wj = w[j + r];
+        const s0 = d0 + j * stride;
+        for (let q = 0; q < seg; q++) dst[d0 + q] += wj * src[s0 + q];
+      }
+    }
+  }
 }
 
 /**

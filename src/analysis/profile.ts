@@ -17,7 +17,7 @@ import { axesOf, coordOf, fractionalIndex, nearestCell, type AxisGeom, type Dims
 import { scalarView } from './scalar-view';
 import type { Point } from './region';
 import type { SmoothOptions } from './smooth';
-import { frameList, streamFrames, type AnalysisControl } from './stream';
+import { frameList, streamFrames, type AnalysisControl, type FrameSelection } from './stream';
 
 export interface ProfileOptions {
   /** a component or derived quantity (default: value / magnitude / luminance) */
@@ -166,7 +166,7 @@ export function lineProfile(field: FieldData, points: Point[], opts: ProfileOpti
 export interface PointHistoryRequest {
   field: string;
   point: Point;
-  frames?: number[];
+  frames?: FrameSelection;
   quantity?: string;
   /** plane of a volume (default 0) */
   plane?: number;

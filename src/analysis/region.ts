@@ -11,7 +11,7 @@ import { analysisError } from './fail';
 import { axesOf, coordOf } from './grid';
 import { componentOf, scalarView } from './scalar-view';
 import type { SmoothOptions } from './smooth';
-import { frameList, streamFrames, type AnalysisControl } from './stream';
+import { frameList, streamFrames, type AnalysisControl, type FrameSelection } from './stream';
 
 export interface Point {
   x: number;
@@ -177,7 +177,7 @@ export interface RegionSeries extends SeriesColumns {
 export interface RegionSeriesRequest extends RegionOptions {
   field: string;
   region: Region;
-  frames?: number[];
+  frames?: FrameSelection;
 }
 
 const cols = (): SeriesColumns => ({ mean: [], std: [], min: [], max: [], count: [] });

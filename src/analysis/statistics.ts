@@ -16,7 +16,7 @@ import { analysisError } from './fail';
 import { dimsOf, sameGrid } from './grid';
 import { scalarView } from './scalar-view';
 import type { SmoothOptions } from './smooth';
-import { frameList, streamFrames, type AnalysisControl } from './stream';
+import { frameList, streamFrames, type AnalysisControl, type FrameSelection } from './stream';
 import { powerUnit } from './units';
 
 export const VECTOR_STATS = ['mean', 'std', 'min', 'max', 'count', 'reynolds-uu', 'reynolds-vv', 'reynolds-ww', 'reynolds-uv', 'reynolds-uw', 'reynolds-vw', 'tke'] as const;
@@ -54,7 +54,7 @@ export function availableStatistics(f: { kind: FieldKind; hasW?: boolean; w?: un
 export interface TimeStatisticsRequest {
   field: string;
   /** frame indices (default: every frame); use export's frameRange for start/stop/step semantics */
-  frames?: number[];
+  frames?: FrameSelection;
   /** statistic names (default: every one the field offers) */
   stats?: string[];
   /** statistics of a component or derived quantity (scalar) instead of the field itself */
@@ -275,7 +275,7 @@ export function fluctuation(field: FieldData, mean: FieldData): FieldData {
 
 export interface StatisticsSourceOptions {
   field: string;
-  frames?: number[];
+  frames?: FrameSelection;
   quantity?: string;
   /** dataset name (default: "<source> – statistics of <field>") */
   name?: string;
@@ -290,8 +290,8 @@ export interface StatisticsSourceOptions {
  * (the field picker), the mean draws as a quiver, and an npz export writes one member per statistic
  * under its own name (`mean`, `std`, `reynolds-uv`, …) as numpy users expect.
  */
-export function statisticsSource(source: Pick<FrameSource, 'name' | 'frames' | 'timeUnit'>, result: Record<string, FieldData>, opts: StatisticsSourceOptions): FrameSource {
-  const indices = opts.frames ?? source.frames.map((f) => f.index);
+export function statisticsSource(source: Pick<FrameSource, 'name' | 'frames' | 'timeUnit' | 'nearestIndex'>, result: Record<string, FieldData>, opts: StatisticsSourceOptions): FrameSource {
+  const indices = frameList(source, opts.frames);
   const info: FrameInfo = { index: 0, number: 0, time: null };
   const first = source.frames[indices[0]];
   const last = source.frames[indices[indices.length - 1]];

@@ -6,6 +6,7 @@
  */
 import { throwIfAborted } from '../core/abort';
 import type { Frame, FrameSource } from '../core/types';
+import { frameRange, type FrameRangeSpec } from '../export/frame-range';
 import { analysisError } from './fail';
 
 export interface AnalysisControl {
@@ -15,10 +16,20 @@ export interface AnalysisControl {
 
 const turn = () => new Promise<void>((r) => setTimeout(r, 0));
 
+/** Frames to visit: indices, a range by index or time (the export dialog's semantics), or every frame. */
+export type FrameSelection = number[] | FrameRangeSpec;
+
 /** The frame indices to visit: `frames` (validated) or every frame of the source. */
-export function frameList(source: Pick<FrameSource, 'frames'>, frames?: number[]): number[] {
+export function frameList(source: Pick<FrameSource, 'frames' | 'nearestIndex'>, frames?: FrameSelection): number[] {
   const n = source.frames.length;
   if (!frames) return Array.from({ length: n }, (_, i) => i);
+  if (!Array.isArray(frames)) {
+    try {
+      return frameRange(source, frames);
+    } catch (e) {
+      throw analysisError(e instanceof Error ? e.message : String(e));
+    }
+  }
   for (const i of frames) if (!Number.isInteger(i) || i < 0 || i >= n) throw analysisError(`frame index ${i} is outside 0…${n - 1}`);
   return frames;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { availableQuantities, deriveField, deriveFromField, deriveMany } from '../../src/analysis/index';
+import { ExportError, fromWire, toWire } from '../../src/core/errors';
 import { frameOf, maxDiff, scalarField, scale, vectorField, type GridSpec } from './grids';
 
 // DaVis-like grid: x to the right, y slope negative (rows run downward in y), positions in mm, velocity in m/s
@@ -187,6 +188,18 @@ describe('derived quantities on analytic fields', () => {
     expect(() => deriveField(frame, 'a', 'lambda2')).toThrow(/lambda2 needs derivatives along z/);
     expect(() => deriveField(frame, 'a', 'dwdx')).toThrow(/needs the out-of-plane component w/);
     expect(() => deriveField(frame, 'a', 'laplacian')).toThrow(/applies to scalar fields, not vector/);
+    // a tagged ExportError (target 'analysis') that crosses the worker boundary with its words
+    let err: unknown;
+    try {
+      deriveField(frame, 'a', 'lambda2');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ExportError);
+    const back = fromWire(toWire(err));
+    expect(back).toBeInstanceOf(ExportError);
+    expect((back as ExportError).target).toBe('analysis');
+    expect(back.message).toBe((err as Error).message);
   });
 
   it('lists the quantities a field offers, with units resolved', () => {

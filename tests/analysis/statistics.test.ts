@@ -158,3 +158,12 @@ describe('time statistics', () => {
     expect((await wrapped.readFrame(3)).fields['vel-vorticity'].values!.length).toBe(12);
   });
 });
+
+describe('frame selections', () => {
+  it('accepts the export dialog’s ranges (by index and by time, stop included)', async () => {
+    const src = memorySource(frames());
+    await timeStatistics(src, { field: 'vel', frames: { by: 'index', start: 1, stop: 3 }, stats: ['count'] });
+    expect(src.reads).toEqual([1, 2, 3]);
+    await expect(timeStatistics(src, { field: 'vel', frames: { by: 'index', start: 0, step: 0 } })).rejects.toThrow(/step must be > 0/);
+  });
+});

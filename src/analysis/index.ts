@@ -49,3 +49,4 @@ export { runAnalysisJob, transferablesOf, type AnalysisJob, type AnalysisResultM
 export { frameList, streamFrames, type AnalysisControl } from './stream';
 export { columnsToCsv, historyToCsv, historyToJson, profileToCsv, profileToJson, seriesToCsv, seriesToJson, type Column } from './csv';
 export { divideUnits, lengthFactor, parseUnit, powerUnit } from './units';
+export { serveAnalysis, type AnalysisMessage, type AnalysisRequest, type WorkerScope } from './worker-host';

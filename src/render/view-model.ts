@@ -21,6 +21,8 @@ export interface ViewRequest {
    * (`abs`: |A − B|). The pipeline reads both frames; `label` names the difference on the colour bar.
    */
   reference?: { id: string; index: number; field: string; abs: boolean; label: string };
+  /** a derived quantity (src/analysis: `vorticity`, `q-criterion`, …) as the background; arrows stay the field's */
+  derived?: { quantity: string; smooth?: { kind: 'gaussian' | 'box'; size: number } | null };
 }
 
 export interface Axis {
@@ -99,7 +101,11 @@ function planeOf<T extends { subarray(a: number, b: number): T; length: number }
   return a.subarray(k, k + ny * nx);
 }
 
-export function buildViewModel(frame: Frame, req: ViewRequest): ViewModel {
+/**
+ * `background`: a derived scalar on the same grid (vorticity, Q, …) drawn beneath the field's own
+ * arrows; its unit and description title the colour bar.
+ */
+export function buildViewModel(frame: Frame, req: ViewRequest, background?: FieldData): ViewModel {
   const f: FieldData | undefined = frame.fields[req.field];
   const blankAxis: Axis = { start: 0, step: 1, unit: '', label: '', flipped: false, indexOnly: true };
   if (!f) {
@@ -155,14 +161,23 @@ export function buildViewModel(frame: Frame, req: ViewRequest): ViewModel {
   } else {
     values = toF32(planeOf(f.values as Float32Array, shape, req.plane) ?? new Float32Array(nx * ny));
   }
-  const stats = fieldStats(values, mask, req.limitsMode === 'p1-99');
+  let shownMask = mask;
+  let unit = valueUnit;
+  if (background) {
+    values = toF32(planeOf(background.values as Float32Array, shape, req.plane) ?? values);
+    const bm = planeOf(background.mask, shape, req.plane);
+    if (bm) shownMask = bm;
+    unit = background.scales?.i?.unit ?? '';
+    label = background.scales?.i?.description || `${req.field} ${req.derived?.quantity ?? ''}`;
+  }
+  const stats = fieldStats(values, shownMask, req.limitsMode === 'p1-99');
   const limits = autoLimits(stats, req.limitsMode, req.manual);
-  const rgba = colorize(values, mask, [ny, nx], { vmin: limits[0], vmax: limits[1], colormap: req.colormap, flipY: ay.flip, flipX: ax.flip });
+  const rgba = colorize(values, shownMask, [ny, nx], { vmin: limits[0], vmax: limits[1], colormap: req.colormap, flipY: ay.flip, flipX: ax.flip });
   const quiver =
     vectors && req.quiver
       ? sampleQuiver(vectors.u, vectors.v, mask, nx, ny, req.stride, (i) => coordAt(f.scales?.x, f.coords?.x, i), (j) => coordAt(f.scales?.y, f.coords?.y, j))
       : undefined;
-  return { ...base, kind: 'image', rgba, values, stats, limits, quiver, vectors, valueLabel: label };
+  return { ...base, mask: shownMask, valueUnit: unit, kind: 'image', rgba, values, stats, limits, quiver, vectors, valueLabel: label };
 }
 
 function coordAt(s: Scale | undefined, coords: Float64Array | undefined, i: number): number {

@@ -26,6 +26,10 @@ export interface ViewState {
   mask: string;
   /** zoomed axis ranges [x0, x1, y0, y1] in physical units, or null for the whole field */
   zoom: [number, number, number, number] | null;
+  /** a derived quantity shown as the background (src/analysis names: vorticity, q-criterion, …), '' for the stored values */
+  derived: string;
+  /** Gaussian smoothing σ in cells before differentiating (0 = off) */
+  smooth: number;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -46,6 +50,8 @@ export const DEFAULT_VIEW: ViewState = {
   fps: 10,
   mask: 'hatch',
   zoom: null,
+  derived: '',
+  smooth: 0,
 };
 
 interface ViewStore extends ViewState {
@@ -95,7 +101,7 @@ export const useView = create<ViewStore>((set, get) => ({
   set: (p) =>
     set((s) => {
       const next: Partial<ViewStore> = { ...p };
-      const changesLimits = (['limitsMode', 'vmin', 'vmax', 'field', 'component', 'plane'] as const).some((k) => k in p);
+      const changesLimits = (['limitsMode', 'vmin', 'vmax', 'field', 'component', 'plane', 'derived', 'smooth'] as const).some((k) => k in p);
       if (p.playing === true && !s.playing) next.playLimits = (p.limitsMode ?? s.limitsMode) === 'manual' ? null : drawnStore.getState().limits;
       else if (p.playing === false || changesLimits) next.playLimits = null;
       return next;
@@ -105,7 +111,7 @@ export const useView = create<ViewStore>((set, get) => ({
 const KEYS: Record<keyof ViewState, string> = {
   dataset: 'd', scene: 'sc', frame: 'i', field: 'f', component: 'c', plane: 'z', colormap: 'cmap',
   limitsMode: 'lim', vmin: 'vmin', vmax: 'vmax', stride: 'stride', arrowScale: 'arrow', quiver: 'q', arrowColor: 'ac', fps: 'fps',
-  mask: 'mask', zoom: 'zoom',
+  mask: 'mask', zoom: 'zoom', derived: 'dq', smooth: 'sm',
 };
 
 /** View state → URL hash (only what differs from the defaults). */
@@ -152,5 +158,6 @@ export function viewRequestOf(v: ViewState & { playLimits?: [number, number] | n
     manual: v.vmin !== null && v.vmax !== null ? [v.vmin, v.vmax] : undefined,
     stride: v.stride,
     quiver: v.quiver,
+    ...(v.derived ? { derived: { quantity: v.derived, smooth: v.smooth > 0 ? { kind: 'gaussian' as const, size: v.smooth } : null } } : {}),
   };
 }

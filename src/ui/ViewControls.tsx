@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { availableQuantities } from '../analysis/quantities';
 import { COLORMAP_NAMES } from '../render/colormaps';
 import type { LimitsMode } from '../render/colorize';
 import { MASK_STYLES } from '../render/mask-style';
@@ -38,12 +39,42 @@ export function ViewControls() {
       <h2>View</h2>
       <label>
         Field
-        <select data-testid="field" value={f?.name ?? ''} onChange={(e) => v.set({ field: e.target.value, plane: 0, vmin: null, vmax: null, limitsMode: v.limitsMode === 'manual' ? 'minmax' : v.limitsMode })}>
+        <select data-testid="field" value={f?.name ?? ''} onChange={(e) => v.set({ field: e.target.value, plane: 0, vmin: null, vmax: null, derived: '', limitsMode: v.limitsMode === 'manual' ? 'minmax' : v.limitsMode })}>
           {main.map(opt)}
           {parts.length > 0 && <optgroup label="components">{parts.map(opt)}</optgroup>}
         </select>
       </label>
-      {isVector && (
+      {f && f.kind !== 'rgb' && !is1d && (
+        <>
+          <label title="ω_z = ∂v/∂x − ∂u/∂y in a right-handed x–y frame; derivatives on the physical grid (numpy.gradient rule per valid run), lengths in metres">
+            Derived
+            <select
+              data-testid="derived"
+              value={v.derived}
+              onChange={(e) => {
+                const q = e.target.value;
+                // signed quantities read best in RdBu with limits symmetric about 0
+                const signed = /vorticity(-[xyz])?$|divergence|strain|^d[uvwf]d[xyz]$|q-criterion|lambda2|laplacian/.test(q);
+                v.set({ derived: q, ...(q && signed ? { colormap: 'RdBu', limitsMode: 'symmetric' } : {}), ...(q ? {} : { limitsMode: v.limitsMode === 'symmetric' ? 'minmax' : v.limitsMode }) });
+              }}
+            >
+              <option value="">stored values</option>
+              {availableQuantities(f).map((q) => (
+                <option key={q.name} value={q.name} title={q.description}>
+                  {q.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {v.derived && (
+            <label>
+              Smoothing σ = {v.smooth === 0 ? 'off' : `${v.smooth} cells`}
+              <input data-testid="smooth" type="range" min={0} max={5} step={0.5} value={v.smooth} onChange={(e) => v.set({ smooth: Number(e.target.value) })} />
+            </label>
+          )}
+        </>
+      )}
+      {isVector && !v.derived && (
         <label>
           Background
           <select data-testid="component" value={v.component} onChange={(e) => v.set({ component: e.target.value })}>

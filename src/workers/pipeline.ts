@@ -1,7 +1,8 @@
 import { abortError, isAbort } from '../core/abort';
 import { ByteLru } from '../core/byte-lru';
-import type { Frame, FrameSource, SourceTree } from '../core/types';
+import type { FieldData, Frame, FrameSource, SourceTree } from '../core/types';
 import { frameBytes } from '../render/frame-cache';
+import { deriveField } from '../analysis/derive';
 import { differenceField } from '../analysis/difference';
 import { buildViewModel, type ViewRequest } from '../render/view-model';
 import type { DatasetSummary, ViewResult } from './protocol';
@@ -152,7 +153,17 @@ export class FramePipeline {
           shown = { ...frame, fields: { [name]: differenceField(fa, fb, { abs: ref.abs }) } };
           viewReq = { ...req, field: name };
         }
-        const model = buildViewModel(shown, viewReq);
+        let background: FieldData | undefined;
+        if (req.derived && shown.fields[viewReq.field]) {
+          const d = deriveField(shown, viewReq.field, req.derived.quantity, req.derived.smooth ? { smooth: req.derived.smooth } : {});
+          if (shown.fields[viewReq.field].kind === 'vector') background = d;
+          else shown = { ...shown, fields: { [viewReq.field]: d } };
+        }
+        const model = buildViewModel(shown, viewReq, background);
+        if (req.derived && !background) {
+          model.valueLabel = shown.fields[viewReq.field].scales?.i?.description || `${viewReq.field} ${req.derived.quantity}`;
+          model.valueUnit = shown.fields[viewReq.field].scales?.i?.unit ?? '';
+        }
         const out: ViewResult = { model, attributes: frame.attributes, cached, readMs: t1 - t0, renderMs: 0 };
         const { rgba, width, height } = model;
         if (rgba && width && height && this.opts.makeBitmap) out.bitmap = await this.opts.makeBitmap(rgba, width, height);
@@ -299,5 +310,5 @@ export class FramePipeline {
 
 /** A stable key of what a view request renders. */
 export function viewKey(req: ViewRequest): string {
-  return JSON.stringify([req.field, req.plane, req.component, req.colormap, req.limitsMode, req.manual ?? null, req.stride, req.quiver, req.reference ?? null]);
+  return JSON.stringify([req.field, req.plane, req.component, req.colormap, req.limitsMode, req.manual ?? null, req.stride, req.quiver, req.reference ?? null, req.derived ?? null]);
 }

@@ -1,0 +1,25 @@
+/** Derived quantities in the viewer (issue 14): vorticity under the arrows of the PIV sample. */
+import { expect, test } from '@playwright/test';
+import { selectDataset, waitDrawn } from './app-helpers';
+
+test('vorticity of the PIV sample under its arrows: RdBu, symmetric limits, unit 1/s on the colour bar', async ({ page }) => {
+  await page.goto('/');
+  await waitDrawn(page, 0);
+  await selectDataset(page, 'piv-vortex');
+  await page.waitForFunction(() => window.__framescope?.shown?.dataset === 'piv-vortex', null, { timeout: 30_000 });
+  await page.getByTestId('derived').selectOption('vorticity');
+  await page.waitForFunction(() => /ω|vortic/i.test(document.querySelector('[data-testid=plot] .cbtitle')?.textContent ?? ''), null, { timeout: 30_000 });
+  const s = await page.evaluate(() => window.__framescope!.shown!);
+  expect(s.arrows).toBeGreaterThan(10);
+  expect(s.limits![0]).toBeCloseTo(-s.limits![1], 6);
+  await expect(page.getByTestId('colormap')).toHaveValue('RdBu');
+  const title = await page.locator('[data-testid=plot] .cbtitle').textContent();
+  expect(title).toMatch(/1\/s/);
+  // the readout names the derived value
+  const box = (await page.getByTestId('plot').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5);
+  await expect(page.getByTestId('hover')).toContainText('1/s');
+  await page.screenshot({ path: 'screenshots/derived-vorticity.png' });
+  await page.getByTestId('derived').selectOption('');
+  await page.waitForFunction(() => !/1\/s/.test(document.querySelector('[data-testid=plot] .cbtitle')?.textContent ?? ''), null, { timeout: 30_000 });
+});

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { TreeSpec } from '../io/spec';
+import { onRemoteProgress } from '../io/progress-channel';
+import { specName, type TreeSpec } from '../io/spec';
 import type { DatasetSummary } from '../workers/protocol';
 import { datasetClient } from './client';
 
@@ -21,6 +22,8 @@ interface DatasetsState {
   loading: string[];
   /** the grouped message of the last load: every file that failed and why */
   errors: LoadError[];
+  /** bytes received and requests made per remote link (while it opens, and by its reads after) */
+  progress: Record<string, { bytes: number; requests: number }>;
   /** open several datasets; failures are collected into one grouped error, nothing loaded is lost */
   openSpecs(specs: TreeSpec[], opts?: { activate?: boolean }): Promise<DatasetEntry[]>;
   setActive(id: string): void;
@@ -36,9 +39,10 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
   activeId: null,
   loading: [],
   errors: [],
+  progress: {},
   async openSpecs(specs, opts = {}) {
     const client = datasetClient();
-    set((s) => ({ loading: [...s.loading, ...specs.map((sp) => sp.name)], errors: [] }));
+    set((s) => ({ loading: [...s.loading, ...specs.map(specName)], errors: [] }));
     const results = await Promise.allSettled(
       specs.map(async (spec) => {
         const id = `ds${nextId++}`;
@@ -52,13 +56,13 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
       if (r.status === 'fulfilled') ok.push(r.value);
       else {
         const e = r.reason as { path?: string; reason?: string; message?: string };
-        errors.push({ path: e.path ?? specs[i].name, reason: e.reason ?? e.message ?? String(r.reason) });
+        errors.push({ path: e.path ?? specName(specs[i]), reason: e.reason ?? e.message ?? String(r.reason) });
       }
     });
     set((s) => ({
       datasets: [...s.datasets, ...ok],
       activeId: ok.length && (opts.activate ?? true) ? ok[0].id : s.activeId ?? ok[0]?.id ?? null,
-      loading: s.loading.filter((n) => !specs.some((sp) => sp.name === n)),
+      loading: s.loading.filter((n) => !specs.some((sp) => specName(sp) === n)),
       errors,
     }));
     return ok;
@@ -90,3 +94,5 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
 export function useActiveDataset(): DatasetEntry | null {
   return useDatasets((s) => s.datasets.find((d) => d.id === s.activeId) ?? null);
 }
+
+onRemoteProgress(({ url, bytes, requests }) => useDatasets.setState((s) => ({ progress: { ...s.progress, [url]: { bytes, requests } } })));

@@ -33,7 +33,7 @@ export class DatasetHost {
 
   async openSpec(id: string, spec: TreeSpec): Promise<DatasetSummary> {
     const t0 = now();
-    const source = await openDataset(treeFromSpec(spec));
+    const source = await openDataset(await treeFromSpec(spec));
     const o: Open = { root: source, source, scene: 0, cache: new FrameCache(this.cacheBytes), inflight: new Map(), prefetchCtl: null };
     this.close(id);
     this.open.set(id, o);

@@ -17,7 +17,7 @@ self.onmessage = async (ev: MessageEvent<ExportRequest | { cancel: true }>) => {
   ctl = new AbortController();
   try {
     const { exportDataset } = await import('../export/index');
-    let source = await openDataset(treeFromSpec(req.spec));
+    let source = await openDataset(await treeFromSpec(req.spec));
     if (req.scene > 0 && source.scenes?.[req.scene]) source = await source.scenes[req.scene].open();
     const files = await exportDataset(source, req.job, {
       signal: ctl.signal,

@@ -7,6 +7,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { ExportDialog } from './ExportDialog';
 import { FrameView } from './FrameView';
 import { MetadataPanel } from './MetadataPanel';
+import { useOpenUrlFromHash } from './OpenUrl';
 import { SidePanels } from './SidePanels';
 import { Timeline } from './Timeline';
 import { ViewControls } from './ViewControls';
@@ -19,6 +20,7 @@ export function App() {
   const active = useActiveDataset();
   const openSpecs = useDatasets((s) => s.openSpecs);
   const shownId = useRef<string | null>(null);
+  useOpenUrlFromHash();
 
   // Open the built-in samples once (offline: they are served from our own origin).
   useEffect(() => {

@@ -88,10 +88,10 @@ test('a silent server ends in a timeout error, not a hang', async ({ page }) => 
 
 test('a dead server (nothing listening) is an error in words', async ({ page }) => {
   await harness(page);
-  const dead = `http://127.0.0.1:${helperPort(104)}/${DIR}/`;
+  const dead = `http://127.0.0.1:${helperPort(101)}/${DIR}/`;
   const r = await openInPage(page, { url: dead }, 'ends', { retries: 1, backoffMs: 50, idleTimeoutMs: 3000 });
   expect(r.error?.name).toBe('FormatError');
-  expect(r.error?.path).toContain(`127.0.0.1:${helperPort(104)}`);
+  expect(r.error?.path).toContain(`127.0.0.1:${helperPort(101)}`);
   expect(r.error?.reason).toMatch(/could not be fetched.*unreachable/);
 });
 

@@ -39,16 +39,23 @@ export function planRuns(blocks: Iterable<number>, gapBlocks: number, maxBlocks:
 }
 
 /**
- * Read-ahead for one file: a read that starts where the last one ended (within one block) doubles the
- * window, up to the limit; a jump resets it.
+ * Read-ahead for one file: reads that go on where the last one ended (within one block) make a
+ * sequential run, and once the run held two blocks' worth before a read, as much again is fetched ahead
+ * (up to the limit). A jump resets it, so the many tiny reads of a header walk fetch nothing extra.
  */
 export class ReadAhead {
   private lastEnd = -1;
-  private window = 0;
+  private run = 0;
   next(start: number, end: number, blockBytes: number, maxBytes: number): number {
     const sequential = this.lastEnd >= 0 && start >= this.lastEnd - blockBytes && start <= this.lastEnd + blockBytes;
-    this.window = sequential ? Math.min(maxBytes, Math.max(blockBytes, this.window * 2)) : 0;
     this.lastEnd = end;
-    return this.window;
+    if (!sequential) {
+      this.run = end - start;
+      return 0;
+    }
+    // what the run held before this read: one large probe read (an index at the head) fetches nothing extra
+    const before = this.run;
+    this.run += Math.max(0, end - start);
+    return before >= 2 * blockBytes ? Math.min(maxBytes, before) : 0;
   }
 }

@@ -51,15 +51,20 @@ describe('planning requests', () => {
       { first: 4, last: 4 },
     ]);
   });
-  it('read-ahead grows while reading on, resets on a jump', () => {
+  it('read-ahead follows a sequential run (not its number of reads), resets on a jump', () => {
     const r = new ReadAhead();
-    expect(r.next(0, 100, 10, 80)).toBe(0);
-    expect(r.next(100, 200, 10, 80)).toBe(10);
-    expect(r.next(205, 300, 10, 80)).toBe(20);
-    expect(r.next(300, 400, 10, 80)).toBe(40);
-    expect(r.next(400, 500, 10, 80)).toBe(80);
-    expect(r.next(500, 600, 10, 80)).toBe(80);
-    expect(r.next(5000, 5100, 10, 80)).toBe(0);
+    expect(r.next(0, 100, 10, 80)).toBe(0); // a first read is no run
+    expect(r.next(100, 105, 10, 80)).toBe(80); // the run holds 105 bytes of 10-byte blocks: ahead 80 (the limit)
+    const t = new ReadAhead();
+    expect(t.next(0, 4, 10, 80)).toBe(0);
+    expect(t.next(4, 8, 10, 80)).toBe(0);
+    expect(t.next(8, 12, 10, 80)).toBe(0);
+    expect(t.next(12, 16, 10, 80)).toBe(0); // tiny header reads: still below two blocks
+    expect(t.next(16, 30, 10, 80)).toBe(0);
+    expect(t.next(30, 60, 10, 80)).toBe(30);
+    expect(t.next(60, 100, 10, 80)).toBe(60);
+    expect(t.next(100, 200, 10, 80)).toBe(80);
+    expect(t.next(5000, 5100, 10, 80)).toBe(0);
   });
 });
 

@@ -54,7 +54,8 @@ export async function listFolder(folderUrl: string, ctx: RequestContext): Promis
     };
   }
 
-  const page = await getText(folder.href, { ...ctx, probe: true });
+  const refused: number[] = [];
+  const page = await getText(folder.href, { ...ctx, probe: true, refused });
   if (page && isS3Listing(page.text)) return listS3(folder, ctx, { bucketRoot: true });
   if (page && !s3ErrorCode(page.text)) {
     const entries = indexEntries(page.text, folder.href);
@@ -74,11 +75,14 @@ export async function listFolder(folderUrl: string, ctx: RequestContext): Promis
   candidates.push({ bucket: new URL('/', folder), prefix: segs.map(decodeURIComponent).join('/') });
   for (const c of candidates) {
     const prefix = c.prefix ? c.prefix + '/' : '';
-    const probe = await getText(s3ListUrl(c.bucket.href, prefix, undefined, 1), { ...ctx, probe: true });
+    const probe = await getText(s3ListUrl(c.bucket.href, prefix, undefined, 1), { ...ctx, probe: true, refused });
     if (probe && isS3Listing(probe.text)) {
       const u = new URL(s3ListUrl(c.bucket.href, prefix));
       return listS3(u, ctx);
     }
+  }
+  if (refused.some((s) => s === 401 || s === 403)) {
+    throw remoteError(folder.href, `access denied (HTTP ${refused.find((s) => s === 401 || s === 403)}): the folder or bucket does not allow anonymous listing; make it public, or put a framescope.json beside the data`);
   }
   throw remoteError(folder.href, page ? 'not found on the server (an S3 server answered, but no such bucket or prefix)' : 'not found on the server (HTTP 404): no file, folder listing or manifest at this address');
 }

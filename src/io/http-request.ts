@@ -237,14 +237,20 @@ function concat(chunks: Uint8Array[], n: number): Uint8Array {
 }
 
 /** GET a listing or manifest as text; `null` when the server says there is none (404, 403 of a probe). */
-export async function getText(url: string, ctx: RequestContext & { probe?: boolean; maxBody?: number } = {}): Promise<{ text: string; res: Response } | null> {
+export async function getText(
+  url: string,
+  ctx: RequestContext & { probe?: boolean; maxBody?: number; /** statuses of probes answered with "none here" */ refused?: number[] } = {},
+): Promise<{ text: string; res: Response } | null> {
   const probe = ctx.probe ?? false;
   const a = await fetchWithRetries(url, {
     ...ctx,
     accept: probe ? (s) => s === 404 || s === 403 || s === 400 || s === 405 || s === 410 : undefined,
     maxBody: ctx.maxBody ?? 64 << 20,
   });
-  if (!a.res.ok) return null;
+  if (!a.res.ok) {
+    ctx.refused?.push(a.res.status);
+    return null;
+  }
   return { text: new TextDecoder().decode(a.body ?? new Uint8Array(0)), res: a.res };
 }
 

@@ -97,6 +97,11 @@ describe('listing a folder URL', () => {
     expect(e2).toBeInstanceOf(FormatError);
     expect(e2.reason).toMatch(/not found/);
     await expect(sourceTreeFromUrl('ftp://example.org/x')).rejects.toThrow(/only http/);
+    srv.faults.set('/data/', [{ status: 403 }, { status: 403 }]); // the folder, and the same address asked as an S3 bucket
+    const e3 = await sourceTreeFromUrl(srv.url + '/data/').catch((e) => e);
+    expect(e3).toBeInstanceOf(FormatError);
+    expect(e3.reason).toMatch(/access denied \(HTTP 403\)/);
+    srv.faults.clear();
   });
 
   it('the url TreeSpec resolves to the same tree; aborting stops the listing', async () => {

@@ -72,6 +72,35 @@ test.describe('datasets through nginx equal the local open', () => {
   });
 });
 
+test.describe('exports from a remote tree', () => {
+  test('an npz export of a remote DaVis set has the same bytes as the local one', async ({ page }) => {
+    await harness(page);
+    const r = await page.evaluate(
+      async ({ remote }) => {
+        const urlMod = (await import('/src/io/url.ts' as string)) as typeof import('../src/io/url');
+        const { openDataset } = (await import('/src/formats/index.ts' as string)) as typeof import('../src/formats/index');
+        const { exportDataset } = (await import('/src/export/index.ts' as string)) as typeof import('../src/export/index');
+        const dir = 'davis/pivpy/pivpy/data/urban_canopy';
+        const out = async (tree: Parameters<typeof openDataset>[0]) => {
+          const files = await exportDataset(await openDataset(tree), { target: 'npz', frames: [0, 2, 4] });
+          return files.map((f) => {
+            let h = 0x811c9dc5;
+            for (let i = 0; i < f.bytes.length; i++) h = Math.imul(h ^ f.bytes[i], 0x01000193);
+            return `${f.path}:${f.bytes.length}:${(h >>> 0).toString(16)}`;
+          });
+        };
+        return {
+          local: await out(await urlMod.sourceTreeFromListing(`/__fixtures/list/${dir}`, `/__fixtures/file/${dir}`)),
+          remote: await out(await urlMod.sourceTreeFromUrl(`${remote}/${dir}/`)),
+        };
+      },
+      { remote: nginx.url },
+    );
+    expect(r.remote.length).toBeGreaterThan(0);
+    expect(r.remote).toEqual(r.local);
+  });
+});
+
 test.describe('errors name the URL', () => {
   test('404, a page that is not a listing, a CORS refusal', async ({ page }) => {
     await harness(page);

@@ -127,3 +127,14 @@ test('a file replaced on the server between two reads gives a clear error, not m
   expect(second.path).toBe(`${url}B00003.vc7`);
   expect(second.reason).toMatch(/replaced on the server while it was open/);
 });
+
+test('the app shows bytes and requests while a slow link opens (from the dataset worker)', async ({ page }) => {
+  await page.goto('/');
+  await expect.poll(() => page.getByTestId('datasets').locator('option').count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  proxy.rules.push({ path: '/', kind: 'delay', delayMs: 700, times: Infinity });
+  await page.getByTestId('open-url').fill(`${proxy.url}/${DIR}/`);
+  await page.getByTestId('open-url-button').click();
+  await expect(page.getByTestId('open-url-progress')).toContainText(/\d+ (B|kB|MB) · [1-9]\d* requests/, { timeout: 30_000 });
+  await expect(page.getByTestId('datasets')).toContainText('video_mjpeg_avi_color (imgstore)', { timeout: 90_000 });
+  await expect(page.getByTestId('open-url-progress')).toHaveCount(0);
+});

@@ -3,6 +3,7 @@
  * prefix URL (ListObjectsV2, paginated with continuation tokens at a small max-keys), by bucket URL,
  * by an explicit ListObjectsV2 link and by a pre-signed one; values equal the local open.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { FIXTURES, harness, requireFixtures } from './helpers/fixtures';
@@ -80,6 +81,13 @@ test('a bucket URL lists everything; a pre-signed listing link works, and says s
   const r = await openInPage(page, { url: signed }, [0]);
   expect(r.error).toBeUndefined();
   expect(r.format).toBe('imgstore');
+  // a pre-signed link to one object (signed for GET: its HEAD is refused, the size comes from a ranged GET)
+  const one = await page.evaluate(async (u) => {
+    const { sourceTreeFromUrl } = (await import('/src/io/url.ts' as string)) as typeof import('../src/io/url');
+    const t = await sourceTreeFromUrl(u);
+    return { name: t.name, size: t.files[0].size, head: new TextDecoder().decode(await t.files[0].read(0, 8)) };
+  }, s3.presign('runs/mjpeg/metadata.yaml', {}));
+  expect(one).toEqual({ name: 'metadata.yaml', size: statSync(join(FIXTURES!, 'imgstore/video_mjpeg_avi_color/metadata.yaml')).size, head: '__store:' });
   const truncated = s3.presign('', { 'list-type': '2', prefix: 'runs/mjpeg/', 'max-keys': '2' });
   const t = await openInPage(page, { url: truncated }, [0]);
   expect(t.error?.name).toBe('FormatError');

@@ -49,7 +49,9 @@ async function probeFile(u: URL, ctx: RequestContext): Promise<RemoteEntry | nul
   // nginx and Apache redirect a folder to its address with a slash (fetch follows)
   if (res.url && new URL(res.url).pathname.endsWith('/')) return null;
   const name = decodeURIComponent(u.pathname.split('/').filter(Boolean).pop() ?? u.host);
-  if (res.status === 405 || res.status === 400) return rangeProbe(u, name, ctx);
+  // a pre-signed object link is signed for GET only: its HEAD is refused, a one-byte GET is not
+  const signed = /[?&](x-amz-signature|signature)=/i.test(u.search);
+  if (res.status === 405 || res.status === 400 || (res.status === 403 && signed)) return rangeProbe(u, name, ctx);
   if (!res.ok) return null;
   if (/^application\/(xml|json)|^text\/html/i.test(res.headers.get('content-type') ?? '') && /list|index/i.test(u.search)) return null;
   const size = Number(res.headers.get('content-length'));

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { TreeSpec } from '../io/spec';
+import { onRemoteProgress } from '../io/progress-channel';
+import { specName, type TreeSpec } from '../io/spec';
 import { defaultColormapFor } from '../render/colormaps';
 import type { DatasetSummary } from '../workers/protocol';
 import { datasetClient } from './client';
@@ -31,6 +32,8 @@ interface DatasetsState {
   loading: Loading[];
   /** the grouped message of the last load: every file that failed and why */
   errors: LoadError[];
+  /** bytes received and requests made per remote link (while it opens, and by its reads after) */
+  progress: Record<string, { bytes: number; requests: number }>;
   /** open several datasets; failures are collected into one grouped error, nothing loaded is lost */
   openSpecs(specs: TreeSpec[], opts?: { activate?: boolean }): Promise<DatasetEntry[]>;
   setActive(id: string): void;
@@ -80,9 +83,10 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
   activeId: null,
   loading: [],
   errors: [],
+  progress: {},
   async openSpecs(specs, opts = {}) {
     const client = datasetClient();
-    const started = specs.map((sp) => ({ name: sp.name, since: performance.now() }));
+    const started = specs.map((sp) => ({ name: specName(sp), since: performance.now() }));
     set((s) => ({ loading: [...s.loading, ...started], errors: [] }));
     const results = await Promise.allSettled(
       specs.map(async (spec) => {
@@ -102,7 +106,7 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
         ok.push(e);
       } else {
         const e = r.reason as { path?: string; reason?: string; message?: string };
-        errors.push({ path: e.path ?? specs[i].name, reason: e.reason ?? e.message ?? String(r.reason) });
+        errors.push({ path: e.path ?? specName(specs[i]), reason: e.reason ?? e.message ?? String(r.reason) });
       }
     });
     const activate = ok.length > 0 && ((opts.activate ?? true) || !get().activeId);
@@ -165,3 +169,5 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
 export function useActiveDataset(): DatasetEntry | null {
   return useDatasets((s) => s.datasets.find((d) => d.id === s.activeId) ?? null);
 }
+
+onRemoteProgress(({ url, bytes, requests }) => useDatasets.setState((s) => ({ progress: { ...s.progress, [url]: { bytes, requests } } })));

@@ -9,6 +9,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { ExportDialog } from './ExportDialog';
 import { FrameView } from './FrameView';
 import { MetadataPanel } from './MetadataPanel';
+import { useOpenUrlFromHash } from './OpenUrl';
 import { SidePanels } from './SidePanels';
 import { Timeline } from './Timeline';
 import { ViewControls } from './ViewControls';
@@ -34,6 +35,7 @@ let samplesStarted = false;
 export function App() {
   const active = useActiveDataset();
   const layout = useCompare((c) => c.layout);
+  useOpenUrlFromHash();
 
   useEffect(() => {
     if (samplesStarted) return;

@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useActiveDataset, useDatasets } from '../state/datasets';
 import { specsFromItems } from './DropZone';
+import { OpenUrl } from './OpenUrl';
 
 /** File and folder pickers, the list of open datasets and the scene selector. */
 export function DatasetBar() {
@@ -36,6 +37,7 @@ export function DatasetBar() {
           onChange={(e) => void onPick(e.target.files, true).then(() => (e.target.value = ''))}
         />
       </label>
+      <OpenUrl />
       <select data-testid="datasets" value={activeId ?? ''} onChange={(e) => setActive(e.target.value)} disabled={!datasets.length} title="open datasets">
         {datasets.map((d) => (
           <option key={d.id} value={d.id}>

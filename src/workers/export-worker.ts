@@ -20,7 +20,7 @@ async function sourceOf(req: ExportRequest): Promise<FrameSource> {
     open = {
       key: req.key,
       source: (async () => {
-        const s = await openDataset(treeFromSpec(req.spec));
+        const s = await openDataset(await treeFromSpec(req.spec));
         return req.scene > 0 && s.scenes?.[req.scene] ? s.scenes[req.scene].open() : s;
       })(),
     };

@@ -30,6 +30,8 @@ const RUNNERS: Record<string, () => Promise<Runner>> = {
     return (source, job, ctl) => exportDavisSet(source, { ...job, frames: resolveFrames(source, job) }, ctl);
   },
   'phiflow-scene': async () => (await import('./phiflow-scene')).exportPhiflowScene,
+  hdf5: async () => (await import('./hdf5')).run,
+  zarr: async () => (await import('./zarr')).run,
 };
 
 export async function exportDataset(

@@ -4,6 +4,8 @@
  * source of truth for defaults.
  */
 
+import { CUBE_OPTION_SPECS } from './hdf5-options';
+
 export type OptionType = 'number' | 'string' | 'boolean' | 'enum' | 'json';
 
 export interface OptionSpec {
@@ -176,6 +178,8 @@ export const EXPORT_TARGETS: ExportTarget[] = [
       { key: 'properties', label: 'Extra scene properties (JSON object)', type: 'json', default: {} },
     ],
   },
+  { id: 'hdf5', label: 'NetCDF-4 / HDF5 (.nc)', needsBrowser: false, produces: '.nc', help: 'xarray, h5py, netCDF, MATLAB h5read; one chunk per frame, deflate', options: CUBE_OPTION_SPECS },
+  { id: 'zarr', label: 'Zarr v2 store (zip)', needsBrowser: false, produces: '.zarr.zip', help: 'xarray.open_zarr, Dask, napari; consolidated metadata, one chunk per frame', options: CUBE_OPTION_SPECS },
 ];
 
 export function targetById(id: string): ExportTarget | undefined {

@@ -116,6 +116,9 @@ x = xr.open_zarr(zarr.ZipStore(ds, mode='r'))
 out = summary(x)
 out['chunks'] = [list(c) for c in x['vel_u'].chunks]
 out['dask_sum'] = float(x['vel_u'].data.sum().compute())
+# the README's Dask example
+speed = (x.vel_u**2 + x.vel_v**2) ** 0.5
+out['masked_mean'] = speed.where(~x.vel_mask).mean('time').compute().values.astype(float).tolist()
 print(json.dumps(out))`,
       '--',
       `${dir}/synth.zarr.zip`,
@@ -126,5 +129,20 @@ print(json.dumps(out))`,
     let total = 0;
     for (let k = 0; k < 3; k++) for (const x of (await src.readFrame(k)).fields.vel.u!) total += x;
     expect(s.dask_sum as number).toBeCloseTo(total, 3);
+    // mean speed over the valid frames of each cell, as the README computes it
+    const sums = new Float64Array(35);
+    const counts = new Float64Array(35);
+    for (let k = 0; k < 3; k++) {
+      const v = (await src.readFrame(k)).fields.vel;
+      for (let i = 0; i < 35; i++) if (!v.mask![i]) {
+        sums[i] += Math.hypot(v.u![i], v.v![i]);
+        counts[i]++;
+      }
+    }
+    const mm = (s.masked_mean as (number | null)[][]).flat();
+    for (let i = 0; i < 35; i++) {
+      if (counts[i]) expect(mm[i]).toBeCloseTo(sums[i] / counts[i], 4);
+      else expect(mm[i]).toBeNull();
+    }
   });
 });

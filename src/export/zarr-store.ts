@@ -13,22 +13,33 @@ export const ZARR_DTYPE: Record<CubeDtype, string> = { f4: '<f4', f8: '<f8', u1:
 
 type Key = `/${string}`;
 
-/** zarrita decodes zlib but cannot encode it: the same codec with fflate's zlib both ways. */
-class FflateZlib {
-  kind = 'bytes_to_bytes' as const;
-  constructor(private level: number) {}
-  static fromConfig(c: { level?: number }): FflateZlib {
-    const l = c?.level;
-    return new FflateZlib(typeof l === 'number' && l >= 0 && l <= 9 ? l : 6);
-  }
-  encode(bytes: Uint8Array): Uint8Array {
-    return zlibSync(bytes, { level: this.level as 0 });
-  }
-  decode(bytes: Uint8Array): Uint8Array {
-    return unzlibSync(bytes);
-  }
+/**
+ * zarrita decodes zlib but cannot encode it: encode with fflate's zlib, decode with zarrita's own
+ * codec (the platform's DecompressionStream, which rejects truncated streams).
+ */
+type ZCodec = { kind?: string; encode(b: Uint8Array): unknown; decode(b: Uint8Array): Promise<Uint8Array> | Uint8Array };
+type ZEntry = { fromConfig(c: unknown, meta: unknown): ZCodec };
+for (const id of ['zlib', 'numcodecs.zlib']) {
+  const original = zarr.registry.get(id) as (() => Promise<ZEntry>) | undefined;
+  const entry = {
+    kind: 'bytes_to_bytes' as const,
+    fromConfig(c: { level?: number }, meta: unknown) {
+      const l = c?.level;
+      const level = typeof l === 'number' && l >= 0 && l <= 9 ? l : 6;
+      return {
+        kind: 'bytes_to_bytes' as const,
+        inner: null as ZCodec | null,
+        encode: (bytes: Uint8Array) => zlibSync(bytes, { level: level as 0 }),
+        async decode(bytes: Uint8Array) {
+          if (!original) return unzlibSync(bytes);
+          this.inner ??= (await original()).fromConfig(c, meta);
+          return this.inner.decode(bytes);
+        },
+      };
+    },
+  };
+  zarr.registry.set(id, () => Promise.resolve(entry as never));
 }
-for (const id of ['zlib', 'numcodecs.zlib']) zarr.registry.set(id, () => Promise.resolve(FflateZlib as never));
 
 /** A write-mostly zarrita store: metadata in memory, chunks streamed into the zip. */
 class ZipStreamStore {

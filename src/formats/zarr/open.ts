@@ -124,7 +124,10 @@ export async function open(tree: SourceTree): Promise<FrameSource> {
   const slab = async (a: ArrMeta, index: number, signal?: AbortSignal): Promise<ArrayLike<number | bigint>> => {
     const arr = await arrOf(a);
     try {
-      return (await zarr.get(arr, [index, ...a.shape.slice(1).map(() => null)], { signal })).data as ArrayLike<number | bigint>;
+      const d = (await zarr.get(arr, [index, ...a.shape.slice(1).map(() => null)], { signal })).data as ArrayLike<number | bigint>;
+      const want = a.shape.slice(1).reduce((x, y) => x * y, 1);
+      if (d.length !== want) throw new Error(`decoded ${d.length} values, expected ${want}`);
+      return d;
     } catch (e) {
       if (signal?.aborted) throw abortError();
       throw new FormatError(FORMAT, `${store.where}/${a.name}`, `frame ${index}: cannot read its chunk (${(e as Error).message})`);

@@ -23,9 +23,25 @@ function setAttrs(obj: Dataset | H5File, attrs: Attrs, dtype?: CubeDtype): void 
   }
 }
 
-export function hdf5Sink(file: H5File, compression: number): CubeSink & { close(): void } {
+/**
+ * The end-of-file address the superblock states (versions 0/1: byte 40, 2/3: byte 28; 8-byte
+ * offsets), or null when it cannot be read. Lets a file written into a pre-grown buffer be cut to
+ * its real length (HDF5 does not shrink a file it did not grow itself).
+ */
+export function hdf5EndOfFile(b: Uint8Array): number | null {
+  if (b.length < 48 || b[0] !== 0x89 || b[1] !== 0x48 || b[2] !== 0x44 || b[3] !== 0x46) return null;
+  const v = b[8];
+  const at = v === 0 ? 40 : v === 1 ? 44 : v === 2 || v === 3 ? 28 : -1;
+  const sizeOfOffsets = v <= 1 ? b[13] : b[9];
+  if (at < 0 || sizeOfOffsets !== 8) return null;
+  const eof = Number(new DataView(b.buffer, b.byteOffset + at, 8).getBigUint64(0, true));
+  return eof > 0 && eof <= b.length ? eof : null;
+}
+
+export function hdf5Sink(file: H5File, compression: number, reserve?: (bytes: number) => void): CubeSink & { close(): void } {
   const sets = new Map<string, Dataset>();
   return {
+    reserve,
     globals(attrs) {
       setAttrs(file, attrs);
     },

@@ -57,6 +57,8 @@ export interface CubeSink {
   /** one frame (chunk k along time) of a variable */
   write(v: CubeVar, k: number, data: CubeArray): void | Promise<void>;
   globals(attrs: Attrs): void | Promise<void>;
+  /** told once, after the first frame, how many bytes of values the whole export holds (uncompressed) */
+  reserve?(bytes: number): void;
 }
 
 export const CTOR: Record<CubeDtype, { new (n: number): CubeArray }> = {
@@ -260,7 +262,13 @@ export async function writeCube(source: FrameSource, job: ExportJob, ctl: Export
   };
 
   await eachFrame(source, frames, ctl, async (frame, k) => {
-    if (k === 0) await plan(frame);
+    if (k === 0) {
+      await plan(frame);
+      const SIZE: Record<CubeDtype, number> = { f4: 4, f8: 8, u1: 1, u2: 2, i1: 1, i4: 4, i8: 8 };
+      let bytes = 0;
+      for (const p of plans) for (const v of [...p.vars, ...(frame.fields[p.info.name]?.mask ? [{ shape: [nf, p.cells], dtype: 'i1' as const }] : [])]) bytes += v.shape.reduce((a, b) => a * b, 1) * SIZE[v.dtype];
+      sink.reserve?.(bytes);
+    }
     for (const p of plans) {
       const d = frame.fields[p.info.name];
       if (!d) throw new ExportError(T, `field “${p.info.name}” is missing in frame ${frame.info.number} (index ${frame.info.index})`);

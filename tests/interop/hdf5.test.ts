@@ -2,6 +2,7 @@ import h5wasm, { type Dataset, type File as H5File } from 'h5wasm';
 import { describe, expect, it } from 'vitest';
 import { exportDataset } from '../../src/export/index';
 import { ExportError } from '../../src/core/errors';
+import { hdf5EndOfFile } from '../../src/export/hdf5-file';
 import { syntheticSource } from '../export/synthetic';
 
 let seq = 0;
@@ -22,6 +23,8 @@ describe('hdf5 export read back with h5wasm', () => {
     expect(progress).toEqual([1, 2, 3]);
     expect(files.map((f) => f.path)).toEqual(['out.nc']);
     expect(String.fromCharCode(...files[0].bytes.subarray(1, 4))).toBe('HDF');
+    // the pre-grown in-memory file was cut back to exactly what the superblock says
+    expect(hdf5EndOfFile(files[0].bytes)).toBe(files[0].bytes.length);
     const f = await openBack(files[0].bytes);
     expect(f.keys().sort()).toEqual(
       ['time', 'frame_number', 'frame_index', 'x', 'y', 'x_img', 'y_img', 'x_rgb', 'y_rgb', 'channel', 'x_line', 'z', 'c', 'c_mask', 'vel_u', 'vel_v', 'vel_mask', 'img', 'rgb', 'line', 'vol'].sort(),

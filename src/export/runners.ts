@@ -5,6 +5,7 @@
  * `targets.ts` and a line here.
  */
 import { lazyRunner, type Runner } from './target';
+import { hdf5, zarr } from './targets/cubes';
 import { davisSet } from './targets/davis-set';
 import { imgstore } from './targets/imgstore';
 import { gif, mp4, webm } from './targets/movies';
@@ -25,4 +26,13 @@ export const RUNNERS: Record<string, () => Promise<Runner<never>>> = {
   [imgstore.id]: lazyRunner(imgstore, async () => (await import('./imgstore')).exportImgstore),
   [davisSet.id]: lazyRunner(davisSet, async () => (await import('./davis-set')).exportDavisSet),
   [phiflowScene.id]: lazyRunner(phiflowScene, async () => (await import('./phiflow-scene')).exportPhiflowScene),
+  // the cube writers take the checked options and parse them once more into their own typed form
+  [hdf5.id]: lazyRunner(hdf5, async () => {
+    const { run } = await import('./hdf5');
+    return (source, job, ctl) => run(source, { target: job.target, frames: job.frames, fields: job.fields, options: { ...job.options } }, ctl);
+  }),
+  [zarr.id]: lazyRunner(zarr, async () => {
+    const { run } = await import('./zarr');
+    return (source, job, ctl) => run(source, { target: job.target, frames: job.frames, fields: job.fields, options: { ...job.options } }, ctl);
+  }),
 };

@@ -9,6 +9,7 @@
 import { ExportError } from '../core/errors';
 import { type OptionsOf, type Schema } from './options';
 import { resolveOptions, type ExportTarget } from './target';
+import { hdf5, zarr } from './targets/cubes';
 import { davisSet } from './targets/davis-set';
 import { imgstore } from './targets/imgstore';
 import { gif, mp4, webm } from './targets/movies';
@@ -20,7 +21,7 @@ import { pypdeMovie } from './targets/pypde-movie';
 export type { ExportTarget, ResolvedJob, Runner } from './target';
 export type { OptionSpec } from './options';
 
-export const EXPORT_TARGETS: readonly ExportTarget<Schema>[] = [pypdeMovie, mp4, webm, gif, pngZip, npz, imgstore, davisSet, phiflowScene];
+export const EXPORT_TARGETS: readonly ExportTarget<Schema>[] = [pypdeMovie, mp4, webm, gif, pngZip, npz, imgstore, davisSet, phiflowScene, hdf5, zarr];
 
 export function targetById(id: string): ExportTarget<Schema> | undefined {
   return EXPORT_TARGETS.find((t) => t.id === id);

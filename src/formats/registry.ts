@@ -4,6 +4,8 @@ import { sniff as sniffDavis } from './davis/sniff';
 import { sniff as sniffPypde } from './pypde/sniff';
 import { sniff as sniffImgstore } from './imgstore/sniff';
 import { sniff as sniffVideo } from './video/sniff';
+import { sniff as sniffZarr } from './zarr/sniff';
+import { sniff as sniffPivtext } from './pivtext/sniff';
 
 /**
  * The format registry. Each entry sniffs a tree by content and folder shape (cheap: a few bytes,
@@ -25,6 +27,8 @@ export const formats: FormatEntry[] = [
   { id: 'imgstore', label: 'imgstore recording', video: false, sniff: sniffImgstore, load: () => import('./imgstore/open') },
   { id: 'pypde', label: 'py-pde MovieStorage', video: true, sniff: sniffPypde, load: () => import('./pypde/open') },
   { id: 'video', label: 'video', video: true, sniff: sniffVideo, load: () => import('./video/open') },
+  { id: 'zarr', label: 'Zarr v2 store', video: false, sniff: sniffZarr, load: () => import('./zarr/open') },
+  { id: 'pivtext', label: 'PIV text (DaVis txt, TSI vec, OpenPIV, PIVlab, Tecplot)', video: false, sniff: sniffPivtext, load: () => import('./pivtext/open') },
 ];
 
 /** Best matching format for a tree, or null. */

@@ -10,7 +10,7 @@ import { syntheticSource } from './synthetic';
 
 describe('export targets', () => {
   it('lists the nine contract targets with option schemas and defaults', () => {
-    expect(EXPORT_TARGETS.map((t) => t.id).sort()).toEqual(['davis-set', 'gif', 'imgstore', 'mp4', 'npz', 'phiflow-scene', 'png-zip', 'pypde-movie', 'webm'].sort());
+    expect(EXPORT_TARGETS.map((t) => t.id).sort()).toEqual(['davis-set', 'gif', 'hdf5', 'imgstore', 'mp4', 'npz', 'phiflow-scene', 'png-zip', 'pypde-movie', 'webm', 'zarr'].sort());
     for (const t of EXPORT_TARGETS) {
       for (const o of t.options) {
         expect(o.key, t.id).toMatch(/^\w+$/);

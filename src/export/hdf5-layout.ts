@@ -106,17 +106,28 @@ function axisValues(scale: Scale | undefined, coords: Float64Array | undefined, 
 }
 
 function jsonSafe(v: unknown): string {
-  const seen = new WeakSet<object>();
-  return JSON.stringify(v, (_k, x: unknown) => {
+  // a plain copy: cycles cut (only an object inside itself is dropped; a value shared by two keys stays)
+  const ancestors = new Set<object>();
+  const copy = (x: unknown): unknown => {
     if (typeof x === 'bigint') return Number(x);
-    if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return Array.from(x as unknown as ArrayLike<number>, Number);
     if (typeof x === 'number' && !Number.isFinite(x)) return String(x);
-    if (x && typeof x === 'object') {
-      if (seen.has(x)) return undefined;
-      seen.add(x);
+    if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return Array.from(x as unknown as ArrayLike<number>, Number);
+    if (!x || typeof x !== 'object') return x;
+    if (ancestors.has(x)) return undefined;
+    ancestors.add(x);
+    try {
+      if (Array.isArray(x)) return x.map((e) => copy(e) ?? null);
+      const out: Record<string, unknown> = {};
+      for (const [k, e] of Object.entries(x)) {
+        const c = copy(e);
+        if (c !== undefined) out[k] = c;
+      }
+      return out;
+    } finally {
+      ancestors.delete(x);
     }
-    return x;
-  }) ?? 'null';
+  };
+  return JSON.stringify(copy(v)) ?? 'null';
 }
 
 const RESERVED = new Set(['Conventions', 'title', 'source', 'history', 'framescope_metadata', 'framescope_format', 'framescope_time_unit', 'DIMENSION_LIST', 'REFERENCE_LIST', 'CLASS', 'NAME']);

@@ -12,6 +12,8 @@ export interface DatasetEntry {
   summary: DatasetSummary;
   /** unique among the open datasets (the name, with a suffix where two have the same name); keys the view state and the URL hash */
   label: string;
+  /** computed here (time statistics): lives in the dataset worker only, not re-openable from `spec` */
+  computedFrom?: string;
 }
 
 export interface LoadError {
@@ -40,6 +42,13 @@ interface DatasetsState {
   close(id: string): void;
   selectScene(id: string, scene: number): Promise<void>;
   dismissErrors(): void;
+  /** a dataset computed in the worker (time statistics) joins the list and is shown */
+  addComputed(summary: DatasetSummary, from: DatasetEntry): DatasetEntry;
+}
+
+/** A fresh dataset id (the worker keys datasets by it). */
+export function newDatasetId(): string {
+  return `ds${nextId++}`;
 }
 
 let nextId = 1;
@@ -163,6 +172,13 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
   },
   dismissErrors() {
     set({ errors: [] });
+  },
+  addComputed(summary, from) {
+    const taken = new Set(get().datasets.map((d) => d.label));
+    const e: DatasetEntry = { id: summary.id, spec: from.spec, summary, label: uniqueLabel(summary.name, taken, from.spec), computedFrom: from.id };
+    set((s) => ({ datasets: [...s.datasets, e] }));
+    get().setActive(e.id);
+    return e;
   },
 }));
 

@@ -243,7 +243,12 @@ export function ExportDialog() {
 
   return (
     <>
-      <button data-testid="export" disabled={!active} onClick={openDialog}>
+      <button
+        data-testid="export"
+        disabled={!active || !!active.computedFrom}
+        title={active?.computedFrom ? 'a computed statistics dataset lives in the viewer only: export its source, or the statistics through npm run convert' : undefined}
+        onClick={openDialog}
+      >
         Export…
       </button>
       <dialog ref={dlg} data-testid="export-dialog" style={S.dialog} onClose={() => setOpen(false)}>

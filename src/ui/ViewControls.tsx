@@ -7,6 +7,7 @@ import { useActiveDataset } from '../state/datasets';
 import { drawnStore } from '../state/drawn';
 import { useView, viewStateOf } from '../state/view';
 import { fmtNum } from './format';
+import { StatsDialog } from './StatsDialog';
 
 /** Field, component, plane, colormap, limits and quiver controls. */
 export function ViewControls() {
@@ -36,7 +37,9 @@ export function ViewControls() {
   );
   return (
     <div className="panel controls">
-      <h2>View</h2>
+      <h2>
+        View <StatsDialog />
+      </h2>
       <label>
         Field
         <select data-testid="field" value={f?.name ?? ''} onChange={(e) => v.set({ field: e.target.value, plane: 0, vmin: null, vmax: null, derived: '', limitsMode: v.limitsMode === 'manual' ? 'minmax' : v.limitsMode })}>

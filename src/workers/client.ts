@@ -3,7 +3,7 @@ import type { TreeSpec } from '../io/spec';
 import type { ViewRequest } from '../render/view-model';
 import type { DatasetOp, DatasetOps, DatasetSummary, ViewResult, WorkerRequest, WorkerResponse } from './protocol';
 
-type Pending = { resolve(v: unknown): void; reject(e: Error): void };
+type Pending = { resolve(v: unknown): void; reject(e: Error): void; progress?(done: number, total: number): void };
 
 /** Formats whose frames are decoded in parallel by the whole worker pool. */
 const POOLED_FORMATS = new Set(['phiflow', 'davis']);
@@ -21,11 +21,13 @@ class WorkerHandle {
   constructor(k: number) {
     this.worker = new Worker(new URL('./dataset-worker.ts', import.meta.url), { type: 'module', name: `framescope-datasets-${k}` });
     this.worker.onmessage = (ev: MessageEvent<WorkerResponse>) => {
-      const p = this.pending.get(ev.data.reqId);
+      const msg = ev.data;
+      const p = this.pending.get(msg.reqId);
       if (!p) return;
-      this.pending.delete(ev.data.reqId);
-      if (ev.data.ok) p.resolve(ev.data.result);
-      else p.reject(fromWire(ev.data.error));
+      if ('progress' in msg) return p.progress?.(msg.progress[0], msg.progress[1]);
+      this.pending.delete(msg.reqId);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(fromWire(msg.error));
     };
     this.worker.onerror = (ev) => {
       for (const p of this.pending.values()) p.reject(new Error(`dataset worker failed: ${ev.message}`));
@@ -34,10 +36,10 @@ class WorkerHandle {
   }
 
   /** Send one typed operation; the promise has that operation's result type. */
-  call<K extends DatasetOp>(op: K, args: DatasetOps[K]['args']): { reqId: number; promise: Promise<DatasetOps[K]['result']> } {
+  call<K extends DatasetOp>(op: K, args: DatasetOps[K]['args'], progress?: (done: number, total: number) => void): { reqId: number; promise: Promise<DatasetOps[K]['result']> } {
     const reqId = this.next++;
     const promise = new Promise<DatasetOps[K]['result']>((resolve, reject) => {
-      this.pending.set(reqId, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(reqId, { resolve: resolve as (v: unknown) => void, reject, progress });
     });
     this.worker.postMessage({ op, reqId, args } as WorkerRequest);
     return { reqId, promise };
@@ -108,6 +110,20 @@ export class DatasetClient {
     const lists = new Map<WorkerHandle, number[]>(this.pool.map((w) => [w, []]));
     for (const i of indices) lists.get(this.workerFor(id, i))!.push(i);
     for (const [w, list] of lists) void w.call('prefetch', { id, indices: list, view }).promise.catch(() => undefined);
+  }
+
+  /**
+   * Time statistics of a field over frames (in the first worker, which has every dataset), held there
+   * as the new dataset `newId`; cancellable, with progress.
+   */
+  statistics(args: DatasetOps['statistics']['args'], onProgress: (done: number, total: number) => void): { promise: Promise<DatasetSummary>; cancel(): void } {
+    const w = this.pool[0];
+    const { reqId, promise } = w.call('statistics', args, onProgress);
+    const out = promise.then((summary) => {
+      w.opened.add(args.newId);
+      return summary;
+    });
+    return { promise: out, cancel: () => w.cancel(reqId) };
   }
 
   /** The reader's own nearest-frame-to-time rule (imgstore's get_nearest_image semantics, etc.). */

@@ -17,7 +17,9 @@ const pipeline = new FramePipeline({
 const running = new Map<number, AbortController>();
 const post = (msg: WorkerResponse, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg, transfer);
 
-type Handlers = { [K in DatasetOp]: (args: DatasetOps[K]['args'], signal: AbortSignal) => Promise<DatasetOps[K]['result']> | DatasetOps[K]['result'] };
+type Handlers = {
+  [K in DatasetOp]: (args: DatasetOps[K]['args'], signal: AbortSignal, progress: (done: number, total: number) => void) => Promise<DatasetOps[K]['result']> | DatasetOps[K]['result'];
+};
 
 const handlers: Handlers = {
   open: async ({ id, spec }) => pipeline.openTree(id, await treeFromSpec(spec)),
@@ -37,6 +39,13 @@ const handlers: Handlers = {
     pipeline.close(id);
     return null;
   },
+  statistics: async ({ id, newId, field, frames, quantity }, signal, progress) => {
+    const { timeStatistics, statisticsSource } = await import('../analysis/index');
+    const source = pipeline.source(id);
+    const result = await timeStatistics(source, { field, frames, quantity }, { signal, onProgress: progress });
+    const stats = statisticsSource(source, result, { field, frames, quantity, name: `${source.name} · statistics of ${quantity ? `${field} ${quantity}` : field}` });
+    return pipeline.adopt(newId, stats);
+  },
   config: ({ cacheBytes }) => {
     pipeline.setCacheBytes(cacheBytes);
     return null;
@@ -52,8 +61,15 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const ctl = new AbortController();
   running.set(m.reqId, ctl);
   try {
-    const handler = handlers[m.op] as (a: unknown, s: AbortSignal) => unknown;
-    const result = await handler(m.args, ctl.signal);
+    const handler = handlers[m.op] as (a: unknown, s: AbortSignal, p: (d: number, t: number) => void) => unknown;
+    let last = 0;
+    const progress = (done: number, total: number) => {
+      const now = performance.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      post({ reqId: m.reqId, progress: [done, total] });
+    };
+    const result = await handler(m.args, ctl.signal, progress);
     const bitmap = (result as ViewResult | null)?.bitmap;
     post({ reqId: m.reqId, ok: true, result }, bitmap ? [bitmap] : []);
   } catch (e) {

@@ -87,6 +87,14 @@ export class FramePipeline {
     return this.summary(id, d, now() - t0);
   }
 
+  /** Hold a FrameSource made here (a statistics result) as a dataset, like an opened one. */
+  adopt(id: string, source: FrameSource): DatasetSummary {
+    this.close(id);
+    const d: OpenDataset = { root: source, source, scene: 0, generation: ++this.generation };
+    this.datasets.set(id, d);
+    return this.summary(id, d, 0);
+  }
+
   source(id: string): FrameSource {
     return this.get(id).source;
   }

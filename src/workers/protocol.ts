@@ -39,6 +39,8 @@ export interface DatasetOps {
   nearest: { args: { id: string; time: number }; result: number };
   close: { args: { id: string }; result: null };
   config: { args: { cacheBytes: number }; result: null };
+  /** time statistics of a field over frames, opened as a new dataset `newId` (one frame, a field per statistic) */
+  statistics: { args: { id: string; newId: string; field: string; frames?: number[]; quantity?: string }; result: DatasetSummary };
 }
 export type DatasetOp = keyof DatasetOps;
 
@@ -47,5 +49,8 @@ export type WorkerRequest =
   | { [K in DatasetOp]: { op: K; reqId: number; args: DatasetOps[K]['args'] } }[DatasetOp]
   | { op: 'cancel'; reqId: number; target: number };
 
-/** Worker → page: the answer to request `reqId`. */
-export type WorkerResponse = { reqId: number; ok: true; result: unknown } | { reqId: number; ok: false; error: WireError };
+/** Worker → page: the answer to request `reqId`, or progress of a long one. */
+export type WorkerResponse =
+  | { reqId: number; ok: true; result: unknown }
+  | { reqId: number; ok: false; error: WireError }
+  | { reqId: number; progress: [number, number] };

@@ -19,7 +19,7 @@ export type CubeTargetOptions = OptionsOf<typeof schema>;
 
 export const hdf5 = defineTarget({
   id: 'hdf5',
-  label: 'HDF5 / NetCDF-4 (xarray, h5py, MATLAB)',
+  label: 'NetCDF-4 / HDF5 (.nc): xarray, h5py, netCDF, MATLAB h5read',
   needsBrowser: false,
   produces: '.nc',
   rendered: () => false,
@@ -28,7 +28,7 @@ export const hdf5 = defineTarget({
 
 export const zarr = defineTarget({
   id: 'zarr',
-  label: 'Zarr v2 zip (xarray, Dask, napari)',
+  label: 'Zarr v2 store (zip): xarray.open_zarr, Dask, napari',
   needsBrowser: false,
   produces: '.zarr.zip',
   rendered: () => false,

@@ -9,7 +9,7 @@
  * not turned into an alpha channel. CRCs are verified.
  */
 import { crc32 } from './crc32';
-import { unzlibSync } from 'fflate';
+import { inflateBoundedSync } from './inflate-bounded';
 import { FormatError } from '../core/errors';
 
 /** A decoded raster, shared by the pure-TS image codecs (png, pnm, bmp, tiff). */
@@ -136,9 +136,11 @@ export function decodePng(bytes: Uint8Array, path = 'image.png'): PngRaster {
   }
   let raw: Uint8Array;
   try {
-    raw = unzlibSync(z, { out: new Uint8Array(rawSize) });
+    // a little excess is tolerated (and dropped) as libpng does; more is damage or a bomb
+    raw = inflateBoundedSync(z, 'deflate', { maxOut: rawSize + 65536, expected: rawSize });
+    if (raw.length > rawSize) raw = raw.subarray(0, rawSize);
   } catch (e) {
-    throw err(`corrupt zlib stream in IDAT: ${(e as Error).message}`);
+    throw err(`IDAT image data (${idatLen.toLocaleString('en-US')} compressed bytes for ${rawSize.toLocaleString('en-US')} bytes of rows): ${(e as Error).message}`);
   }
   if (raw.length < rawSize) throw err(`image data ends early: ${raw.length} of ${rawSize} bytes after inflate (truncated file?)`);
 

@@ -8,6 +8,7 @@
  * Progress: `ctl.onProgress(done, total)` after every frame (frames read / encoded); cancel with
  * `ctl.signal` (checked between frames and inside the encoders).
  */
+import { asError } from '../core/errors';
 import type { FrameSource } from '../core/types';
 import { ExportError, resolveFrames, type ExportControl, type ExportedFile, type ExportJob } from './job';
 
@@ -39,6 +40,13 @@ export async function exportDataset(
 ): Promise<{ path: string; bytes: Uint8Array }[]> {
   const load = RUNNERS[job.target];
   if (!load) throw new ExportError(job.target, `unknown export target (available: ${Object.keys(RUNNERS).join(', ')})`);
-  const run = await load();
-  return run(source, job, ctl);
+  try {
+    const run = await load();
+    return await run(source, job, ctl);
+  } catch (e) {
+    // only Errors with words cross the boundary (a thrown string or wasm object becomes one)
+    const err = asError(e);
+    if (err.message) throw err;
+    throw new Error(`${err.name || 'Error'} without a message (an internal fault of the ${job.target} export)`, { cause: err });
+  }
 }

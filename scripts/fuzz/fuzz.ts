@@ -189,7 +189,12 @@ async function main() {
       while (more()) {
         const caseNo = next++;
         const r = await pool.run({ caseNo });
-        const plan = r.kind === 'reply' ? r.reply.plan : planCase(groups, readers, args.seed, caseNo);
+        let plan: CasePlan;
+        try {
+          plan = r.kind === 'reply' ? r.reply.plan : planCase(groups, readers, args.seed, caseNo);
+        } catch {
+          plan = { caseNo, seedId: '', reader: readers[caseNo % readers.length], file: '', patches: [] };
+        }
         record(plan, r);
       }
     }),
@@ -206,7 +211,8 @@ async function main() {
         if (r.kind === 'reply' && classify(r.reply.plan, r).signature === f.signature) f.plan = { ...f.plan, patches: fewer };
       }
     }
-    f.reproducer = writeReproducer(args.out, f, mutatedFiles(byId.get(f.plan.seedId)!, f.plan));
+    const seed = byId.get(f.plan.seedId);
+    f.reproducer = writeReproducer(args.out, f, seed ? mutatedFiles(seed, f.plan) : []);
   }
   await pool.close();
 

@@ -240,7 +240,13 @@ function jsonMutation(rng: Rng, bytes: Uint8Array): Patch | null {
   const paths = nodePaths(doc);
   const p = rng.pick(paths);
   const d = setPath(doc, p, confusedValue(rng));
-  return replaceWhole('json-type', bytes.length, JSON.stringify(d), '[', ']');
+  let text: string;
+  try {
+    text = JSON.stringify(d);
+  } catch {
+    return null; // e.g. an earlier mutation nested it 100,000 deep
+  }
+  return replaceWhole('json-type', bytes.length, text, '[', ']');
 }
 
 function yamlMutation(rng: Rng, bytes: Uint8Array): Patch | null {
@@ -263,18 +269,11 @@ function yamlMutation(rng: Rng, bytes: Uint8Array): Patch | null {
     const indent = rng.chance(0.5) ? '  ' : '';
     return { op: 'yaml-snippet', at, del: 0, ins: [seg(indent + snippet)] };
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text, { version: '1.1' });
-  } catch {
-    return null;
-  }
-  const paths = nodePaths(doc);
-  const p = rng.pick(paths);
-  const d = setPath(doc, p, confusedValue(rng));
   let out: string;
   try {
-    out = stringifyYaml(d, { version: '1.1', lineWidth: 0 });
+    const doc = parseYaml(text, { version: '1.1' });
+    const p = rng.pick(nodePaths(doc));
+    out = stringifyYaml(setPath(doc, p, confusedValue(rng)), { version: '1.1', lineWidth: 0 });
   } catch {
     return null;
   }

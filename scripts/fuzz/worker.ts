@@ -25,7 +25,16 @@ parentPort!.postMessage({ ready: true, seeds: seeds.length } satisfies WorkerRep
 process.on('unhandledRejection', () => undefined);
 
 parentPort!.on('message', async (req: WorkerRequest) => {
-  const plan = planCase(groups, init.readers, init.fuzzSeed, req.caseNo);
+  let plan: CasePlan;
+  try {
+    plan = planCase(groups, init.readers, init.fuzzSeed, req.caseNo);
+  } catch (e) {
+    // a fault of the fuzzer itself, reported as such (never counted as the reader's)
+    plan = { caseNo: req.caseNo, seedId: '', reader: init.readers[req.caseNo % init.readers.length], file: '', patches: [] };
+    const outcome = { kind: 'error' as const, name: 'FuzzerPlanError', message: String((e as Error)?.message ?? e), stack: (e as Error)?.stack ?? '' };
+    parentPort!.postMessage({ caseNo: req.caseNo, plan, outcome, ms: 0 } satisfies WorkerReply);
+    return;
+  }
   if (req.patches) plan.patches = req.patches;
   const seed = byId.get(plan.seedId)!;
   const t0 = performance.now();

@@ -178,7 +178,10 @@ async function main() {
     if (c.signature) {
       const f = findings.get(c.signature);
       if (f) f.count++;
-      else findings.set(c.signature, { signature: c.signature, kind: c.kind, reader: plan.reader, count: 1, plan, detail: c.detail });
+      else {
+        findings.set(c.signature, { signature: c.signature, kind: c.kind, reader: plan.reader, count: 1, plan, detail: c.detail });
+        log(`  new: #${plan.caseNo} ${plan.seedId} ${plan.file}: ${c.signature}\n`);
+      }
     }
     done++;
     if (done % 500 === 0) log(`  ${done} cases, ${findings.size} signatures, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);

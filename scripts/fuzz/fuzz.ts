@@ -92,7 +92,7 @@ const norm = (m: string) =>
 
 function topFrame(stack: string): string {
   for (const line of stack.split('\n').slice(1)) {
-    const m = /(src\/[^\s):]+):(\d+)/.exec(line);
+    const m = /((?:src|scripts\/fuzz)\/[^\s):]+):(\d+)/.exec(line);
     if (m) return `${m[1]}:${m[2]}`;
   }
   return 'no src frame';
@@ -112,6 +112,7 @@ function classify(plan: CasePlan, r: RunResult): { kind: Kind; signature: string
 
 function writeReproducer(out: string, f: Finding, files: { path: string; bytes: Uint8Array }[]): string {
   const dir = join(out, `${f.kind}-${hash32(f.signature).toString(16).padStart(8, '0')}`);
+  mkdirSync(dir, { recursive: true });
   for (const file of files) {
     const p = join(dir, 'tree', file.path);
     mkdirSync(dirname(p), { recursive: true });

@@ -76,7 +76,7 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     throw new FormatError('npz', path, why, at);
   };
   const size = file.size;
-  if (size < 22) fail(`truncated: ${size} bytes is smaller than a ZIP end record (22 bytes)`, 0);
+  if (size < 22) fail(`truncated: the file ends at byte ${size}, before even a ZIP end record (22 bytes) fits`, 0);
   const tailStart = Math.max(0, size - (65535 + 22));
   const tail = await file.read(tailStart, size);
   if (tail.length !== size - tailStart) fail('short read of the file tail', tailStart);
@@ -88,7 +88,8 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
       break;
     }
   }
-  if (eocd < 0) fail('no ZIP end-of-central-directory record in the last 64 KiB (not a zip/npz, or truncated)', size);
+  if (eocd < 0)
+    fail(`the file ends at byte ${fmtInt(size)} without a ZIP end record in its last 64 KiB: an .npz keeps its directory at the end, so the file is truncated (or not a zip/npz)`, size);
   let count = tdv.getUint16(eocd + 10, true);
   let cdSize = tdv.getUint32(eocd + 12, true);
   let cdOffset = tdv.getUint32(eocd + 16, true);
@@ -106,7 +107,10 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
   }
   if (count > maxEntries) fail(`too many zip entries (${count} > ${maxEntries})`, eocdAbs);
   if (cdOffset + cdSize > eocdAbs || cdSize < 46 * count)
-    fail(`central directory [${cdOffset}, +${cdSize}) does not fit before the end record at ${eocdAbs} (truncated?)`, eocdAbs);
+    fail(
+      `the ZIP end record at byte ${fmtInt(eocdAbs)} puts the central directory (${count} entries) at bytes ${fmtInt(cdOffset)}..${fmtInt(cdOffset + cdSize)}, which ${cdOffset + cdSize > eocdAbs ? 'does not fit before it (the start of the file is missing or the record is damaged)' : 'is too small for its entries'}`,
+      eocdAbs,
+    );
   const cd = await readAt(cdOffset, cdSize);
   const cdv = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
   const entries: NpzEntry[] = [];

@@ -71,10 +71,13 @@ export function decodePng(bytes: Uint8Array, path = 'image.png'): PngRaster {
   let idatLen = 0;
   let sawEnd = false;
   while (pos < bytes.length) {
-    if (pos + 12 > bytes.length) throw err('truncated chunk header', pos);
+    if (pos + 12 > bytes.length)
+      throw err(`the file ends at byte ${bytes.length.toLocaleString('en-US')}, inside the 12-byte header of the chunk at byte ${pos.toLocaleString('en-US')}${sawEnd ? '' : ' (no IEND yet)'}: the file is truncated`, pos);
     const len = dv.getUint32(pos);
     const type = String.fromCharCode(bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]);
-    if (len > 0x7fffffff || pos + 12 + len > bytes.length) throw err(`chunk ${type} of ${len} bytes runs past the end of the file`, pos);
+    if (len > 0x7fffffff) throw err(`chunk ${JSON.stringify(type)} declares ${len.toLocaleString('en-US')} bytes (over PNG's 2^31 − 1 limit: a damaged length)`, pos);
+    if (pos + 12 + len > bytes.length)
+      throw err(`the file ends at byte ${bytes.length.toLocaleString('en-US')} but chunk ${type} needs ${(12 + len).toLocaleString('en-US')} bytes from byte ${pos.toLocaleString('en-US')} (to byte ${(pos + 12 + len).toLocaleString('en-US')}): the file is truncated`, pos);
     const d0 = pos + 8;
     const crc = dv.getUint32(d0 + len);
     if (crc32(bytes.subarray(pos + 4, d0 + len)) !== crc) throw err(`CRC mismatch in chunk ${type}`, pos);

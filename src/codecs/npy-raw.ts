@@ -87,7 +87,7 @@ export function decodeRaw(
       format,
       path,
       Number.isSafeInteger(need)
-        ? `the array data ends after ${fmtN(raw.length)} bytes (at byte ${fmtN(baseOffset + raw.length)}) but shape ${fmtShape(shape)} of ${descr} needs ${fmtN(need)} bytes (to byte ${fmtN(baseOffset + need)}): the file is truncated, or its shape is damaged`
+        ? `shape ${fmtShape(shape)} of ${descr} needs ${need} bytes, only ${raw.length} present: the array data ends at byte ${fmtN(baseOffset + raw.length)} but needs bytes up to ${fmtN(baseOffset + need)} (the file is truncated, or its shape is damaged)`
         : `shape ${fmtShape(shape)} of ${descr} needs more bytes than any file holds (a damaged header)`,
       baseOffset,
     );

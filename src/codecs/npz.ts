@@ -76,7 +76,7 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     throw new FormatError('npz', path, why, at);
   };
   const size = file.size;
-  if (size < 22) fail(`truncated: the file ends at byte ${size}, before even a ZIP end record (22 bytes) fits`, 0);
+  if (size < 22) fail(`truncated: the file ends at byte ${size}, smaller than a ZIP end record (22 bytes)`, 0);
   const tailStart = Math.max(0, size - (65535 + 22));
   const tail = await file.read(tailStart, size);
   if (tail.length !== size - tailStart) fail('short read of the file tail', tailStart);

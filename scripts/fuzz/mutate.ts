@@ -337,8 +337,10 @@ function zipBomb(rng: Rng, bytes: Uint8Array): Patch | null {
   // member name from the first central-directory entry
   const cd = findAll(bytes, [0x50, 0x4b, 0x01, 0x02], 1)[0];
   if (cd === undefined || cd + 46 > bytes.length) return null;
-  const nlen = bytes[cd + 28] | (bytes[cd + 29] << 8);
-  const name = dec.decode(bytes.subarray(cd + 46, cd + 46 + nlen)) || 'a.npy';
+  const rawLen = Math.min(200, bytes[cd + 28] | (bytes[cd + 29] << 8));
+  // ASCII, so the header lengths below are the name's byte length (a mutated name may not be UTF-8)
+  const name = dec.decode(bytes.subarray(cd + 46, cd + 46 + rawLen)).replace(/[^\x20-\x7e]/g, '_') || 'a.npy';
+  const nlen = name.length;
   const mb = rng.pick([16, 64]);
   let comp = bombs.get(mb);
   if (!comp) bombs.set(mb, (comp = deflateSync(new Uint8Array(mb << 20), { level: 9 })));

@@ -13,6 +13,8 @@ import { CodecError } from '../core/errors';
  * `last` carries over rows, planes and frames.
  */
 
+const fmt = (n: number) => n.toLocaleString('en-US');
+
 export interface ImxDecodeResult {
   /** offset just after the last byte consumed */
   end: number;
@@ -24,7 +26,7 @@ export function skipImxPreview(src: Uint8Array, pos: number): number {
   const pnx = src[pos];
   const pny = src[pos + 1];
   const end = pos + 2 + pnx * pny;
-  if (end > src.length) throw new CodecError(`IMX preview of ${pnx}x${pny} bytes runs past the end of the data`, pos);
+  if (end > src.length) throw new CodecError(`IMX preview of ${pnx}x${pny} bytes needs the data up to byte ${fmt(end)} but it ends at byte ${fmt(src.length)}`, pos);
   return end;
 }
 
@@ -40,7 +42,7 @@ export function decodeImxTokens(src: Uint8Array, pos: number, out: Uint16Array, 
   let p = pos;
   let l = last & 0xffff;
   while (o < oEnd) {
-    if (p >= n) throw new CodecError(`IMX stream ended after ${o - outStart} of ${count} words`, p);
+    if (p >= n) throw new CodecError(`IMX stream ended after ${fmt(o - outStart)} of ${fmt(count)} words`, p);
     const c = src[p++];
     if (c < 0x7f) {
       l = (l + c) & 0xffff;

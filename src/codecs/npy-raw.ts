@@ -52,6 +52,8 @@ export function parseDescr(descr: string): DtypeInfo | null {
   return { order: order as '<' | '>' | '|', kind, itemsize };
 }
 
+const fmtN = (n: number) => n.toLocaleString('en-US');
+
 export function shapeCount(shape: number[]): number {
   let n = 1;
   for (const s of shape) n *= s;
@@ -84,7 +86,9 @@ export function decodeRaw(
     throw new FormatError(
       format,
       path,
-      `data size mismatch: shape ${fmtShape(shape)} of ${descr} needs ${need} bytes, only ${raw.length} present`,
+      Number.isSafeInteger(need)
+        ? `shape ${fmtShape(shape)} of ${descr} needs ${need} bytes, only ${raw.length} present: the array data ends at byte ${fmtN(baseOffset + raw.length)} but needs bytes up to ${fmtN(baseOffset + need)} (the file is truncated, or its shape is damaged)`
+        : `shape ${fmtShape(shape)} of ${descr} needs more bytes than any file holds (a damaged header)`,
       baseOffset,
     );
   const src = raw.subarray(0, need);

@@ -167,7 +167,8 @@ export function readNpyHeader(bytes: Uint8Array, path = 'array.npy'): NpyHeader 
     hlen = dv.getUint32(8, true);
     hstart = 12;
   }
-  if (hstart + hlen > bytes.length) fail(`truncated: header of ${hlen} bytes runs past the end (${bytes.length} bytes)`, hstart);
+  if (hstart + hlen > bytes.length)
+    fail(`truncated: the file ends at byte ${bytes.length.toLocaleString('en-US')} but the npy header needs ${hlen.toLocaleString('en-US')} bytes from byte ${hstart} (to byte ${(hstart + hlen).toLocaleString('en-US')})`, hstart);
   const hb = bytes.subarray(hstart, hstart + hlen);
   const text = major === 3 ? new TextDecoder('utf-8', { fatal: false }).decode(hb) : latin1(hb);
   const lit = parsePyLiteral(text.trim(), (why, at) => fail(`bad header: ${why}`, hstart + at));

@@ -14,7 +14,9 @@
  * so a small file costs a single read.
  */
 import { crc32 } from './crc32';
-import { Inflate, inflateSync, zipSync, type Zippable } from 'fflate';
+import { Inflate, zipSync, type Zippable } from 'fflate';
+import { CodecError } from '../core/errors';
+import { DEFAULT_MAX_RATIO, inflateBounded } from './inflate-bounded';
 import { FormatError } from '../core/errors';
 import type { SourceFile } from '../core/types';
 import { decodeNpy, readNpyHeader, type NpyArray, type NpyHeader } from './npy';
@@ -57,6 +59,8 @@ export interface NpzOptions {
   maxEntries?: number;
 }
 
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+
 const SIG_EOCD = 0x06054b50;
 const SIG_Z64_LOC = 0x07064b50;
 const SIG_Z64_EOCD = 0x06064b50;
@@ -72,7 +76,7 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     throw new FormatError('npz', path, why, at);
   };
   const size = file.size;
-  if (size < 22) fail(`truncated: ${size} bytes is smaller than a ZIP end record (22 bytes)`, 0);
+  if (size < 22) fail(`truncated: the file ends at byte ${size}, smaller than a ZIP end record (22 bytes)`, 0);
   const tailStart = Math.max(0, size - (65535 + 22));
   const tail = await file.read(tailStart, size);
   if (tail.length !== size - tailStart) fail('short read of the file tail', tailStart);
@@ -84,7 +88,8 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
       break;
     }
   }
-  if (eocd < 0) fail('no ZIP end-of-central-directory record in the last 64 KiB (not a zip/npz, or truncated)', size);
+  if (eocd < 0)
+    fail(`the file ends at byte ${fmtInt(size)} without a ZIP end record in its last 64 KiB: an .npz keeps its directory at the end, so the file is truncated (or not a zip/npz)`, size);
   let count = tdv.getUint16(eocd + 10, true);
   let cdSize = tdv.getUint32(eocd + 12, true);
   let cdOffset = tdv.getUint32(eocd + 16, true);
@@ -102,10 +107,14 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
   }
   if (count > maxEntries) fail(`too many zip entries (${count} > ${maxEntries})`, eocdAbs);
   if (cdOffset + cdSize > eocdAbs || cdSize < 46 * count)
-    fail(`central directory [${cdOffset}, +${cdSize}) does not fit before the end record at ${eocdAbs} (truncated?)`, eocdAbs);
+    fail(
+      `the ZIP end record at byte ${fmtInt(eocdAbs)} puts the central directory (${count} entries) at bytes ${fmtInt(cdOffset)}..${fmtInt(cdOffset + cdSize)}, which ${cdOffset + cdSize > eocdAbs ? 'does not fit before it (the start of the file is missing or the record is damaged)' : 'is too small for its entries'}`,
+      eocdAbs,
+    );
   const cd = await readAt(cdOffset, cdSize);
   const cdv = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
   const entries: NpzEntry[] = [];
+  const seenNames = new Map<string, number>();
   let p = 0;
   for (let k = 0; k < count; k++) {
     const at = cdOffset + p;
@@ -149,6 +158,13 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     if (method === 0 && csize !== usize) fail(`stored member ${fileName}: sizes differ (${csize} vs ${usize})`, at);
     if (loff + 30 + csize > cdOffset) fail(`member ${fileName} [${loff}, +${csize}) runs into the central directory`, at);
     const name = fileName.endsWith('.npy') ? fileName.slice(0, -4) : fileName;
+    const dup = seenNames.get(name);
+    if (dup !== undefined)
+      fail(
+        `two members named ${entries[dup].fileName === fileName ? `'${fileName}'` : `'${entries[dup].fileName}' and '${fileName}'`} (entries ${dup + 1} and ${k + 1} of the central directory): which one is meant is ambiguous`,
+        at,
+      );
+    seenNames.set(name, entries.length);
     entries.push({ name, fileName, method, compressedSize: csize, size: usize, crc32: crc, localOffset: loff, flags });
     p += 46 + nlen + xlen + clen;
   }
@@ -187,12 +203,17 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     let out: Uint8Array;
     if (e.method === 0) out = comp.slice();
     else {
-      // numpy's deflate compresses at most ~1032:1; anything beyond is corrupt (or a bomb)
-      if (e.size > 1100 * e.compressedSize + 1024) fail(`member ${e.fileName} claims an impossible compression ratio`, e.localOffset);
+      // deflate compresses at most ~1032:1; a declared size beyond that is damage (or a bomb)
+      if (e.size > DEFAULT_MAX_RATIO * e.compressedSize + 1024)
+        fail(
+          `member ${e.fileName} declares ${fmtInt(e.size)} bytes from ${fmtInt(e.compressedSize)} compressed bytes, a ratio deflate cannot reach (damaged directory, or a decompression bomb)`,
+          e.localOffset,
+        );
       try {
         out = await inflateRaw(comp, e.size);
       } catch (err) {
-        return fail(`corrupt deflate data in ${e.fileName}: ${(err as Error).message}`, base + dataStart);
+        const at = err instanceof CodecError ? base + dataStart + Math.min(err.offset, e.compressedSize) : base + dataStart;
+        return fail(`member ${e.fileName}: ${(err as Error).message}`, at);
       }
       if (out.length !== e.size) fail(`member ${e.fileName} inflated to ${out.length} bytes, directory says ${e.size}`, base + dataStart);
     }
@@ -280,46 +301,13 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
 // ---------------------------------------------------------------------------------------------
 // inflate
 
-/** Members at least this large use the platform's DecompressionStream where there is one. */
-const STREAM_MIN = 64 * 1024;
-
 /**
  * Inflate a raw deflate stream into at most `size` bytes (the directory's size: output beyond it is
- * an error, never allocated). Large members go through DecompressionStream('deflate-raw') (native
- * zlib in browsers and Node ≥ 20), small ones and platforms without it through fflate.
+ * an error, found after at most one small slice of excess; see inflate-bounded.ts).
  */
 export async function inflateRaw(comp: Uint8Array, size: number): Promise<Uint8Array> {
-  if (size >= STREAM_MIN && typeof DecompressionStream !== 'undefined') {
-    let ds: DecompressionStream | null = null;
-    try {
-      ds = new DecompressionStream('deflate-raw' as CompressionFormat);
-    } catch {
-      ds = null; // 'deflate-raw' unsupported here
-    }
-    if (ds) {
-      const writer = ds.writable.getWriter();
-      writer.write(comp as Uint8Array<ArrayBuffer>).catch(() => undefined);
-      writer.close().catch(() => undefined);
-      const reader = ds.readable.getReader();
-      const out = new Uint8Array(size);
-      let o = 0;
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        if (o + value.length > size) {
-          await reader.cancel().catch(() => undefined);
-          throw new Error(`inflates past the ${size} bytes the directory declares`);
-        }
-        out.set(value, o);
-        o += value.length;
-      }
-      return o === size ? out : out.subarray(0, o);
-    }
-  }
-  // with a fixed output buffer fflate stops at its end (a longer stream then fails the CRC check)
-  return inflateSync(comp, { out: new Uint8Array(size) });
+  return inflateBounded(comp, 'deflate-raw', { maxOut: size, expected: size });
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // writer

@@ -9,7 +9,7 @@
  * not turned into an alpha channel. CRCs are verified.
  */
 import { crc32 } from './crc32';
-import { unzlibSync } from 'fflate';
+import { inflateBoundedSync } from './inflate-bounded';
 import { FormatError } from '../core/errors';
 
 /** A decoded raster, shared by the pure-TS image codecs (png, pnm, bmp, tiff). */
@@ -71,10 +71,13 @@ export function decodePng(bytes: Uint8Array, path = 'image.png'): PngRaster {
   let idatLen = 0;
   let sawEnd = false;
   while (pos < bytes.length) {
-    if (pos + 12 > bytes.length) throw err('truncated chunk header', pos);
+    if (pos + 12 > bytes.length)
+      throw err(`the file ends at byte ${bytes.length.toLocaleString('en-US')}, inside the 12-byte header of the chunk at byte ${pos.toLocaleString('en-US')}${sawEnd ? '' : ' (no IEND yet)'}: the file is truncated`, pos);
     const len = dv.getUint32(pos);
     const type = String.fromCharCode(bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]);
-    if (len > 0x7fffffff || pos + 12 + len > bytes.length) throw err(`chunk ${type} of ${len} bytes runs past the end of the file`, pos);
+    if (len > 0x7fffffff) throw err(`chunk ${JSON.stringify(type)} declares ${len.toLocaleString('en-US')} bytes (over PNG's 2^31 − 1 limit: a damaged length)`, pos);
+    if (pos + 12 + len > bytes.length)
+      throw err(`the file ends at byte ${bytes.length.toLocaleString('en-US')} but chunk ${type} needs ${(12 + len).toLocaleString('en-US')} bytes from byte ${pos.toLocaleString('en-US')} (to byte ${(pos + 12 + len).toLocaleString('en-US')}): the file is truncated`, pos);
     const d0 = pos + 8;
     const crc = dv.getUint32(d0 + len);
     if (crc32(bytes.subarray(pos + 4, d0 + len)) !== crc) throw err(`CRC mismatch in chunk ${type}`, pos);
@@ -136,9 +139,11 @@ export function decodePng(bytes: Uint8Array, path = 'image.png'): PngRaster {
   }
   let raw: Uint8Array;
   try {
-    raw = unzlibSync(z, { out: new Uint8Array(rawSize) });
+    // a little excess is tolerated (and dropped) as libpng does; more is damage or a bomb
+    raw = inflateBoundedSync(z, 'deflate', { maxOut: rawSize + 65536, expected: rawSize });
+    if (raw.length > rawSize) raw = raw.subarray(0, rawSize);
   } catch (e) {
-    throw err(`corrupt zlib stream in IDAT: ${(e as Error).message}`);
+    throw err(`IDAT image data (${idatLen.toLocaleString('en-US')} compressed bytes for ${rawSize.toLocaleString('en-US')} bytes of rows): ${(e as Error).message}`);
   }
   if (raw.length < rawSize) throw err(`image data ends early: ${raw.length} of ${rawSize} bytes after inflate (truncated file?)`);
 

@@ -5,7 +5,7 @@
  * Deflate (8 / 32946) and PackBits, with the horizontal-differencing predictor (2).
  * Tiled, planar-separate, floating-point and JPEG-compressed TIFFs are rejected with a FormatError.
  */
-import { unzlibSync } from 'fflate';
+import { inflateBoundedSync } from './inflate-bounded';
 import { FormatError } from '../core/errors';
 import type { Raster } from './png';
 
@@ -100,7 +100,9 @@ export function decodeTiff(bytes: Uint8Array, path = 'image.tif'): Raster {
     else if (comp === 32773) got = packbitsDecode(src, dst);
     else {
       try {
-        got = unzlibSync(src, { out: dst }).length;
+        const r = inflateBoundedSync(src, 'deflate', { maxOut: want + 65536, expected: want });
+        got = Math.min(r.length, want);
+        dst.set(r.subarray(0, got));
       } catch (e) {
         throw err(`corrupt deflate data in strip ${s}: ${(e as Error).message}`, off);
       }

@@ -10,6 +10,7 @@
  * pass over the frames, 'write'); cancel with `ctl.signal` (checked between frames and inside the
  * encoders).
  */
+import { asError } from '../core/errors';
 import type { FrameSource } from '../core/types';
 import { ExportError, resolveFrames, type ExportControl, type ExportedFile } from './job';
 import { RUNNERS } from './runners';
@@ -31,6 +32,13 @@ export async function exportDataset(
   const frames = resolveFrames(source, job);
   const load = RUNNERS[target.id];
   if (!load) throw new ExportError(target.id, 'this target has no runner (src/export/runners.ts)');
-  const run = (await load()) as Runner<typeof options>;
-  return run(source, { target: target.id, frames, fields: job.fields, options }, ctl);
+  try {
+    const run = (await load()) as Runner<typeof options>;
+    return await run(source, { target: target.id, frames, fields: job.fields, options }, ctl);
+  } catch (e) {
+    // only Errors with words cross the boundary (a thrown string or wasm object becomes one)
+    const err = asError(e);
+    if (err.message) throw err;
+    throw new Error(`${err.name || 'Error'} without a message (an internal fault of the ${job.target} export)`, { cause: err });
+  }
 }

@@ -110,7 +110,8 @@ describeFixtures('imgstore damaged stores', () => {
     flipBytes(join(d, '000000/000004.png'), 60, 40);
     writeFileSync(join(d, '000000/000005.png'), new Uint8Array(0));
     const s = await open(await treeAt(d));
-    expect(s.warnings).toEqual([]);
+    // the store opens with a warning for what can be seen without decoding (an empty frame file)
+    expect(s.warnings).toEqual(['chunk 000000/: 1 image file(s) are empty (000005.png): those frames cannot be shown']);
     const e3 = await formatError(s.readFrame(3));
     expect(e3.path).toBe('000000/000003.png');
     expect(e3.offset).toBeTypeOf('number');
@@ -120,6 +121,12 @@ describeFixtures('imgstore damaged stores', () => {
     const e5 = await formatError(s.readFrame(5));
     expect(e5.path).toBe('000000/000005.png');
     expect((await s.readFrame(6)).info.number).toBe(1006);
+    // each damaged frame found while reading is added to the live warning list, in words
+    expect(s.warnings.slice(1, 3)).toEqual([
+      `chunk 000000/: frame file 000003.png is damaged (${e3.reason}); that frame cannot be shown`,
+      `chunk 000000/: frame file 000004.png is damaged (${e4.reason}); that frame cannot be shown`,
+    ]);
+    expect(e3.reason).toMatch(/^the file ends at byte 100 but chunk IDAT needs [\d,]+ bytes from byte 33 \(to byte [\d,]+\): the file is truncated$/);
   });
 
   it('corrupted npy frame → FormatError naming the file', async () => {

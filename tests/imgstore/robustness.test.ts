@@ -10,7 +10,7 @@ import type { ExtraTable } from '../../src/formats/imgstore/extra-data';
 import { open } from '../../src/formats/imgstore/open';
 import { describeFixtures } from '../fixtures';
 import { barcodeOf, expectedOf, extraRecords } from './oracle';
-import { cleanupCopies, copyStore, treeAt } from './damage';
+import { cleanupCopies, copyStore, treeAt, truncateFile } from './damage';
 
 describeFixtures('imgstore robustness', () => {
   afterAll(cleanupCopies);
@@ -142,5 +142,30 @@ describeFixtures('imgstore robustness', () => {
     expect(s.name).toBe('dir_png_gray');
     const f = await s.readFrame(0);
     expect(f.attributes.file).toBe('dir_png_gray/000000/000000.png');
+  });
+
+  it('a damaged trailing chunk (truncated index.npz) opens with a warning that says what is missing', async () => {
+    const d = copyStore('dir_png_gray');
+    const idx = join(d, '000001/index.npz');
+    const size = readFileSync(idx).length;
+    truncateFile(idx, size - 100);
+    const s = await open(await treeAt(d));
+    expect(s.frames.length).toBe(20);
+    expect(s.warnings.join('\n')).toMatch(
+      new RegExp(`^chunk 000001/: index unreadable, chunk skipped: 000001/index\\.npz @\\d+: the file ends at byte ${(size - 100).toLocaleString('en-US')} without a ZIP end record`, 'm'),
+    );
+    expect((await s.readFrame(19)).info.index).toBe(19);
+  });
+
+  it('a damaged image in the trailing chunk: the store opens, that frame fails in words and is listed in the warnings', async () => {
+    const d = copyStore('dir_npy_color');
+    truncateFile(join(d, '000001/000003.npy'), 2000);
+    const s = await open(await treeAt(d));
+    const i = s.indexOfNumber(s.table.numbers[0]) + 20 + 3; // chunk 1, row 3 (chunksize 20)
+    const err = await s.readFrame(i).catch((e) => e);
+    expect(err.name).toBe('FormatError');
+    expect(err.reason).toMatch(/^shape \(\d+, \d+, 3\) of \|u1 needs \d+ bytes, only 1872 present: the array data ends at byte 2,000 but needs bytes up to [\d,]+ \(the file is truncated/);
+    expect(s.warnings.some((w) => w.startsWith('chunk 000001/: frame file 000003.npy is damaged (shape') && w.includes('the array data ends at byte 2,000'))).toBe(true);
+    expect((await s.readFrame(i + 1)).fields.image.shape.length).toBe(3);
   });
 });

@@ -42,12 +42,13 @@ export function readAttributeSection(r: ByteReader, pos: number, limit: number):
   let p = pos;
   // every item takes at least 8 bytes, so this bounds the loop
   while (p < limit) {
-    if (p + 8 > limit) r.fail(`attribute item header (8 bytes) runs past the end of the attribute region (${limit})`, p);
+    if (p + 8 > limit) r.endsEarly(`attribute item ${items.length + 1}'s header`, p, 8, limit, 'the mask or typed-scalar section');
     const type = r.i32(p);
     const size = r.i32(p + 4);
     if (type === 0) return { items, end: p + 8, terminated: true };
     if (type < 0 || type > 17) r.fail(`attribute item type ${type} is invalid, expected 0..17`, p);
-    if (size < 0 || p + 8 + size > limit) r.fail(`attribute item of type ${type} with size ${size} runs past the end of the attribute region (${limit})`, p);
+    if (size < 0) r.fail(`attribute item ${items.length + 1} (type ${type}) declares a size of ${size} bytes`, p);
+    if (p + 8 + size > limit) r.endsEarly(`attribute item ${items.length + 1} (type ${type})`, p, 8 + size, limit, 'the mask or typed-scalar section');
     const d = p + 8;
     items.push(parseItem(r, type, d, size, p));
     p = d + size;

@@ -16,9 +16,16 @@ export class ByteReader {
     throw new FormatError('davis', this.path, reason, offset);
   }
   need(offset: number, n: number, what: string): void {
-    if (offset < 0 || n < 0 || offset + n > this.bytes.length) {
-      this.fail(`${what}: needs ${n} bytes at offset ${offset} but the file has ${this.bytes.length}`, offset);
-    }
+    if (offset < 0 || n < 0 || offset + n > this.bytes.length) this.endsEarly(what, offset, n, this.bytes.length);
+  }
+  /**
+   * `what` needs `n` bytes from `from` but its region ends at `limit`: says so in words, naming the
+   * end of the file when the region ends there (a truncated file) and the next section otherwise.
+   */
+  endsEarly(what: string, from: number, n: number, limit: number, next = 'the next section'): never {
+    const span = Number.isFinite(n) ? `${fmtInt(n)} bytes from byte ${fmtInt(from)} (to byte ${fmtInt(from + n)})` : `an impossible length from byte ${fmtInt(from)}`;
+    if (limit >= this.bytes.length) return this.fail(`the file ends at byte ${fmtInt(this.bytes.length)} but ${what} needs ${span}: the file is truncated (or that length is damaged)`, from);
+    return this.fail(`${what} needs ${span} but its region ends at byte ${fmtInt(limit)}, where ${next} starts (a damaged length or offset)`, from);
   }
   i16(o: number): number {
     return this.dv.getInt16(o, true);
@@ -48,6 +55,9 @@ export class ByteReader {
     return latin1(this.bytes, start, end);
   }
 }
+
+/** 1234567 → "1,234,567" (byte counts and offsets in messages) */
+export const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));
 
 /** Latin-1 text (DaVis writes Windows-1252/Latin-1: 0xB5 is µ). */
 export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {

@@ -3,7 +3,7 @@ import { decodeFixed12 } from '../../codecs/davis-fixed12';
 import { inflateZlib } from '../../codecs/davis-zlib';
 import { decodeImx } from '../../codecs/imx-pack';
 import { lz4DecompressBlock } from '../../codecs/lz4';
-import { type ByteReader, copyTyped } from './bytes';
+import { ByteReader, copyTyped, fmtInt } from './bytes';
 import { type BlockLayout, bytesPer } from './buffer-format';
 import { HEADER_SIZE } from './header';
 import type { DavisArray, DavisHeader } from './model';
@@ -18,7 +18,11 @@ export interface DataSection {
 }
 
 const wrap = (r: ByteReader, base: number, what: string) => (e: unknown): never => {
-  if (e instanceof CodecError) r.fail(`${what}: ${e.message}`, base + e.offset);
+  if (e instanceof CodecError) {
+    // a stream that runs out where the file ends: say so (the usual cause is a truncated file)
+    const atEnd = /past the end|ended after|not terminated|ends early/.test(e.message) && base + e.offset >= r.size - 16;
+    r.fail(`${what}: ${e.message}${atEnd ? ` — the file ends at byte ${fmtInt(r.size)} (truncated?)` : ''}`, base + e.offset);
+  }
   throw e;
 };
 
@@ -39,6 +43,11 @@ function fromBytes(raw: Uint8Array, t: BlockLayout['stored'], count: number): Da
     default:
       return raw.byteOffset % 4 === 0 ? new Float32Array(raw.buffer, raw.byteOffset, count) : copyTyped(raw, 0, count, Float32Array);
   }
+}
+
+/** Bytes of the uncompressed data section (pack_type 0). */
+export function rawDataBytes(h: DavisHeader, layout: BlockLayout): number {
+  return h.nx * h.ny * h.nz * h.nf * (layout.C + h.scalarN) * bytesPer(layout.stored);
 }
 
 /** Is there a plausible attribute item (or the END item) at `pos`? */
@@ -71,7 +80,7 @@ export async function decodeDataSection(
   switch (h.packType) {
     case 0: {
       if (start + nbytes > limit) {
-        r.fail(`uncompressed data of ${count} ${layout.stored} elements (${nbytes} bytes) runs past the end of the data region (${limit})`, start);
+        r.endsEarly(`the uncompressed data of ${h.nx}x${h.ny}x${h.nz} × ${h.nf} frame(s) × ${B} ${layout.stored} values`, start, nbytes, limit, 'the attribute section');
       }
       return { data: fromBytes(r.bytes.slice(start, start + nbytes), layout.stored, count), end: start + nbytes, notes };
     }
@@ -104,11 +113,13 @@ export async function decodeDataSection(
     case 2: {
       r.need(start, 4, 'zlib data length (pack_type 2)');
       const L = r.i32(start);
-      if (L <= 0 || start + 4 + L > limit) r.fail(`zlib data length ${L} runs past the end of the data region (${limit})`, start);
+      if (L <= 0) r.fail(`zlib data (pack_type 2) declares a length of ${L} bytes`, start);
+      if (start + 4 + L > limit) r.endsEarly(`the zlib data (pack_type 2) of ${h.nf} frame(s)`, start + 4, L, limit, 'the attribute section');
       const raw = await inflateZlib(r.bytes.subarray(start + 4, start + 4 + L), nbytes * 2 + (1 << 20), nbytes).catch(
         wrap(r, start + 4, 'zlib data (pack_type 2)'),
       );
-      if (raw.length < nbytes) r.fail(`zlib data inflates to ${raw.length} bytes, expected ${nbytes}`, start + 4);
+      if (raw.length < nbytes)
+        r.fail(`the zlib data (pack_type 2) inflates to ${fmtInt(raw.length)} bytes but the ${h.nx}x${h.ny}x${h.nz} × ${h.nf} frame(s) need ${fmtInt(nbytes)}`, start + 4);
       if (raw.length > nbytes) notes.push(`zlib data inflates to ${raw.length} bytes, ${raw.length - nbytes} more than the ${nbytes} expected; the excess is ignored`);
       return { data: fromBytes(raw, layout.stored, count), end: start + 4 + L, notes };
     }
@@ -126,7 +137,8 @@ export async function decodeDataSection(
     case 20: {
       r.need(start, 8, 'LZ4 data length (pack_type 20)');
       const L = r.u64(start);
-      if (!(L > 0) || start + 8 + L > limit) r.fail(`LZ4 data length ${L} runs past the end of the data region (${limit})`, start);
+      if (!(L > 0)) r.fail(`LZ4 data (pack_type 20) declares a length of ${L} bytes`, start);
+      if (start + 8 + L > limit) r.endsEarly(`the LZ4 data (pack_type 20)`, start + 8, L, limit, 'the attribute section');
       let raw: Uint8Array;
       try {
         raw = lz4DecompressBlock(r.bytes, nbytes, start + 8, start + 8 + L);

@@ -47,7 +47,9 @@ const UNIT: Record<string, number> = { s: 1, sec: 1, ms: 1e-3, us: 1e-6, '\u00b5
 
 /** "178439.840 µs" -> 0.17843984 (s); null when not a number with a known time unit */
 export function parseDuration(text: string): number | null {
-  const m = /^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([a-zA-Z\u00b5]+)?\s*$/.exec(text);
+  if (text.length > 256) return null;
+  // trimmed first: blanks on both sides of an optional group backtrack quadratically
+  const m = /^([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([a-zA-Z\u00b5]+)?$/.exec(text.trim());
   if (!m) return null;
   const unit = (m[2] ?? 's').toLowerCase();
   const f = UNIT[unit] ?? UNIT[m[2] ?? ''];

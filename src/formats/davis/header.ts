@@ -1,5 +1,5 @@
 import type { Scale } from '../types';
-import { type ByteReader, trimNul } from './bytes';
+import { ByteReader, trimNul, fmtInt } from './bytes';
 import type { DavisHeader } from './model';
 
 export const HEADER_SIZE = 256;
@@ -9,7 +9,7 @@ export const isOldHeaderType = (t: number): boolean => t >= 18 && t <= 23;
 
 /** Parse the 256-byte header of either generation (dispatch by int16@0, as LaVision's reader does). */
 export function parseHeader(r: ByteReader): DavisHeader {
-  if (r.size < HEADER_SIZE) r.fail(`file too short for a DaVis header: ${r.size} bytes, need 256`, r.size);
+  if (r.size < HEADER_SIZE) r.fail(`the file ends at byte ${fmtInt(r.size)}, too short for a DaVis header (256 bytes): truncated, or not a DaVis file`, r.size);
   const t = r.i16(0);
   return isOldHeaderType(t) ? parseOldHeader(r, t) : parseIm7Header(r);
 }
@@ -132,15 +132,34 @@ function parseOldHeader(r: ByteReader, imageType: number): DavisHeader {
 }
 
 /** The 32 uint64 tail offsets (extraFlags bit 0), validated against the file size. */
+/** What the entries of the offset tail point at (davis.md §2.5). */
+const TAIL_SECTIONS: Record<number, string> = { 0: 'the attribute section', 2: 'the mask', 3: 'the typed scalars', 4: 'the mask (section 4)', 5: 'the packed mask' };
+
 export function parseTail(r: ByteReader, h: DavisHeader): number[] | null {
   if (h.kind !== 'im7' || !(h.extraFlags & 1)) return null;
   const at = r.size - 256;
-  if (at < HEADER_SIZE) r.fail('extraFlags announces a 256-byte offset tail but the file is too short for one', r.size);
+  if (at < HEADER_SIZE)
+    r.fail(`the file ends at byte ${fmtInt(r.size)}: too short for the 256-byte header and the 256-byte offset tail its header announces (truncated)`, r.size);
   const tail: number[] = [];
   for (let i = 0; i < 32; i++) {
     const v = r.u64(at + 8 * i);
-    if (v !== 0 && (v < HEADER_SIZE || v > at)) r.fail(`tail offset[${i}] = ${v} lies outside the file (${HEADER_SIZE}..${at})`, at + 8 * i);
+    if (v !== 0 && (v < HEADER_SIZE || v > at)) {
+      const what = TAIL_SECTIONS[i] ?? `section ${i}`;
+      const where = Number.isFinite(v) ? `byte ${fmtInt(v)}` : 'an offset beyond 2^53 (not an offset at all)';
+      r.fail(
+        v > at
+          ? `the file ends at byte ${fmtInt(r.size)}, but the offset tail in its last 256 bytes puts ${what} at ${where}: the file is truncated (its real tail is gone) or the tail is damaged`
+          : `the offset tail puts ${what} at byte ${fmtInt(v)}, inside the 256-byte header (a damaged tail)`,
+        at + 8 * i,
+      );
+    }
     tail.push(v);
   }
+  // every writer (DaVis, lvpyio, ours) records where the attributes start: an all-zero tail is not one
+  if (tail.every((v) => v === 0))
+    r.fail(
+      `the file ends at byte ${fmtInt(r.size)}; its last 256 bytes should be the offset tail its header announces (where the attributes, mask and typed scalars start) but are all zero: the file is truncated`,
+      at,
+    );
   return tail;
 }

@@ -11,6 +11,10 @@ import { latin1 } from './bytes';
 import { parseScalesXml } from './particles';
 import { readDavisBuffer } from './read-buffer';
 import { defaultScale } from './scales';
+import { xmlTags } from './xml-tags';
+
+/** Most readers / transformers a StreamSet.xml may list (real recordings list a handful). */
+const MAX_READERS = 4096;
 
 export interface ImsStream {
   prefix: string;
@@ -37,23 +41,42 @@ export async function findImsStreams(files: Map<string, SourceFile>, folder: str
   if (manifest) {
     const xml = await text(manifest);
     const frames: { prefix: string; start: number }[] = [];
-    for (const m of xml.matchAll(/<ReaderInfo\b([^>]*)>([\s\S]*?)<\/ReaderInfo>|<ReaderInfo\b([^>]*)\/>/g)) {
-      const attrs = m[1] ?? m[3] ?? '';
-      const type = /\bType="([^"]*)"/.exec(attrs)?.[1] ?? '';
-      const prefix = /\bFilePrefix="([^"]*)"/.exec(attrs)?.[1];
-      if (!prefix) continue;
-      if (type.endsWith('FrameReader')) {
-        const start = Number(/<ContentPurpose\b[^>]*\bStartFrame="(\d+)"/.exec(m[2] ?? '')?.[1] ?? frames.length);
-        frames.push({ prefix, start });
-      } else if (type.endsWith('ScaleReader')) scalePrefixes.push(prefix);
+    // one linear pass over the tags (a lazy regex over unclosed <ReaderInfo> tags was quadratic)
+    let open: { attrs: Record<string, string>; start: number | null } | null = null;
+    let readers = 0;
+    const finish = () => {
+      if (!open) return;
+      const type = open.attrs.Type ?? '';
+      const prefix = open.attrs.FilePrefix;
+      if (prefix) {
+        if (type.endsWith('FrameReader')) frames.push({ prefix, start: open.start ?? frames.length });
+        else if (type.endsWith('ScaleReader')) scalePrefixes.push(prefix);
+      }
+      open = null;
+    };
+    for (const t of xmlTags(xml)) {
+      if (t.name === 'ReaderInfo') {
+        if (t.end) {
+          finish();
+          continue;
+        }
+        finish(); // an earlier <ReaderInfo> left unclosed ends here
+        if (++readers > MAX_READERS)
+          throw new FormatError('davis', manifest.path, `StreamSet.xml lists more than ${MAX_READERS} <ReaderInfo> readers (damaged manifest?)`);
+        open = { attrs: t.attrs, start: null };
+        if (t.empty) finish();
+      } else if (t.name === 'ContentPurpose' && !t.end && open && open.start === null && /^\d+$/.test(t.attrs.StartFrame ?? '')) {
+        open.start = Number(t.attrs.StartFrame);
+      } else if (t.name === 'Transformer' && !t.end) {
+        if (transforms.length >= MAX_READERS)
+          throw new FormatError('davis', manifest.path, `StreamSet.xml lists more than ${MAX_READERS} <Transformer> elements (damaged manifest?)`);
+        const prefix = t.attrs.FilePrefix ?? '';
+        transforms.push({ id: t.attrs.ID ?? '', dark: files.get(`${prefix}-dark.im7`) });
+      }
     }
+    finish();
     frames.sort((a, b) => a.start - b.start);
     prefixes.push(...frames.map((f) => f.prefix));
-    for (const m of xml.matchAll(/<Transformer\b([^>]*)>/g)) {
-      const id = /\bID="([^"]*)"/.exec(m[1])?.[1] ?? '';
-      const prefix = /\bFilePrefix="([^"]*)"/.exec(m[1])?.[1] ?? '';
-      transforms.push({ id, dark: files.get(`${prefix}-dark.im7`) });
-    }
   }
   if (!prefixes.length) {
     const found = [...files.keys()]

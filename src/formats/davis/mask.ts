@@ -12,7 +12,7 @@ export async function readMask(r: ByteReader, h: DavisHeader, tail: number[] | n
   const n = h.nx * h.ny * h.nz * h.nf;
   if (tail[2]) {
     const at = tail[2];
-    if (at + n > limit) r.fail(`raw mask of ${n} bytes runs past the end of its region (${limit})`, at);
+    if (at + n > limit) r.endsEarly(`the mask (${n} bytes, one per vector)`, at, n, limit);
     return r.bytes.slice(at, at + n);
   }
   if (tail[5]) {
@@ -21,7 +21,7 @@ export async function readMask(r: ByteReader, h: DavisHeader, tail: number[] | n
     const pack = r.i32(at);
     if (pack !== 2) r.fail(`packed mask uses packType ${pack}; only 2 (zlib) is documented`, at);
     const L = r.u32(at + 4);
-    if (at + 8 + L > limit) r.fail(`packed mask stream of ${L} bytes runs past the end of its region (${limit})`, at + 4);
+    if (at + 8 + L > limit) r.endsEarly('the packed mask stream', at + 8, L, limit);
     let out: Uint8Array;
     try {
       out = await inflateZlib(r.bytes.subarray(at + 8, at + 8 + L), n, n);

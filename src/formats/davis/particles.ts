@@ -2,6 +2,7 @@ import { FormatError } from '../errors';
 import type { FrameSource, Scale, SourceFile, } from '../types';
 import { latin1 } from './bytes';
 import type { DavisSetFile } from './set-file';
+import { xmlTags } from './xml-tags';
 
 export const PARTICLE_WARNING =
   'Particle-field (Shake-the-Box / IPR) sets cannot be decoded yet: the snapshot and track files are undocumented; only the header facts are shown';
@@ -9,12 +10,13 @@ export const PARTICLE_WARNING =
 /** `<ScaleX Factor=".." Offset=".." Unit=".." Description=".."/>` elements of a scales XML. */
 export function parseScalesXml(text: string): Record<string, Scale> {
   const out: Record<string, Scale> = {};
-  for (const m of text.matchAll(/<Scale([A-Za-z])\b([^>]*)\/?>/g)) {
-    const attr = (k: string) => new RegExp(`\\b${k}="([^"]*)"`).exec(m[2])?.[1];
+  for (const t of xmlTags(text, 100_000)) {
+    if (t.end || !/^Scale[A-Za-z]$/.test(t.name)) continue;
+    const attr = (k: string): string | undefined => t.attrs[k];
     const slope = Number(attr('Factor'));
     const offset = Number(attr('Offset') ?? 0);
     if (!Number.isFinite(slope)) continue;
-    out[m[1].toLowerCase()] = { slope, offset: Number.isFinite(offset) ? offset : 0, unit: attr('Unit') ?? '', description: attr('Description') ?? '' };
+    out[t.name.slice(5).toLowerCase()] = { slope, offset: Number.isFinite(offset) ? offset : 0, unit: attr('Unit') ?? '', description: attr('Description') ?? '' };
   }
   return out;
 }

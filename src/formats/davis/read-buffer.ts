@@ -6,9 +6,9 @@ import type { FieldData, SourceFile } from '../types';
 import { attributeRecord, frameAttributes, readAttributeSection } from './attributes';
 import { blockLayout } from './buffer-format';
 import { ByteReader } from './bytes';
-import { decodeDataSection } from './data-section';
+import { decodeDataSection, rawDataBytes } from './data-section';
 import { acquisitionTime, frameScales, type ItemScales } from './frame-scales';
-import { parseHeader, parseTail } from './header';
+import { HEADER_SIZE, parseHeader, parseTail } from './header';
 import { imageComponents, imageFields } from './images';
 import { readMask } from './mask';
 import type { DavisAttributeItem, DavisBuffer, DavisFrame } from './model';
@@ -43,6 +43,11 @@ export async function decodeDavisBuffer(path: string, bytes: Uint8Array): Promis
   const r = new ByteReader(path, bytes);
   const h = parseHeader(r);
   const layout = blockLayout(r, h);
+  // uncompressed data of known size: a file cut inside it is named as such (before its "tail" is read)
+  if (h.packType === 0) {
+    const n = rawDataBytes(h, layout);
+    if (HEADER_SIZE + n > r.size) r.endsEarly(`the uncompressed data of ${h.nx}x${h.ny}x${h.nz} × ${h.nf} frame(s)`, HEADER_SIZE, n, r.size);
+  }
   const tail = parseTail(r, h);
   const tailStart = tail ? r.size - 256 : r.size;
   const sections = tail ? tail.filter((v, i) => v > 0 && i !== 1) : [];

@@ -33,17 +33,18 @@ export function parseSetFile(path: string, bytes: Uint8Array): DavisSetFile {
   if (bytes.length > 4 << 20) throw new FormatError('davis', path, `.set file of ${bytes.length} bytes is too large for a set description`, 0);
   const text = latin1(bytes);
   if (!looksLikeSetText(bytes)) throw new FormatError('davis', path, 'not a DaVis .set file: expected "// set file" or "#GROUP Sets" and SetType', 0);
-  const entries: Record<string, string | number> = {};
+  const entries: Record<string, string | number> = Object.create(null);
   let comment = '';
-  const re = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|[^;\r\n]*)[ \t]*;?[ \t]*\r?$/gm;
+  // line by line with anchored, linear patterns (one multiline regex backtracked on long lines)
   for (const line of text.split('\n')) {
-    const l = line.replace(/\r$/, '');
+    const l = line.endsWith('\r') ? line.slice(0, -1) : line;
     if (l.startsWith('//') && !comment) comment = l.slice(2).trim();
-  }
-  for (const m of text.matchAll(re)) {
-    const raw = m[2].trim();
+    const kv = parseSetLine(l);
+    if (!kv) continue;
+    const [key, rawValue] = kv;
+    const raw = rawValue.trim();
     if (raw.startsWith('"')) {
-      entries[m[1]] = raw
+      entries[key] = raw
         .slice(1, -1)
         .replace(/\\n/g, '\n')
         .replace(/\\t/g, '\t')
@@ -51,10 +52,41 @@ export function parseSetFile(path: string, bytes: Uint8Array): DavisSetFile {
         .replace(/\\\\/g, '\\');
     } else {
       const n = Number(raw);
-      entries[m[1]] = raw !== '' && Number.isFinite(n) ? n : raw;
+      entries[key] = raw !== '' && Number.isFinite(n) ? n : raw;
     }
   }
   const st = typeof entries.SetType === 'number' ? entries.SetType : null;
   const id = typeof entries.SetIdentifier === 'string' ? entries.SetIdentifier : null;
   return { comment, entries, setType: st, setTypeName: st === null ? 'unknown' : (SET_TYPES[st] ?? `SetType ${st}`), identifier: id };
+}
+
+const KEY = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*=[ \t]*/;
+/** Only blanks, at most one ';', blanks (a function: the regex form backtracks quadratically). */
+function onlyTerminator(t: string): boolean {
+  let i = 0;
+  while (i < t.length && (t[i] === ' ' || t[i] === '\t')) i++;
+  if (t[i] === ';') i++;
+  while (i < t.length && (t[i] === ' ' || t[i] === '\t')) i++;
+  return i === t.length;
+}
+
+/** `Key = value;` or `Key = "quoted \"value\"";` → [key, value as written], else null. */
+function parseSetLine(l: string): [string, string] | null {
+  const m = KEY.exec(l);
+  if (!m) return null;
+  const rest = l.slice(m[0].length);
+  if (rest.startsWith('"')) {
+    let e = 1;
+    while (e < rest.length && rest[e] !== '"') e += rest[e] === '\\' ? 2 : 1;
+    if (e < rest.length && onlyTerminator(rest.slice(e + 1))) return [m[1], rest.slice(0, e + 1)];
+  }
+  let cut = rest.length;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i];
+    if (c === ';' || c === '\r') {
+      cut = i;
+      break;
+    }
+  }
+  return onlyTerminator(rest.slice(cut)) ? [m[1], rest.slice(0, cut)] : null;
 }

@@ -28,7 +28,8 @@ export async function readTypedScalars(r: ByteReader, tail: number[] | null, lim
   const lstr = (what: string): string => {
     if (p + 4 > limit) r.fail(`typed scalar ${what}: length past the end of the region (${limit})`, p);
     const n = r.i32(p);
-    if (n < 0 || p + 4 + n + 1 > limit) r.fail(`typed scalar ${what}: string of ${n} bytes runs past the end of the region (${limit})`, p);
+    if (n < 0) r.fail(`typed scalar ${what}: a string of ${n} bytes`, p);
+    if (p + 4 + n + 1 > limit) r.endsEarly(`typed scalar ${what} (a string)`, p, 4 + n + 1, limit);
     const s = r.latin1(p + 4, p + 4 + n);
     p += 4 + n + 1;
     return s;
@@ -58,13 +59,13 @@ export async function readTypedScalars(r: ByteReader, tail: number[] | null, lim
       p += 4;
     }
     if (pack === 0) {
-      if (p + nbytes > limit) r.fail(`typed scalar '${name}': ${n} elements (${nbytes} bytes) run past the end of the region (${limit})`, p);
+      if (p + nbytes > limit) r.endsEarly(`typed scalar '${name}' (${n} elements)`, p, nbytes, limit);
       data = copyTyped(r.bytes, p, n, el.ctor as never) as DavisArray;
       p += nbytes;
     } else if (pack === 2) {
       if (p + 4 > limit) r.fail(`typed scalar '${name}': packed length past the end of the region`, p);
       const L = r.u32(p);
-      if (p + 4 + L > limit) r.fail(`typed scalar '${name}': zlib stream of ${L} bytes runs past the end of the region`, p);
+      if (p + 4 + L > limit) r.endsEarly(`typed scalar '${name}' (zlib stream)`, p + 4, L, limit);
       let raw: Uint8Array;
       try {
         raw = await inflateZlib(r.bytes.subarray(p + 4, p + 4 + L), nbytes, nbytes);

@@ -13,6 +13,7 @@ import { toNumbers } from '../../codecs/npy';
 import { FormatError } from '../errors';
 import type { SourceFile } from '../types';
 import type { StoreMetadata } from './metadata';
+import { numberList } from './values';
 
 export interface ChunkLayout {
   chunk: number;
@@ -132,11 +133,14 @@ export async function loadChunkIndex(file: SourceFile): Promise<ChunkIndex> {
     } catch (e) {
       throw new FormatError('imgstore', path, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
     }
-    const d = (doc ?? {}) as Record<string, unknown>;
+    const d = (doc !== null && typeof doc === 'object' ? doc : {}) as Record<string, unknown>;
     if (!Array.isArray(d.frame_number) || !Array.isArray(d.frame_time))
       throw new FormatError('imgstore', path, 'frame_number and frame_time lists expected');
-    fn = d.frame_number.map(Number);
-    ft = d.frame_time.map(Number);
+    const fail = (reason: string): never => {
+      throw new FormatError('imgstore', path, reason);
+    };
+    fn = numberList(d.frame_number, 'frame_number', fail);
+    ft = numberList(d.frame_time, 'frame_time', fail);
   } else {
     const npz = await openNpz(file);
     for (const k of ['frame_number', 'frame_time'])

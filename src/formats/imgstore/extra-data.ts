@@ -6,10 +6,12 @@
  * tolerant where imgstore is not: bare NaN/Infinity tokens and a missing closing `]` (an unfinished
  * recording) are accepted and reported.
  */
+import { jsonDepthViolation, MAX_JSON_DEPTH } from '../../codecs/json-limited';
 import { FormatError } from '../errors';
 import type { SeriesInfo, SourceFile } from '../types';
 import { readMotifH5 } from './motif-h5';
 import type { StoreMetadata } from './metadata';
+import { plainData, toNumber } from './values';
 
 export interface ExtraTable {
   /** column names in first-appearance order */
@@ -62,6 +64,8 @@ export function parseLenientJson(text: string, path: string): { value: unknown; 
   }
   const cleaned = replaced ? out + text.slice(last) : text;
   if (replaced) repairs.push(`${replaced} bare NaN/Infinity value(s) read as missing`);
+  const deep = jsonDepthViolation(cleaned, MAX_JSON_DEPTH);
+  if (deep >= 0) throw new FormatError('imgstore', path, `JSON nested deeper than ${MAX_JSON_DEPTH} levels (at character ${deep.toLocaleString('en-US')}): not extra data`);
   try {
     return { value: JSON.parse(cleaned), repairs };
   } catch (e0) {
@@ -70,7 +74,9 @@ export function parseLenientJson(text: string, path: string): { value: unknown; 
     // unfinished array: close it after the last complete record
     let end = t.length;
     for (let attempt = 0; attempt < 64; attempt++) {
-      const head = t.slice(0, end).replace(/[\s,]+$/, '');
+      let cut = end; // trailing blanks and commas (a loop: /[\s,]+$/ backtracks quadratically)
+      while (cut > 0 && /[\s,]/.test(t[cut - 1])) cut--;
+      const head = t.slice(0, cut);
       try {
         const v = JSON.parse(head + ']');
         repairs.push(end === t.length ? 'closing ] missing (unfinished recording?): added' : 'file ends inside a record (truncated?): the complete records were kept');
@@ -95,8 +101,9 @@ function recordsOf(value: unknown, path: string): Record<string, unknown>[] {
   return value.filter((r): r is Record<string, unknown> => !!r && typeof r === 'object' && !Array.isArray(r));
 }
 
+/** Number of a record value; NaN for null, missing and non-scalars (never `Number(obj)`, which can throw). */
 function num(v: unknown): number {
-  return typeof v === 'number' ? v : v === null || v === undefined ? NaN : Number(v);
+  return v === null || v === undefined ? NaN : toNumber(v);
 }
 
 /** Motif JSON: drop rows with frame_number < 0, sort by frame_index then sensor_time. */
@@ -147,7 +154,7 @@ export async function readExtraData(
           seen.add(k);
           columns.push(k);
         }
-      if (rows.length < MAX_TABLE_ROWS) rows.push(r);
+      if (rows.length < MAX_TABLE_ROWS) rows.push(plainData(r, 16) as Record<string, unknown>);
       rowCount++;
     }
   };

@@ -6,6 +6,7 @@
  */
 import { parse } from 'yaml';
 import { FormatError } from '../errors';
+import { kindOf, numberList, optText, plainData, toNumber } from './values';
 
 export type StoreClass = 'VideoImgStore' | 'DirectoryImgStore';
 
@@ -70,11 +71,15 @@ export function parseStoreMetadata(text: string, path: string): StoreMetadata {
   const all = doc as Record<string, unknown>;
   const store = all.__store;
   if (!store || typeof store !== 'object' || Array.isArray(store)) throw err('no __store mapping (not an imgstore metadata.yaml)');
-  const s = store as Record<string, unknown>;
+  // plain, acyclic and at most MAX_PLAIN_DEPTH deep (it crosses the worker boundary as metadata)
+  const s = plainData(store) as Record<string, unknown>;
   const user: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(all)) if (k !== '__store') user[k] = v;
+  for (const [k, v] of Object.entries(all)) if (k !== '__store') Object.defineProperty(user, k, { value: plainData(v), enumerable: true, writable: true, configurable: true });
+  const fail = (reason: string): never => {
+    throw err(reason);
+  };
 
-  const storeClass = String(s.class ?? '');
+  const storeClass = optText(s.class, '__store.class', fail) ?? '';
   let cls: StoreClass;
   if (VIDEO_CLASSES.has(storeClass)) cls = 'VideoImgStore';
   else if (storeClass === 'DirectoryImgStore') cls = 'DirectoryImgStore';
@@ -90,10 +95,15 @@ export function parseStoreMetadata(text: string, path: string): StoreMetadata {
   else extension = format === 'mjpeg' ? '.avi' : '.mp4';
 
   let imgshape: number[] | null = null;
-  if (Array.isArray(s.imgshape) && s.imgshape.every((v) => Number.isInteger(Number(v)) && Number(v) >= 0)) imgshape = s.imgshape.map(Number);
+  if (s.imgshape !== undefined && s.imgshape !== null) {
+    const dims = numberList(s.imgshape, '__store.imgshape', fail);
+    if (dims.every((v) => Number.isInteger(v) && v >= 0)) imgshape = dims;
+  }
   const encoding = typeof s.encoding === 'string' && s.encoding ? s.encoding : null;
   const isColor = (imgshape !== null && imgshape.length === 3 && imgshape[2] === 3) || encoding !== null;
-  const chunksize = Number.isInteger(Number(s.chunksize)) && Number(s.chunksize) > 0 ? Number(s.chunksize) : null;
+  if (s.chunksize !== null && typeof s.chunksize === 'object') fail(`__store.chunksize must be a number, not ${kindOf(s.chunksize)}`);
+  const cs = toNumber(s.chunksize);
+  const chunksize = Number.isInteger(cs) && cs > 0 ? cs : null;
 
   let createdUtc: string | null = null;
   if (typeof s.created_utc === 'string' && s.created_utc) {

@@ -122,6 +122,9 @@ export async function open(tree: SourceTree): Promise<ImgstoreSource> {
       let missing = 0;
       for (let r = 0; r < rows; r++) if (!c.images.has(r)) missing++;
       if (missing) warn(`chunk ${prefix}${c.name}/: ${missing} of ${rows} indexed image file(s) missing (those frames cannot be shown)`);
+      const empty = [...c.images.entries()].filter(([r, f]) => r < rows && f.size === 0).map(([r]) => r);
+      if (empty.length)
+        warn(`chunk ${prefix}${c.name}/: ${empty.length} image file(s) are empty (${empty.slice(0, 5).map((r) => pad6(r) + '.' + meta.extension).join(', ')}${empty.length > 5 ? ', …' : ''}): those frames cannot be shown`);
       const extra = [...c.images.keys()].filter((r) => r >= rows).length;
       if (extra) warn(`chunk ${prefix}${c.name}/: ${extra} image file(s) beyond the ${rows} indexed frames ignored`);
     }
@@ -195,8 +198,11 @@ export async function open(tree: SourceTree): Promise<ImgstoreSource> {
       try {
         return { px: await decodeFrameFile(f, meta.format), file: prefix + f.path };
       } catch (e) {
-        if (e instanceof FormatError && !e.path.startsWith(prefix)) throw new FormatError(e.format, prefix + e.path, e.reason, e.offset);
-        throw e;
+        if (!(e instanceof FormatError)) throw e;
+        const fe = e.path.startsWith(prefix) ? e : new FormatError(e.format, prefix + e.path, e.reason, e.offset);
+        // a damaged frame file: the store stays open, the frame fails, and the warning list says which
+        warn(`chunk ${prefix}${c.name}/: frame file ${pad6(row)}.${meta.extension} is damaged (${fe.reason}); that frame cannot be shown`);
+        throw fe;
       }
     }
     const px = await video!.readRow(chunk, row, signal);

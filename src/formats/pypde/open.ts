@@ -78,7 +78,12 @@ async function build(tree: SourceTree, file: SourceFile, vf: VideoFile, fail: (r
   if (comment === null) fail('no comment tag: not a py-pde MovieStorage file');
   const meta = parseComment(comment as string);
   if (!('field_attributes' in meta)) fail('the comment JSON has no field_attributes: the data cannot be interpreted');
-  if (meta.version !== undefined && meta.version !== 1) warnings.push(`metadata version ${String(meta.version)} (expected 1)`);
+  if (meta.version !== undefined && meta.version !== 1) {
+    // a parsed value: a mapping whose toString is not callable must not reach String()
+    const v: unknown = meta.version;
+    const shown = typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null ? JSON.stringify(v) : Array.isArray(v) ? 'a list' : 'a mapping';
+    warnings.push(`metadata version ${shown} (expected 1)`);
+  }
   if (info.codec !== 'ffv1') warnings.push(`codec ${info.codec} is not FFV1: values may not be lossless`);
 
   const desc = decodeFieldAttributes(meta.field_attributes);

@@ -1,8 +1,9 @@
 /**
  * Browser-only fast path: H.264 in MP4/MOV decoded with WebCodecs (VideoDecoder), demuxed with
  * mp4box.js (sample table from `moov`, sample bytes read straight from the SourceFile). Random
- * access decodes from the last keyframe at or before the frame; a batch of following frames comes
- * from the same pass. Output: the stored yuv420p planes (bit-exact with ffmpeg), or rgb24/rgba
+ * access decodes from the last clean restart point at or before the frame (an IDR picture or an
+ * exact recovery point, not shown after the frame: ./h264-restart; a sync flag alone is not
+ * trusted); a batch of following frames comes from the same pass. Output: the stored yuv420p planes (bit-exact with ffmpeg), or rgb24/rgba
  * converted here (BT.601, limited range unless flagged full, nearest chroma: ffmpeg's default for
  * untagged streams; streams tagged BT.709 come out slightly different from ffmpeg's conversion). Any other
  * pixel format, and any decoder failure, goes to the ffmpeg.wasm VideoFile given as `fallback`.
@@ -12,6 +13,7 @@ import { containerOf } from './magic';
 import { ByteLru } from '../core/byte-lru';
 import { AbortError, throwIfAborted } from './ffmpeg-loader';
 import { readVideoTrack, type Mp4VideoTrack } from './mp4-index';
+import { avcLengthSize, H264RestartPoints } from './h264-restart';
 import { rawFrameBytes } from './raw-frames';
 import type { DecodedVideoFrame, VideoFile, VideoInfo } from './types';
 
@@ -140,6 +142,11 @@ export async function openWebCodecsH264(
   let last = -2;
   let queue: Promise<unknown> = Promise.resolve();
   const fallback = () => (fallbackFile ??= opts.fallback());
+  const restart = new H264RestartPoints(
+    samples,
+    (k, max) => file.read(samples[k].offset, samples[k].offset + Math.min(samples[k].size, max)),
+    avcLengthSize(tr.description),
+  );
 
   async function sampleBytes(from: number, to: number): Promise<Uint8Array[]> {
     let lo = Infinity;
@@ -159,13 +166,13 @@ export async function openWebCodecsH264(
     return out;
   }
 
-  /** Decode display frames index..index+count-1 into the cache (as `pixFmt`). */
-  async function decodeBatch(index: number, count: number, pixFmt: string, signal?: AbortSignal): Promise<void> {
+  /** Decode display frames index..index+count-1 into the cache (as `pixFmt`); resolves with frame `index`. */
+  async function decodeBatch(index: number, count: number, pixFmt: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
     const end = Math.min(samples.length - 1, index + count - 1);
     const target = display[index];
-    // last keyframe (decode order) at or before the frame's sample, not presented after it
-    let start = target;
-    while (start > 0 && !(samples[start].sync && samples[start].cts <= samples[target].cts)) start--;
+    // the last clean restart point (decode order) at or before the frame's sample, not presented after it
+    const start = await restart.startFor(target);
+    let first: Uint8Array | undefined;
     let stop = target;
     for (let i = index; i <= end; i++) stop = Math.max(stop, display[i]);
     const chunks = await sampleBytes(start, stop);
@@ -189,6 +196,7 @@ export async function openWebCodecsH264(
           Promise.resolve(c).then(
             (data) => {
               frame.close();
+              if (i === index) first = data;
               cache.set(`${pixFmt}:${i}`, data);
             },
             (e) => {
@@ -212,7 +220,8 @@ export async function openWebCodecsH264(
         const s = samples[k];
         decoder.decode(
           new EncodedVideoChunk({
-            type: k === start || s.sync ? 'key' : 'delta',
+            // only the restart point is a key chunk: other sync-flagged samples need not be clean
+            type: k === start ? 'key' : 'delta',
             timestamp: tsUs(k),
             duration: Math.round((s.duration / tr.timescale) * 1e6),
             data: chunks[k - start],
@@ -231,6 +240,7 @@ export async function openWebCodecsH264(
     if (failure) throw failure;
     stats.execs++;
     stats.cacheBytes = cache.byteSize;
+    return first;
   }
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -260,16 +270,13 @@ export async function openWebCodecsH264(
         const maxBatch = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / fb)));
         const count = index === last + 1 || index === last ? maxBatch : Math.min(4, maxBatch);
         try {
-          await exclusive(async () => {
-            if (!cache.has(key)) await decodeBatch(index, count, pixFmt, o.signal);
-          });
+          data = await exclusive(async () => cache.get(key) ?? (await decodeBatch(index, count, pixFmt, o.signal)));
         } catch (e) {
           if (e instanceof AbortError || o.signal?.aborted) throw new AbortError();
           broken = true;
           stats.fallbacks++;
           return (await fallback()).readFrame(index, o);
         }
-        data = cache.get(key);
         if (!data) {
           stats.fallbacks++;
           return (await fallback()).readFrame(index, o);
@@ -287,10 +294,9 @@ export async function openWebCodecsH264(
   };
   // Validate on the first frame: the decoder must produce I420 of the expected size.
   try {
-    await exclusive(() => decodeBatch(0, 1, 'yuv420p'));
+    if (!(await exclusive(() => decodeBatch(0, 1, 'yuv420p')))) return null;
   } catch {
     return null;
   }
-  if (!cache.has('yuv420p:0')) return null;
   return vf;
 }

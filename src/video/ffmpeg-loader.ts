@@ -6,8 +6,11 @@
  * or reader worker) and can be cut off by terminating that worker. Files the instance needs
  * (WORKERFS mounts of Blobs, bytes written to MEMFS) are registered here so that they are restored
  * when the instance is reloaded after a termination.
+ *
+ * `@ffmpeg/ffmpeg` is imported lazily (its Node entry is empty): importing this module, and every
+ * reader built on it, works under Node; using it there throws a FormatError from `needsBrowser`.
  */
-import { FFmpeg, FFFSType } from '@ffmpeg/ffmpeg';
+import type { FFmpeg } from '@ffmpeg/ffmpeg';
 
 export const CORE_PATH = '/ffmpeg/st/ffmpeg-core.js';
 export const WASM_PATH = '/ffmpeg/st/ffmpeg-core.wasm';
@@ -24,6 +27,16 @@ export interface Resource {
 
 import { AbortError } from '../core/abort';
 export { AbortError, throwIfAborted } from '../core/abort';
+
+/**
+ * Why video decoding cannot run here (null in a page or worker with Web Workers): ffmpeg.wasm runs
+ * its core in a module worker served from our own origin, WebCodecs is a browser API.
+ */
+export function browserMissing(): string | null {
+  const g = globalThis as { location?: unknown; Worker?: unknown };
+  if (!g.location || typeof g.Worker !== 'function') return 'this format needs a browser: its video is decoded with ffmpeg.wasm or WebCodecs, which Node does not have (open it in framescope in the browser)';
+  return null;
+}
 
 function originUrl(path: string): string {
   const loc = (globalThis as { location?: { href: string } }).location;
@@ -42,7 +55,7 @@ let logSink: ((line: string) => void) | null = null;
 async function restore(ff: FFmpeg, r: Resource): Promise<void> {
   if (r.blob) {
     await ff.createDir(r.path);
-    await ff.mount(FFFSType.WORKERFS, { blobs: [{ name: r.name ?? 'input', data: r.blob }] }, r.path);
+    await ff.mount('WORKERFS' as Parameters<FFmpeg['mount']>[0], { blobs: [{ name: r.name ?? 'input', data: r.blob }] }, r.path);
   } else if (r.bytes) {
     // writeFile transfers the buffer it is given: hand it a copy, keep ours for a reload.
     await ff.writeFile(r.path, r.bytes.slice());
@@ -55,7 +68,10 @@ export function getFfmpeg(): Promise<FFmpeg> {
   if (loading) return loading;
   const gen = generation;
   loading = (async () => {
-    const ff = new FFmpeg();
+    const why = browserMissing();
+    if (why) throw new Error(why);
+    const { FFmpeg: FFmpegClass } = await import('@ffmpeg/ffmpeg');
+    const ff = new FFmpegClass();
     ff.on('log', ({ message }) => logSink?.(message));
     const t0 = performance.now();
     await ff.load({ coreURL: originUrl(CORE_PATH), wasmURL: originUrl(WASM_PATH) });

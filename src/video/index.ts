@@ -9,7 +9,7 @@ import { H264RestartPoints } from './h264-restart';
 import type { SourceFile } from '../core/types';
 import { decodeFrames, DecodeError } from './decode';
 import { ByteLru } from '../core/byte-lru';
-import { addResource, AbortError, currentInstance, preloadFfmpeg, removeResource, runExclusive, throwIfAborted } from './ffmpeg-loader';
+import { addResource, AbortError, browserMissing, currentInstance, preloadFfmpeg, removeResource, runExclusive, throwIfAborted } from './ffmpeg-loader';
 import { indexPackets, probe, ProbeError, type KnownPackets, type ProbeResult } from './probe';
 import { rawFrameBytes } from './raw-frames';
 import type { DecodedVideoFrame, EncodeVideo, OpenVideo, OpenVideoOptions, VideoFile } from './types';
@@ -17,7 +17,7 @@ import { encodeWithFfmpeg } from './encode';
 import { openWebCodecsH264 } from './webcodecs-h264';
 
 export type * from './types';
-export { preloadFfmpeg, AbortError };
+export { preloadFfmpeg, AbortError, browserMissing };
 
 /** Options beyond the contract (optional, for the readers and the bench). */
 export interface OpenVideoExtras extends OpenVideoOptions {
@@ -204,6 +204,8 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
 
 /** openVideo with the extra options (cache size, decoder choice, format name for errors). */
 export async function openVideoFile(file: SourceFile, opts: OpenVideoExtras = {}): Promise<VideoFile & { stats?: VideoFileStats }> {
+  const why = browserMissing();
+  if (why) throw new FormatError(opts.format ?? 'video', file.path, why);
   void preloadFfmpeg().catch(() => undefined);
   const want = opts.decoder ?? 'auto';
   if (want !== 'ffmpeg') {

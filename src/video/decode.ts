@@ -80,7 +80,8 @@ async function run(
   const times = probe.info.times;
   const count = Math.max(1, Math.min(req.count, times.length - index));
   const out = `/dec-${++seq}.raw`;
-  const args = ['-hide_banner', '-loglevel', 'info', '-nostats'];
+  // stats lines (about every 0.5 s) are the watchdog's sign of life during long runs
+  const args = ['-hide_banner', '-loglevel', 'info', '-stats', '-stats_period', '0.5'];
   let filter: string;
   let checked = false;
   if (mode === 'seek') {

@@ -27,7 +27,12 @@ export interface OpenVideoExtras extends OpenVideoOptions {
   decoder?: 'auto' | 'ffmpeg' | 'webcodecs';
   /** the format name to put in FormatErrors (default 'video') */
   format?: string;
+  /** decode watchdog bound in ms (default WATCHDOG_MS of ./ffmpeg-loader, 20 s; tests use a tiny one) */
+  watchdogMs?: number;
 }
+
+/** ffprobe prints nothing while it scans packets: its silence bound is longer than a decode's. */
+const PROBE_WATCHDOG_MS = 60_000;
 
 export interface VideoFileStats {
   decoder: 'ffmpeg' | 'webcodecs';
@@ -113,7 +118,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
         await addResource(ff, { path: inputPath, bytes });
       }
       return probe(ff, inputPath, known ?? undefined, warnings);
-    });
+    }, { watchdogMs: PROBE_WATCHDOG_MS });
   } catch (e) {
     await removeResource(currentInstance(), file.blob ? dir : `${dir}-${name}`).catch(() => undefined);
     throw videoError(format, file.path, null, e);
@@ -147,7 +152,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
         stats.cacheBytes = cache.byteSize;
         return r.frames[0];
       },
-      { signal },
+      { signal, watchdogMs: opts.watchdogMs },
     );
   }
 
@@ -211,6 +216,7 @@ export async function openVideoFile(file: SourceFile, opts: OpenVideoExtras = {}
   if (want !== 'ffmpeg') {
     const wc = await openWebCodecsH264(file, {
       cacheBytes: opts.cacheBytes,
+      watchdogMs: opts.watchdogMs,
       fallback: () => openWithFfmpeg(file, opts),
     }).catch(() => null);
     if (wc) return wc;

@@ -11,7 +11,8 @@
 import type { SourceFile } from '../core/types';
 import { containerOf } from './magic';
 import { ByteLru } from '../core/byte-lru';
-import { AbortError, throwIfAborted } from './ffmpeg-loader';
+import { AbortError, throwIfAborted, WATCHDOG_MS } from './ffmpeg-loader';
+import { DecodeError, FormatError } from '../core/errors';
 import { readVideoTrack, type Mp4VideoTrack } from './mp4-index';
 import { avcLengthSize, H264RestartPoints } from './h264-restart';
 import { rawFrameBytes } from './raw-frames';
@@ -84,8 +85,9 @@ function convert(frame: VideoFrame, pixFmt: string, w: number, h: number): Promi
 /** Open H.264-in-MP4 with WebCodecs; null when that path does not apply (the caller uses ffmpeg.wasm). */
 export async function openWebCodecsH264(
   file: SourceFile,
-  opts: { cacheBytes?: number; fallback: () => Promise<VideoFile> },
+  opts: { cacheBytes?: number; fallback: () => Promise<VideoFile>; watchdogMs?: number },
 ): Promise<(VideoFile & { stats: WebCodecsStats }) | null> {
+  const watchdogMs = opts.watchdogMs ?? WATCHDOG_MS;
   if (typeof VideoDecoder === 'undefined' || typeof EncodedVideoChunk === 'undefined') return null;
   if (file.size < 16 || containerOf(await file.read(0, 64)) !== 'isobmff') return null;
   let track: Mp4VideoTrack | null;
@@ -179,8 +181,10 @@ export async function openWebCodecsH264(
     throwIfAborted(signal);
     const pending: Promise<void>[] = [];
     let failure: unknown = null;
+    let lastOutput = performance.now();
     const decoder = new VideoDecoder({
       output: (frame) => {
+        lastOutput = performance.now();
         const i = byTs.get(frame.timestamp);
         if (i === undefined || i < index || i > end || cache.has(`${pixFmt}:${i}`)) {
           frame.close();
@@ -228,11 +232,24 @@ export async function openWebCodecsH264(
           }),
         );
       }
-      await decoder.flush();
+      // watchdog: a decoder that gives no frame for `watchdogMs` is closed (a fresh one is made per batch)
+      let dog: ReturnType<typeof setInterval> | undefined;
+      const hung = new Promise<never>((_, reject) => {
+        dog = setInterval(() => {
+          if (performance.now() - lastOutput < watchdogMs) return;
+          reject(new DecodeError(`WebCodecs gave no frame for ${watchdogMs / 1000} s: the decoder was closed`));
+          if (decoder.state !== 'closed') decoder.close();
+        }, Math.max(1, Math.min(1000, watchdogMs / 4)));
+      });
+      try {
+        await Promise.race([decoder.flush(), hung]);
+      } finally {
+        clearInterval(dog);
+      }
       await Promise.all(pending);
     } catch (e) {
       if (signal?.aborted) throw new AbortError();
-      throw failure ?? e;
+      throw e instanceof DecodeError ? e : (failure ?? e);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       if (decoder.state !== 'closed') decoder.close();
@@ -253,7 +270,7 @@ export async function openWebCodecsH264(
     info,
     stats,
     async readFrame(index: number, o: { pixFmt?: string; signal?: AbortSignal } = {}): Promise<DecodedVideoFrame> {
-      if (closed) throw new Error(`${file.path}: video file closed`);
+      if (closed) throw new FormatError('video', file.path, 'video file closed');
       if (!Number.isInteger(index) || index < 0 || index >= info.frameCount)
         throw new RangeError(`${file.path}: frame ${index} out of range 0..${info.frameCount - 1}`);
       const pixFmt = o.pixFmt ?? info.pixFmt;

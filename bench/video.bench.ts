@@ -116,7 +116,7 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
   for (const [file, decoders] of [
     [mjpeg, ['ffmpeg']],
     [mjpegMkv, ['ffmpeg']],
-    [avcMkv, ['ffmpeg']],
+    [avcMkv, ['ffmpeg', 'webcodecs']],
     [avc, ['ffmpeg', 'webcodecs']],
   ] as const) {
     for (const decoder of decoders) {

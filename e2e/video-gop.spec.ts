@@ -35,7 +35,7 @@ test.beforeAll(async () => {
   const mkv = await readMkvVideoIndex(nodeSourceFile('false-sync.mkv', p('false-sync.mkv'), readFileSync(p('false-sync.mkv')).length));
   setMkvKeyFlags(p('false-sync.mkv'), mkv!.offsets, flagged);
   for (const name of ['open-gop.mp4', 'open-gop.mkv', 'closed-gop.mp4', 'closed-gop.mkv', 'false-sync.mp4', 'false-sync.mkv'])
-    files.push({ name, hashes: sequentialHashes(p(name)), webcodecs: name.endsWith('.mp4'), bogus: name.startsWith('false') ? flagged.length - 1 : 0 });
+    files.push({ name, hashes: sequentialHashes(p(name)), webcodecs: true, bogus: name.startsWith('false') ? flagged.length - 1 : 0 });
 });
 
 test.afterAll(() => tmp.remove());

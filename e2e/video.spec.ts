@@ -271,9 +271,9 @@ test('the readers and the pipeline run inside a module Web Worker', async ({ pag
   expect(r.pypde).toMatchObject({ ok: true, frames: 20, field: 'velocity', kind: 'vector', length: 32 * 24, isWorker: true });
 });
 
-test('H.264/MP4 through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv420p, rgb24 within 3', async ({ page }) => {
+for (const out of ['x.mp4', 'x.mkv']) test(`H.264 in ${out.slice(2).toUpperCase()} through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv420p, rgb24 within 3`, async ({ page }) => {
   await harness(page);
-  const r = await page.evaluate(async () => {
+  const r = await page.evaluate(async (out) => {
     const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
     const { bytesSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
     const W = 96;
@@ -290,10 +290,10 @@ test('H.264/MP4 through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv4
       return a;
     };
     const bytes = await V.encodeVideo({
-      width: W, height: H, inputPixFmt: 'rgba', frameCount: N, frame, outputName: 'x.mp4',
+      width: W, height: H, inputPixFmt: 'rgba', frameCount: N, frame, outputName: out,
       codecArgs: ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '12', '-bf', '3', '-crf', '18'], outputPixFmt: 'yuv420p', fps: 30,
     });
-    const f = bytesSourceFile('x.mp4', bytes);
+    const f = bytesSourceFile(out, bytes);
     if (typeof VideoDecoder === 'undefined') return { skipped: 'no WebCodecs' };
     const wc = await V.openVideoFile(f, { decoder: 'webcodecs' });
     const ff = await V.openVideoFile(f, { decoder: 'ffmpeg' });
@@ -309,7 +309,7 @@ test('H.264/MP4 through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv4
       for (let k = 0; k < c.data.length; k++) rgbMax = Math.max(rgbMax, Math.abs(c.data[k] - d.data[k]));
     }
     const gray = await wc.readFrame(5, { pixFmt: 'gray' }); // not a WebCodecs output: served by the ffmpeg fallback
-    const out = {
+    const result = {
       wcDecoder: wc.stats!.decoder,
       ffDecoder: ff.stats!.decoder,
       wcFallbacks: wc.stats!.fallbacks,
@@ -322,8 +322,8 @@ test('H.264/MP4 through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv4
     };
     wc.close();
     ff.close();
-    return out;
-  });
+    return result;
+  }, out);
   test.skip('skipped' in r, 'this Chromium has no WebCodecs VideoDecoder');
   const o = r as Exclude<typeof r, { skipped: string }>;
   expect(o.wcDecoder).toBe('webcodecs');

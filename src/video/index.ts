@@ -1,6 +1,6 @@
 /**
  * Browser-only video pipeline (page or module worker): ffmpeg.wasm (single-thread core from our own
- * origin) for probing, random-access decoding and encoding, plus WebCodecs for H.264 in MP4 where
+ * origin) for probing, random-access decoding and encoding, plus WebCodecs for H.264 in MP4 and MKV where
  * the browser has it. Implements the contract of ./types.
  */
 import { asError, DecodeError as CoreDecodeError, describeThrown, FormatError, ProbeError as CoreProbeError } from '../core/errors';
@@ -23,7 +23,7 @@ export { preloadFfmpeg, AbortError, browserMissing };
 export interface OpenVideoExtras extends OpenVideoOptions {
   /** byte bound of the decoded-frame cache of this file (default 64 MB) */
   cacheBytes?: number;
-  /** 'auto' (WebCodecs for H.264 in MP4 when available, else ffmpeg.wasm), or force one */
+  /** 'auto' (WebCodecs for H.264 in MP4 or Matroska when available, else ffmpeg.wasm), or force one */
   decoder?: 'auto' | 'ffmpeg' | 'webcodecs';
   /** the format name to put in FormatErrors (default 'video') */
   format?: string;

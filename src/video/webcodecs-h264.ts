@@ -1,6 +1,7 @@
 /**
- * Browser-only fast path: H.264 in MP4/MOV decoded with WebCodecs (VideoDecoder), demuxed with
- * mp4box.js (sample table from `moov`, sample bytes read straight from the SourceFile). Random
+ * Browser-only fast path: H.264 in MP4/MOV or Matroska decoded with WebCodecs (VideoDecoder),
+ * demuxed with mp4box.js (sample table from `moov`) or ./mkv-index (block headers, avcC from
+ * CodecPrivate); sample bytes are read straight from the SourceFile. Random
  * access decodes from the last clean restart point at or before the frame (an IDR picture or an
  * exact recovery point, not shown after the frame: ./h264-restart; a sync flag alone is not
  * trusted); a batch of following frames comes from the same pass. Output: the stored yuv420p planes (bit-exact with ffmpeg), or rgb24/rgba
@@ -14,6 +15,7 @@ import { ByteLru } from '../core/byte-lru';
 import { AbortError, throwIfAborted, WATCHDOG_MS } from './ffmpeg-loader';
 import { DecodeError, FormatError } from '../core/errors';
 import { readVideoTrack, type Mp4VideoTrack } from './mp4-index';
+import { readMkvVideoIndex } from './mkv-index';
 import { avcLengthSize, H264RestartPoints } from './h264-restart';
 import { rawFrameBytes } from './raw-frames';
 import type { DecodedVideoFrame, VideoFile, VideoInfo } from './types';
@@ -82,17 +84,51 @@ function convert(frame: VideoFrame, pixFmt: string, w: number, h: number): Promi
   });
 }
 
-/** Open H.264-in-MP4 with WebCodecs; null when that path does not apply (the caller uses ffmpeg.wasm). */
+/**
+ * The H.264 track of a Matroska file in the shape of the MP4 one: packets, times and key flags from
+ * the block headers (./mkv-index), the avcC decoder description from CodecPrivate. Null when the
+ * track is not AVC, has no avcC, or the file was cut short (the ffmpeg path reports that).
+ */
+export async function readMkvH264Track(file: SourceFile): Promise<Mp4VideoTrack | null> {
+  const m = await readMkvVideoIndex(file, { format: 'video' });
+  if (!m || m.codecId !== 'V_MPEG4/ISO/AVC' || m.truncated || !m.pts.length) return null;
+  const avcC = m.codecPrivate;
+  if (!avcC || avcC.length < 7 || avcC[0] !== 1) return null;
+  const hex = (x: number) => x.toString(16).padStart(2, '0');
+  const [num, den] = m.timeBase;
+  const timescale = den / num;
+  const tick = m.defaultDuration ? (m.defaultDuration / m.timestampScale) : 0;
+  const samples = m.pts.map((pts, k) => ({ offset: m.offsets[k], size: m.sizes[k], cts: pts, dts: pts, duration: tick, sync: m.keys[k] }));
+  return {
+    codec: `avc1.${hex(avcC[1])}${hex(avcC[2])}${hex(avcC[3])}`,
+    width: m.width,
+    height: m.height,
+    timescale,
+    samples,
+    shiftTicks: 0,
+    delay: 0,
+    description: avcC,
+    brands: { major: '', compatible: [] },
+    tags: {},
+    durationSeconds: m.durationSeconds,
+  };
+}
+
+/**
+ * Open H.264 in MP4/MOV or Matroska with WebCodecs; null when that path does not apply (the caller
+ * uses ffmpeg.wasm).
+ */
 export async function openWebCodecsH264(
   file: SourceFile,
   opts: { cacheBytes?: number; fallback: () => Promise<VideoFile>; watchdogMs?: number },
 ): Promise<(VideoFile & { stats: WebCodecsStats }) | null> {
   const watchdogMs = opts.watchdogMs ?? WATCHDOG_MS;
   if (typeof VideoDecoder === 'undefined' || typeof EncodedVideoChunk === 'undefined') return null;
-  if (file.size < 16 || containerOf(await file.read(0, 64)) !== 'isobmff') return null;
+  const kind = file.size < 16 ? null : containerOf(await file.read(0, 64));
+  if (kind !== 'isobmff' && kind !== 'matroska') return null;
   let track: Mp4VideoTrack | null;
   try {
-    track = await readVideoTrack(file);
+    track = kind === 'isobmff' ? await readVideoTrack(file) : await readMkvH264Track(file);
   } catch {
     return null;
   }

@@ -336,3 +336,74 @@ for (const out of ['x.mp4', 'x.mkv']) test(`H.264 in ${out.slice(2).toUpperCase(
   expect(o.grayLen).toBe(96 * 64);
   expect(o.wcFallbacks).toBe(1);
 });
+
+test('MJPEG/AVI through the browser JPEG decoder equals ffmpeg.wasm within rounding; same frame table', async ({ page }) => {
+  test.setTimeout(180_000);
+  await harness(page);
+  const r = await page.evaluate(async () => {
+    const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+    const { bytesSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+    const W = 96;
+    const H = 64;
+    const N = 20;
+    const frame = (i: number) => {
+      const a = new Uint8Array(W * H * 3);
+      for (let p = 0; p < W * H; p++) {
+        a[p * 3] = (p % W) * 2 + i * 5;
+        a[p * 3 + 1] = Math.floor(p / W) * 3 - i;
+        a[p * 3 + 2] = (i * 37 + (p % W)) & 255;
+      }
+      return a;
+    };
+    const bytes = await V.encodeVideo({
+      width: W, height: H, inputPixFmt: 'rgb24', frameCount: N, frame, outputName: 'x.avi',
+      codecArgs: ['-c:v', 'mjpeg', '-q:v', '3'], outputPixFmt: 'yuvj420p', fps: 25,
+    });
+    const f = bytesSourceFile('x.avi', bytes);
+    const bj = await V.openVideoFile(f, { decoder: 'browser-jpeg' });
+    const ff = await V.openVideoFile(f, { decoder: 'ffmpeg' });
+    let sum = 0;
+    let max = 0;
+    let count = 0;
+    for (const i of [7, 0, 19, 3, 12]) {
+      const a = await bj.readFrame(i, { pixFmt: 'rgb24' });
+      const b = await ff.readFrame(i, { pixFmt: 'rgb24' });
+      if (a.data.length !== b.data.length) return { error: `sizes ${a.data.length} vs ${b.data.length}` };
+      for (let k = 0; k < a.data.length; k++) {
+        const d = Math.abs(a.data[k] - b.data[k]);
+        sum += d;
+        max = Math.max(max, d);
+        count++;
+      }
+    }
+    // the frames differ from each other (so the comparison is not trivial) and land in order
+    const f0 = await bj.readFrame(0, { pixFmt: 'rgb24' });
+    const f1 = await bj.readFrame(1, { pixFmt: 'rgb24' });
+    let differ = 0;
+    for (let k = 0; k < f0.data.length; k++) if (f0.data[k] !== f1.data[k]) differ++;
+    const out = {
+      decoder: bj.stats!.decoder,
+      info: [bj.info.frameCount, bj.info.width, bj.info.height, bj.info.codec, bj.info.pixFmt],
+      ffInfo: [ff.info.frameCount, ff.info.width, ff.info.height, ff.info.codec, ff.info.pixFmt],
+      times: [bj.info.times, ff.info.times],
+      mean: sum / count,
+      max,
+      differ,
+      gray: (await bj.readFrame(2)).pixFmt, // stored format: served by the ffmpeg fallback
+      fallbacks: bj.stats!.fallbacks,
+    };
+    bj.close();
+    ff.close();
+    return out;
+  });
+  expect('error' in r ? r.error : '').toBe('');
+  const o = r as Exclude<typeof r, { error: string }>;
+  expect(o.decoder).toBe('browser-jpeg');
+  expect(o.info).toEqual(o.ffInfo);
+  expect(o.times[0]).toEqual(o.times[1]);
+  expect(o.differ).toBeGreaterThan(1000);
+  console.log(`browser JPEG vs ffmpeg.wasm rgb24: mean |d| ${o.mean.toFixed(3)}, max ${o.max}`);
+  expect(o.mean).toBeLessThan(2.5);
+  expect(o.gray).toBe('yuvj420p');
+  expect(o.fallbacks).toBe(1);
+});

@@ -15,6 +15,7 @@ import { rawFrameBytes } from './raw-frames';
 import type { DecodedVideoFrame, EncodeVideo, OpenVideo, OpenVideoOptions, VideoFile } from './types';
 import { encodeWithFfmpeg } from './encode';
 import { openWebCodecsH264 } from './webcodecs-h264';
+import { openBrowserMjpeg } from './mjpeg-browser';
 
 export type * from './types';
 export { preloadFfmpeg, AbortError, browserMissing };
@@ -24,7 +25,7 @@ export interface OpenVideoExtras extends OpenVideoOptions {
   /** byte bound of the decoded-frame cache of this file (default 64 MB) */
   cacheBytes?: number;
   /** 'auto' (WebCodecs for H.264 in MP4 or Matroska when available, else ffmpeg.wasm), or force one */
-  decoder?: 'auto' | 'ffmpeg' | 'webcodecs';
+  decoder?: 'auto' | 'ffmpeg' | 'webcodecs' | 'browser-jpeg';
   /** the format name to put in FormatErrors (default 'video') */
   format?: string;
   /** decode watchdog bound in ms (default WATCHDOG_MS of ./ffmpeg-loader, 20 s; tests use a tiny one) */
@@ -35,7 +36,7 @@ export interface OpenVideoExtras extends OpenVideoOptions {
 const PROBE_WATCHDOG_MS = 60_000;
 
 export interface VideoFileStats {
-  decoder: 'ffmpeg' | 'webcodecs';
+  decoder: 'ffmpeg' | 'webcodecs' | 'browser-jpeg';
   /** decode passes (ffmpeg execs or WebCodecs batches) */
   execs: number;
   fallbacks: number;
@@ -213,7 +214,13 @@ export async function openVideoFile(file: SourceFile, opts: OpenVideoExtras = {}
   if (why) throw new FormatError(opts.format ?? 'video', file.path, why);
   void preloadFfmpeg().catch(() => undefined);
   const want = opts.decoder ?? 'auto';
-  if (want !== 'ffmpeg') {
+  if (want === 'auto' || want === 'browser-jpeg') {
+    // MJPEG in AVI: the browser's JPEG decoder on the indexed chunks (rgb24/rgba; else ffmpeg.wasm)
+    const mj = await openBrowserMjpeg(file, { format: opts.format, fallback: () => openWithFfmpeg(file, opts) }).catch(() => null);
+    if (mj) return mj;
+    if (want === 'browser-jpeg') throw new FormatError(opts.format ?? 'video', file.path, 'not MJPEG in AVI: the browser JPEG path does not apply');
+  }
+  if (want === 'auto' || want === 'webcodecs') {
     const wc = await openWebCodecsH264(file, {
       cacheBytes: opts.cacheBytes,
       watchdogMs: opts.watchdogMs,

@@ -114,15 +114,15 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
   const mjpegMkv = generate(native, 'video_mjpeg_1024_10k.mkv', ['-i', mjpeg, '-c', 'copy']);
   const avcMkv = generate(native, 'video_avc1_1024_10k.mkv', ['-i', avc, '-c', 'copy']);
   for (const [file, decoders] of [
-    [mjpeg, ['ffmpeg']],
+    [mjpeg, ['ffmpeg', 'browser-jpeg']],
     [mjpegMkv, ['ffmpeg']],
-    [avcMkv, ['ffmpeg']],
+    [avcMkv, ['ffmpeg', 'webcodecs']],
     [avc, ['ffmpeg', 'webcodecs']],
   ] as const) {
     for (const decoder of decoders) {
       const name = file.split('/').pop() as string;
       const r = await evaluate(
-        async ({ name, decoder, N }: { name: string; decoder: 'ffmpeg' | 'webcodecs'; N: number }) => {
+        async ({ name, decoder, N }: { name: string; decoder: 'ffmpeg' | 'webcodecs' | 'browser-jpeg'; N: number }) => {
           const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
           const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
           const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');

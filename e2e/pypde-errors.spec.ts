@@ -10,6 +10,8 @@ requireFixtures();
 
 interface Outcome {
   name: string;
+  warnings?: string[];
+  frames?: number;
   format?: string;
   path?: string;
   reason?: string;
@@ -21,13 +23,13 @@ interface Outcome {
 async function attempt(
   page: import('@playwright/test').Page,
   movie: string,
-  edit: { cut?: number; replace?: [string, string][]; times?: string; garbage?: boolean },
+  edit: { cut?: number; replace?: [string, string][]; times?: string; garbage?: boolean; strict?: boolean },
 ): Promise<Outcome> {
   return page.evaluate(
     async ({ movie, edit }) => {
       const { sourceTreeFromListing } = (await import('/src/io/url.ts' as string)) as typeof import('../src/io/url');
       const { bytesSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
-      const { open } = (await import('/src/formats/pypde/open.ts' as string)) as typeof import('../src/formats/pypde/open');
+      const { open, openMovie } = (await import('/src/formats/pypde/open.ts' as string)) as typeof import('../src/formats/pypde/open');
       const all = await sourceTreeFromListing('/__fixtures/list/pypde', '/__fixtures/file/pypde');
       const f = all.files.find((x) => x.path === movie)!;
       let bytes = (await f.read(0, f.size)).slice();
@@ -53,11 +55,12 @@ async function attempt(
       const files = [bytesSourceFile(movie, bytes)];
       if (edit.times !== undefined) files.push(bytesSourceFile(movie + '.times', new TextEncoder().encode(edit.times)));
       try {
-        const src = await open({ name: movie, files });
+        const tree = { name: movie, files };
+        const src = edit.strict ? await openMovie(tree, files[0], { strict: true }) : await open(tree);
         // opening may defer a problem to the first decode
         for (let i = 0; i < src.frames.length; i++) await src.readFrame(i);
         src.close();
-        return { name: 'no error' };
+        return { name: 'no error', format: src.format, warnings: src.warnings, frames: src.frames.length };
       } catch (e) {
         const err = e as { name: string; format?: string; path?: string; reason?: string; offset?: number; message?: string };
         return { name: err.name, format: err.format, path: err.path, reason: err.reason, offset: err.offset, message: err.message };
@@ -71,16 +74,24 @@ test.beforeEach(async ({ page }) => {
   await harness(page);
 });
 
-test('truncated AVI (index and 11 of 20 frames cut off)', async ({ page }) => {
+// The README's promise: a truncated movie is refused as a py-pde movie and opens as plain video with a warning.
+test('truncated AVI (index and 11 of 20 frames cut off): plain video with a warning; strict: FormatError', async ({ page }) => {
   const r = await attempt(page, 'scalar2d_16bit.avi', { cut: 15000 });
-  expect(r).toMatchObject({ name: 'FormatError', format: 'pypde', path: 'scalar2d_16bit.avi' });
-  expect(r.reason).toMatch(/truncated: the container declares 20 frames but only \d+ are present/);
+  expect(r).toMatchObject({ name: 'no error', format: 'video' });
+  expect(r.frames).toBeGreaterThan(0);
+  expect(r.frames).toBeLessThan(20);
+  expect(r.warnings?.[0]).toMatch(/^scalar2d_16bit\.avi: truncated: the container declares 20 frames but only \d+ are present; refused as a py-pde movie/);
+  const s = await attempt(page, 'scalar2d_16bit.avi', { cut: 15000, strict: true });
+  expect(s).toMatchObject({ name: 'FormatError', format: 'pypde', path: 'scalar2d_16bit.avi' });
+  expect(s.reason).toMatch(/truncated: the container declares 20 frames but only \d+ are present/);
 });
 
-test('truncated Matroska (frame count from the DURATION tag)', async ({ page }) => {
+test('truncated Matroska (frame count from the DURATION tag): plain video with a warning', async ({ page }) => {
   const r = await attempt(page, 'scalar2d_16bit_mkv.mkv', { cut: 15000 });
-  expect(r).toMatchObject({ name: 'FormatError', format: 'pypde', path: 'scalar2d_16bit_mkv.mkv' });
-  expect(r.reason).toMatch(/truncated: the container declares 20 frames/);
+  expect(r).toMatchObject({ name: 'no error', format: 'video' });
+  expect(r.warnings?.[0]).toMatch(/^scalar2d_16bit_mkv\.mkv: truncated: the container declares 20 frames.*opened as plain video/);
+  const s = await attempt(page, 'scalar2d_16bit_mkv.mkv', { cut: 15000, strict: true });
+  expect(s).toMatchObject({ name: 'FormatError', format: 'pypde', path: 'scalar2d_16bit_mkv.mkv' });
 });
 
 test('movie cut inside its header', async ({ page }) => {

@@ -271,9 +271,9 @@ test('the readers and the pipeline run inside a module Web Worker', async ({ pag
   expect(r.pypde).toMatchObject({ ok: true, frames: 20, field: 'velocity', kind: 'vector', length: 32 * 24, isWorker: true });
 });
 
-test('H.264/MP4 through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv420p, rgb24 within 3', async ({ page }) => {
+for (const out of ['x.mp4', 'x.mkv']) test(`H.264 in ${out.slice(2).toUpperCase()} through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv420p, rgb24 within 3`, async ({ page }) => {
   await harness(page);
-  const r = await page.evaluate(async () => {
+  const r = await page.evaluate(async (out) => {
     const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
     const { bytesSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
     const W = 96;
@@ -290,10 +290,10 @@ test('H.264/MP4 through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv4
       return a;
     };
     const bytes = await V.encodeVideo({
-      width: W, height: H, inputPixFmt: 'rgba', frameCount: N, frame, outputName: 'x.mp4',
+      width: W, height: H, inputPixFmt: 'rgba', frameCount: N, frame, outputName: out,
       codecArgs: ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '12', '-bf', '3', '-crf', '18'], outputPixFmt: 'yuv420p', fps: 30,
     });
-    const f = bytesSourceFile('x.mp4', bytes);
+    const f = bytesSourceFile(out, bytes);
     if (typeof VideoDecoder === 'undefined') return { skipped: 'no WebCodecs' };
     const wc = await V.openVideoFile(f, { decoder: 'webcodecs' });
     const ff = await V.openVideoFile(f, { decoder: 'ffmpeg' });
@@ -309,7 +309,7 @@ test('H.264/MP4 through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv4
       for (let k = 0; k < c.data.length; k++) rgbMax = Math.max(rgbMax, Math.abs(c.data[k] - d.data[k]));
     }
     const gray = await wc.readFrame(5, { pixFmt: 'gray' }); // not a WebCodecs output: served by the ffmpeg fallback
-    const out = {
+    const result = {
       wcDecoder: wc.stats!.decoder,
       ffDecoder: ff.stats!.decoder,
       wcFallbacks: wc.stats!.fallbacks,
@@ -322,8 +322,8 @@ test('H.264/MP4 through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv4
     };
     wc.close();
     ff.close();
-    return out;
-  });
+    return result;
+  }, out);
   test.skip('skipped' in r, 'this Chromium has no WebCodecs VideoDecoder');
   const o = r as Exclude<typeof r, { skipped: string }>;
   expect(o.wcDecoder).toBe('webcodecs');
@@ -335,4 +335,75 @@ test('H.264/MP4 through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv4
   expect(o.rgbMax).toBeLessThanOrEqual(3);
   expect(o.grayLen).toBe(96 * 64);
   expect(o.wcFallbacks).toBe(1);
+});
+
+test('MJPEG/AVI through the browser JPEG decoder equals ffmpeg.wasm within rounding; same frame table', async ({ page }) => {
+  test.setTimeout(180_000);
+  await harness(page);
+  const r = await page.evaluate(async () => {
+    const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+    const { bytesSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+    const W = 96;
+    const H = 64;
+    const N = 20;
+    const frame = (i: number) => {
+      const a = new Uint8Array(W * H * 3);
+      for (let p = 0; p < W * H; p++) {
+        a[p * 3] = (p % W) * 2 + i * 5;
+        a[p * 3 + 1] = Math.floor(p / W) * 3 - i;
+        a[p * 3 + 2] = (i * 37 + (p % W)) & 255;
+      }
+      return a;
+    };
+    const bytes = await V.encodeVideo({
+      width: W, height: H, inputPixFmt: 'rgb24', frameCount: N, frame, outputName: 'x.avi',
+      codecArgs: ['-c:v', 'mjpeg', '-q:v', '3'], outputPixFmt: 'yuvj420p', fps: 25,
+    });
+    const f = bytesSourceFile('x.avi', bytes);
+    const bj = await V.openVideoFile(f, { decoder: 'browser-jpeg' });
+    const ff = await V.openVideoFile(f, { decoder: 'ffmpeg' });
+    let sum = 0;
+    let max = 0;
+    let count = 0;
+    for (const i of [7, 0, 19, 3, 12]) {
+      const a = await bj.readFrame(i, { pixFmt: 'rgb24' });
+      const b = await ff.readFrame(i, { pixFmt: 'rgb24' });
+      if (a.data.length !== b.data.length) return { error: `sizes ${a.data.length} vs ${b.data.length}` };
+      for (let k = 0; k < a.data.length; k++) {
+        const d = Math.abs(a.data[k] - b.data[k]);
+        sum += d;
+        max = Math.max(max, d);
+        count++;
+      }
+    }
+    // the frames differ from each other (so the comparison is not trivial) and land in order
+    const f0 = await bj.readFrame(0, { pixFmt: 'rgb24' });
+    const f1 = await bj.readFrame(1, { pixFmt: 'rgb24' });
+    let differ = 0;
+    for (let k = 0; k < f0.data.length; k++) if (f0.data[k] !== f1.data[k]) differ++;
+    const out = {
+      decoder: bj.stats!.decoder,
+      info: [bj.info.frameCount, bj.info.width, bj.info.height, bj.info.codec, bj.info.pixFmt],
+      ffInfo: [ff.info.frameCount, ff.info.width, ff.info.height, ff.info.codec, ff.info.pixFmt],
+      times: [bj.info.times, ff.info.times],
+      mean: sum / count,
+      max,
+      differ,
+      gray: (await bj.readFrame(2)).pixFmt, // stored format: served by the ffmpeg fallback
+      fallbacks: bj.stats!.fallbacks,
+    };
+    bj.close();
+    ff.close();
+    return out;
+  });
+  expect('error' in r ? r.error : '').toBe('');
+  const o = r as Exclude<typeof r, { error: string }>;
+  expect(o.decoder).toBe('browser-jpeg');
+  expect(o.info).toEqual(o.ffInfo);
+  expect(o.times[0]).toEqual(o.times[1]);
+  expect(o.differ).toBeGreaterThan(1000);
+  console.log(`browser JPEG vs ffmpeg.wasm rgb24: mean |d| ${o.mean.toFixed(3)}, max ${o.max}`);
+  expect(o.mean).toBeLessThan(2.5);
+  expect(o.gray).toBe('yuvj420p');
+  expect(o.fallbacks).toBe(1);
 });

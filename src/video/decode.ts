@@ -1,11 +1,19 @@
 /**
  * Browser-only: decode a run of consecutive frames (display order) to rawvideo with ffmpeg.wasm.
  *
- * Random access: seek (`-ss` before `-i`, no accurate-seek trimming) to the last keyframe at or before
- * the wanted frame, keep the original timestamps (`-copyts`) and let a `select` filter drop the frames
- * before it, so only the wanted frames are converted and copied out. A `showinfo` filter after the
- * select reports the timestamp of the first emitted frame; when it is not the wanted one (a container
- * whose seek lands elsewhere), the run is decoded again from the start, selecting by frame number.
+ * Random access: seek (`-ss` before `-i`, no accurate-seek trimming) to a restart point at or before
+ * the wanted frame (the caller's choice, e.g. an H.264 IDR or recovery point from ./h264-restart;
+ * else the last keyframe), keep the original timestamps (`-copyts`) and let a `select` filter drop
+ * the frames before it, so only the wanted frames are converted and copied out.
+ *
+ * Two `showinfo` filters check the run: the first, after a select that keeps frames from the restart
+ * point on, must report the restart point itself first (the demuxer's seek may land on another
+ * "keyframe" of its own index, and decoding must have passed through the restart picture for the
+ * frames after it to be right); the second reports the first emitted frame, which must be the wanted
+ * one. Decoder errors (missing references, unavailable neighbour blocks, concealment) in a run that
+ * did not start at a recovery point with leading pictures mean the start was no clean restart. In
+ * all those cases the run is decoded again from the start of the file, selecting by frame number:
+ * that is sequential decoding, the reference every random access must equal.
  */
 import type { FFmpeg } from '@ffmpeg/ffmpeg';
 import type { ProbeResult } from './probe';
@@ -21,6 +29,12 @@ export interface DecodeRequest {
   count: number;
   pixFmt: string;
   captureLog(on: (line: string) => void): void;
+  /**
+   * Where to start decoding: the presentation time of a clean restart point at or before the frame
+   * (null = the start of the file) and its kind ('recovery' = open-GOP recovery point, whose leading
+   * pictures are expected to log reference errors). Omitted: the last keyframe of the probe.
+   */
+  start?: { time: number | null; kind: 'idr' | 'recovery' | 'key' };
 }
 
 export interface DecodeResult {
@@ -29,7 +43,13 @@ export interface DecodeResult {
   ms: number;
   /** true when the exact-by-number fallback had to be used */
   fallback: boolean;
+  /** why the seek run was not trusted (when `fallback`) */
+  fallbackReason?: string;
 }
+
+/** Decoder messages that mean a picture was decoded from missing or wrong data. */
+const DECODE_ERROR =
+  /Reference \d+ >= \d+|top block unavailable|left block unavailable|error while decoding MB|concealing \d+ DC|co located POCs unavailable|Missing reference picture|mmco: unref short failure|number of reference frames|illegal short term|decode_slice_header error|non-existing PPS|no frame!|Could not find ref with POC|Error constructing the frame RPS/i;
 
 export { DecodeError } from '../core/errors';
 import { DecodeError } from '../core/errors';
@@ -55,37 +75,48 @@ async function run(
   ff: FFmpeg,
   req: DecodeRequest,
   mode: 'seek' | 'number',
-): Promise<{ data: Uint8Array; firstPtsTime: number | null; log: string[]; ms: number }> {
+): Promise<{ data: Uint8Array; firstPtsTime: number | null; startPtsTime: number | null; checked: boolean; errors: string[]; log: string[]; ms: number }> {
   const { probe, index, pixFmt } = req;
   const times = probe.info.times;
   const count = Math.max(1, Math.min(req.count, times.length - index));
   const out = `/dec-${++seq}.raw`;
-  const args = ['-hide_banner', '-loglevel', 'info', '-nostats'];
+  // stats lines (about every 0.5 s) are the watchdog's sign of life during long runs
+  const args = ['-hide_banner', '-loglevel', 'info', '-stats', '-stats_period', '0.5'];
   let filter: string;
+  let checked = false;
   if (mode === 'seek') {
     const t = times[index];
-    const key = lastKeyAtOrBefore(probe.keyTimes, t);
+    const key = req.start ? (req.start.time ?? times[0]) : lastKeyAtOrBefore(probe.keyTimes, t);
+    const cut = index > 0 ? (times[index - 1] + t) / 2 : -1e9;
+    filter = index > 0 ? `select=gte(t\\,${fmt(cut)}),showinfo` : 'showinfo';
     if (key > times[0]) {
       // a hair past the keyframe so rounding cannot land on the keyframe before it
       const next = times.find((x) => x > key);
       const eps = next !== undefined ? Math.min(1e-4, (next - key) / 4) : 1e-4;
       args.push('-noaccurate_seek', '-ss', fmt(key - probe.startTime + eps));
+      const prev = [...times].reverse().find((x) => x < key);
+      const keyCut = prev !== undefined ? (prev + key) / 2 : key - 1e-4;
+      filter = `select=gte(t\\,${fmt(keyCut)}),showinfo,${filter}`;
+      checked = true;
     }
-    const cut = index > 0 ? (times[index - 1] + t) / 2 : -1e9;
-    filter = index > 0 ? `select=gte(t\\,${fmt(cut)}),showinfo` : 'showinfo';
   } else {
     filter = `select=gte(n\\,${index}),showinfo`;
   }
   args.push('-i', req.path, '-copyts', '-map', '0:v:0', '-an', '-sn', '-dn');
   args.push('-vf', filter, '-frames:v', String(count), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', pixFmt, out);
   const log: string[] = [];
+  const errors: string[] = [];
   let firstPtsTime: number | null = null;
+  let startPtsTime: number | null = null;
+  // with the check the filters are Parsed_select_0, showinfo_1, select_2, showinfo_3
+  const last = checked ? 'Parsed_showinfo_3' : 'Parsed_showinfo_';
   req.captureLog((line) => {
     if (log.length < 400) log.push(line);
-    if (firstPtsTime === null) {
-      const m = /\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.e+-]+)/.exec(line);
-      if (m) firstPtsTime = Number(m[1]);
-    }
+    if (errors.length < 20 && DECODE_ERROR.test(line)) errors.push(line.trim());
+    const m = /\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.e+-]+)/.exec(line);
+    if (!m) return;
+    if (checked && startPtsTime === null && line.includes('Parsed_showinfo_1')) startPtsTime = Number(m[1]);
+    if (firstPtsTime === null && line.includes(last)) firstPtsTime = Number(m[1]);
   });
   const t0 = performance.now();
   const code = await ff.exec(args, 120_000);
@@ -101,7 +132,7 @@ async function run(
     const tail = log.filter((l) => /error|invalid|could not|failed|no such/i.test(l)).slice(-3).join(' | ');
     throw new DecodeError(`ffmpeg could not decode frame ${index} (exit ${code})${tail ? ': ' + tail : ''}`);
   }
-  return { data, firstPtsTime, log, ms };
+  return { data, firstPtsTime, startPtsTime, checked, errors, log, ms };
 }
 
 /** Decode frames index..index+count-1 (clipped to the file) in `pixFmt`. `ff` must be held exclusively. */
@@ -112,14 +143,30 @@ export async function decodeFrames(ff: FFmpeg, req: DecodeRequest): Promise<Deco
   if (!(index >= 0 && index < times.length)) throw new DecodeError(`frame ${index} out of range 0..${times.length - 1}`);
   const gap = index > 0 ? times[index] - times[index - 1] : index + 1 < times.length ? times[index + 1] - times[index] : 1;
   let mode: 'seek' | 'number' = 'seek';
-  let r = await run(ff, req, mode);
-  let ms = r.ms;
-  const ok = r.firstPtsTime !== null && Math.abs(r.firstPtsTime - times[index]) <= Math.max(gap / 2, 1e-6) * 0.999;
-  if (!ok) {
+  const near = (a: number | null, b: number) => a !== null && Math.abs(a - b) <= Math.max(gap / 2, 1e-6) * 0.999;
+  let fallbackReason: string | undefined;
+  let r: Awaited<ReturnType<typeof run>> | null = null;
+  try {
+    r = await run(ff, req, mode);
+  } catch (e) {
+    // a seek that produced nothing (e.g. the demuxer landed on a picture the decoder cannot start at)
+    if (!(e instanceof DecodeError) || (req.start && req.start.time === null)) throw e;
+    fallbackReason = e.message;
+  }
+  let ms = r?.ms ?? 0;
+  if (r) {
+    const start = req.start?.time ?? null;
+    if (!near(r.firstPtsTime, times[index])) fallbackReason = `the seek gave the frame at ${r.firstPtsTime ?? 'none'} s, not ${times[index]} s`;
+    else if (r.checked && start !== null && !near(r.startPtsTime, start))
+      fallbackReason = `decoding did not pass through the restart point at ${start} s (first picture ${r.startPtsTime ?? 'none'} s)`;
+    else if (r.checked && r.errors.length && req.start?.kind !== 'recovery') fallbackReason = `decoder errors after the seek: ${r.errors[0]}`;
+  }
+  if (fallbackReason !== undefined) {
     mode = 'number';
     r = await run(ff, req, mode);
     ms += r.ms;
   }
+  r = r!;
   const expected = Math.max(1, Math.min(req.count, times.length - index));
   let fb = rawFrameBytes(req.pixFmt, width, height);
   if (fb === null) {
@@ -130,5 +177,5 @@ export async function decodeFrames(ff: FFmpeg, req: DecodeRequest): Promise<Deco
   if (n < 1) throw new DecodeError(`decoded ${r.data.length} bytes, less than one ${width}x${height} ${req.pixFmt} frame (${fb} bytes)`);
   const frames: Uint8Array[] = [];
   for (let k = 0; k < n; k++) frames.push(n === 1 && r.data.length === fb ? r.data : r.data.slice(k * fb, (k + 1) * fb));
-  return { frames, ms, fallback: mode === 'number' };
+  return { frames, ms, fallback: mode === 'number', ...(fallbackReason ? { fallbackReason } : {}) };
 }

@@ -6,8 +6,11 @@
  * or reader worker) and can be cut off by terminating that worker. Files the instance needs
  * (WORKERFS mounts of Blobs, bytes written to MEMFS) are registered here so that they are restored
  * when the instance is reloaded after a termination.
+ *
+ * `@ffmpeg/ffmpeg` is imported lazily (its Node entry is empty): importing this module, and every
+ * reader built on it, works under Node; using it there throws a FormatError from `needsBrowser`.
  */
-import { FFmpeg, FFFSType } from '@ffmpeg/ffmpeg';
+import type { FFmpeg } from '@ffmpeg/ffmpeg';
 
 export const CORE_PATH = '/ffmpeg/st/ffmpeg-core.js';
 export const WASM_PATH = '/ffmpeg/st/ffmpeg-core.wasm';
@@ -23,7 +26,18 @@ export interface Resource {
 }
 
 import { AbortError } from '../core/abort';
+import { DecodeError } from '../core/errors';
 export { AbortError, throwIfAborted } from '../core/abort';
+
+/**
+ * Why video decoding cannot run here (null in a page or worker with Web Workers): ffmpeg.wasm runs
+ * its core in a module worker served from our own origin, WebCodecs is a browser API.
+ */
+export function browserMissing(): string | null {
+  const g = globalThis as { location?: unknown; Worker?: unknown };
+  if (!g.location || typeof g.Worker !== 'function') return 'this format needs a browser: its video is decoded with ffmpeg.wasm or WebCodecs, which Node does not have (open it in framescope in the browser)';
+  return null;
+}
 
 function originUrl(path: string): string {
   const loc = (globalThis as { location?: { href: string } }).location;
@@ -38,11 +52,13 @@ let generation = 0;
 export let lastLoadMs = 0;
 const resources = new Map<string, Resource>();
 let logSink: ((line: string) => void) | null = null;
+/** the running task's watchdog heartbeat (any log line of the instance) */
+let activity: (() => void) | null = null;
 
 async function restore(ff: FFmpeg, r: Resource): Promise<void> {
   if (r.blob) {
     await ff.createDir(r.path);
-    await ff.mount(FFFSType.WORKERFS, { blobs: [{ name: r.name ?? 'input', data: r.blob }] }, r.path);
+    await ff.mount('WORKERFS' as Parameters<FFmpeg['mount']>[0], { blobs: [{ name: r.name ?? 'input', data: r.blob }] }, r.path);
   } else if (r.bytes) {
     // writeFile transfers the buffer it is given: hand it a copy, keep ours for a reload.
     await ff.writeFile(r.path, r.bytes.slice());
@@ -55,8 +71,14 @@ export function getFfmpeg(): Promise<FFmpeg> {
   if (loading) return loading;
   const gen = generation;
   loading = (async () => {
-    const ff = new FFmpeg();
-    ff.on('log', ({ message }) => logSink?.(message));
+    const why = browserMissing();
+    if (why) throw new Error(why);
+    const { FFmpeg: FFmpegClass } = await import('@ffmpeg/ffmpeg');
+    const ff = new FFmpegClass();
+    ff.on('log', ({ message }) => {
+      activity?.();
+      logSink?.(message);
+    });
     const t0 = performance.now();
     await ff.load({ coreURL: originUrl(CORE_PATH), wasmURL: originUrl(WASM_PATH) });
     lastLoadMs = performance.now() - t0;
@@ -106,6 +128,14 @@ export interface ExecContext {
 }
 
 /**
+ * Decode watchdog: an exec that prints nothing (no log line: frame reports, stats, errors) for this
+ * long is taken as hung. The instance is terminated (and reloaded, with its mounted files, by the
+ * next task) and the task rejects with a DecodeError. ffmpeg prints a stats line about every 0.5 s
+ * while it runs, so only a stuck decoder (or a stuck core load) stays silent this long.
+ */
+export const WATCHDOG_MS = 20_000;
+
+/**
  * Run `fn` with exclusive use of the ffmpeg instance (FIFO). Work that is aborted while waiting in
  * the queue is dropped without touching ffmpeg. When the signal fires while `fn` runs, the promise
  * rejects at once; if `fn` is still running after `killAfterMs` the instance is terminated (and
@@ -113,9 +143,9 @@ export interface ExecContext {
  */
 export function runExclusive<T>(
   fn: (ctx: ExecContext) => Promise<T>,
-  opts: { signal?: AbortSignal; killAfterMs?: number } = {},
+  opts: { signal?: AbortSignal; killAfterMs?: number; watchdogMs?: number } = {},
 ): Promise<T> {
-  const { signal, killAfterMs = 1500 } = opts;
+  const { signal, killAfterMs = 1500, watchdogMs = WATCHDOG_MS } = opts;
   queued++;
   let settled!: Promise<unknown>;
   const result = new Promise<T>((resolve, reject) => {
@@ -137,12 +167,28 @@ export function runExclusive<T>(
         timer = setTimeout(resetFfmpeg, left);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      // watchdog: every log line is a sign of life
+      let lastBeat = performance.now();
+      let hung = false;
+      const beat = () => void (lastBeat = performance.now());
+      const dog = setInterval(
+        () => {
+          if (hung || performance.now() - lastBeat < watchdogMs) return;
+          hung = true;
+          reject(new DecodeError(`ffmpeg.wasm gave no output for ${Math.round(watchdogMs / 1000) || watchdogMs / 1000} s: the decode was cancelled and the decoder restarted`));
+          resetFfmpeg();
+        },
+        Math.max(1, Math.min(1000, watchdogMs / 4)),
+      );
+      activity = beat;
       const ctx = (f: FFmpeg): ExecContext => ({ ff: f, captureLog: (on) => void (logSink = on) });
       try {
         resolve(await fn(ctx(ff)));
       } catch (e) {
         if (signal?.aborted) reject(new AbortError());
-        else if (isWasmTrap(e)) {
+        else if (hung) {
+          /* already rejected by the watchdog */
+        } else if (isWasmTrap(e)) {
           // ffmpeg.wasm 0.12 traps ("memory access out of bounds") after several 1-MP sessions in
           // one instance: start a fresh instance (resources are restored on load) and retry once.
           resetFfmpeg();
@@ -155,6 +201,8 @@ export function runExclusive<T>(
       } finally {
         // The exec has ended (terminate() rejects pending calls, so this is reached then too).
         if (timer) clearTimeout(timer);
+        clearInterval(dog);
+        if (activity === beat) activity = null;
         signal?.removeEventListener('abort', onAbort);
         logSink = null;
       }

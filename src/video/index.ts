@@ -1,34 +1,42 @@
 /**
  * Browser-only video pipeline (page or module worker): ffmpeg.wasm (single-thread core from our own
- * origin) for probing, random-access decoding and encoding, plus WebCodecs for H.264 in MP4 where
+ * origin) for probing, random-access decoding and encoding, plus WebCodecs for H.264 in MP4 and MKV where
  * the browser has it. Implements the contract of ./types.
  */
-import { FormatError } from '../core/errors';
+import { asError, DecodeError as CoreDecodeError, describeThrown, FormatError, ProbeError as CoreProbeError } from '../core/errors';
+import { isAbort } from '../core/abort';
+import { H264RestartPoints } from './h264-restart';
 import type { SourceFile } from '../core/types';
 import { decodeFrames, DecodeError } from './decode';
 import { ByteLru } from '../core/byte-lru';
-import { addResource, AbortError, currentInstance, preloadFfmpeg, removeResource, runExclusive, throwIfAborted } from './ffmpeg-loader';
-import { indexPackets, probe, ProbeError, type ProbeResult } from './probe';
+import { addResource, AbortError, browserMissing, currentInstance, preloadFfmpeg, removeResource, runExclusive, throwIfAborted } from './ffmpeg-loader';
+import { indexPackets, probe, ProbeError, type KnownPackets, type ProbeResult } from './probe';
 import { rawFrameBytes } from './raw-frames';
 import type { DecodedVideoFrame, EncodeVideo, OpenVideo, OpenVideoOptions, VideoFile } from './types';
 import { encodeWithFfmpeg } from './encode';
 import { openWebCodecsH264 } from './webcodecs-h264';
+import { openBrowserMjpeg } from './mjpeg-browser';
 
 export type * from './types';
-export { preloadFfmpeg, AbortError };
+export { preloadFfmpeg, AbortError, browserMissing };
 
 /** Options beyond the contract (optional, for the readers and the bench). */
 export interface OpenVideoExtras extends OpenVideoOptions {
   /** byte bound of the decoded-frame cache of this file (default 64 MB) */
   cacheBytes?: number;
-  /** 'auto' (WebCodecs for H.264 in MP4 when available, else ffmpeg.wasm), or force one */
-  decoder?: 'auto' | 'ffmpeg' | 'webcodecs';
+  /** 'auto' (WebCodecs for H.264 in MP4 or Matroska when available, else ffmpeg.wasm), or force one */
+  decoder?: 'auto' | 'ffmpeg' | 'webcodecs' | 'browser-jpeg';
   /** the format name to put in FormatErrors (default 'video') */
   format?: string;
+  /** decode watchdog bound in ms (default WATCHDOG_MS of ./ffmpeg-loader, 20 s; tests use a tiny one) */
+  watchdogMs?: number;
 }
 
+/** ffprobe prints nothing while it scans packets: its silence bound is longer than a decode's. */
+const PROBE_WATCHDOG_MS = 60_000;
+
 export interface VideoFileStats {
-  decoder: 'ffmpeg' | 'webcodecs';
+  decoder: 'ffmpeg' | 'webcodecs' | 'browser-jpeg';
   /** decode passes (ffmpeg execs or WebCodecs batches) */
   execs: number;
   fallbacks: number;
@@ -45,6 +53,48 @@ const MAX_SEQ_BATCH = 48;
 function safeName(path: string): string {
   const base = path.split('/').pop() || 'input';
   return base.replace(/[^A-Za-z0-9._-]/g, '_').slice(-80) || 'input';
+}
+
+/**
+ * Any failure of the video layer as a FormatError naming the file (and the frame, when given);
+ * AbortErrors pass through. ffmpeg.wasm rejects with non-Error values: they get words here.
+ */
+export function videoError(format: string, path: string, frame: number | null, e: unknown): Error {
+  if (isAbort(e)) return asError(e);
+  if (e instanceof FormatError) return e;
+  const what = frame === null ? '' : `frame ${frame}: `;
+  if (e instanceof CoreProbeError || e instanceof CoreDecodeError) return new FormatError(format, path, `${what}${e.message}`);
+  if (e instanceof RangeError) return e;
+  const m = e instanceof Error ? `${e.name === 'Error' ? '' : e.name + ': '}${e.message}` : describeThrown(e);
+  return new FormatError(format, path, `${what}${frame === null ? 'ffmpeg.wasm could not read the file' : 'could not be decoded'} (${m})`);
+}
+
+/**
+ * Clean restart points of an H.264 stream for the ffmpeg path (./h264-restart), from the
+ * container index's packet byte ranges; null for other codecs or without an index.
+ */
+function h264Restarts(file: SourceFile, probed: ProbeResult, known: KnownPackets | null) {
+  if (probed.info.codec !== 'h264' || !known?.offsets || !known.sizes) return null;
+  const pk = known.packets;
+  if (pk.length !== probed.info.frameCount) return null;
+  const offsets = known.offsets;
+  const sizes = known.sizes;
+  const display = pk.map((_, k) => k).sort((a, b) => pk[a].pts - pk[b].pts || a - b);
+  const displayOf = new Int32Array(pk.length);
+  display.forEach((k, i) => (displayOf[k] = i));
+  const points = new H264RestartPoints(
+    pk.map((p) => ({ sync: p.key, cts: p.pts })),
+    (k, max) => file.read(offsets[k], offsets[k] + Math.min(sizes[k], max)),
+    known.nalLengthSize,
+  );
+  return {
+    async startFor(index: number): Promise<{ time: number | null; kind: 'idr' | 'recovery' | 'key' }> {
+      const s = await points.startFor(display[index]);
+      if (s === 0) return { time: null, kind: 'key' };
+      const kind = await points.kind(s);
+      return { time: probed.info.times[displayOf[s]], kind: kind === 'recovery' ? 'recovery' : 'idr' };
+    },
+  };
 }
 
 /** ffmpeg.wasm-backed VideoFile. */
@@ -69,38 +119,41 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
         await addResource(ff, { path: inputPath, bytes });
       }
       return probe(ff, inputPath, known ?? undefined, warnings);
-    });
+    }, { watchdogMs: PROBE_WATCHDOG_MS });
   } catch (e) {
-    await removeResource(currentInstance(), file.blob ? dir : `${dir}-${name}`);
-    if (e instanceof ProbeError) throw new FormatError(format, file.path, e.message);
-    throw e;
+    await removeResource(currentInstance(), file.blob ? dir : `${dir}-${name}`).catch(() => undefined);
+    throw videoError(format, file.path, null, e);
   }
   const resourcePath = file.blob ? dir : inputPath!;
   const info = probed.info;
   const cache = new ByteLru<string, Uint8Array>(opts.cacheBytes ?? 64 << 20);
   const stats: VideoFileStats = { decoder: 'ffmpeg', execs: 0, fallbacks: 0, cacheHits: 0, cacheBytes: 0 };
-  const inflight = new Map<string, Promise<void>>();
+  const inflight = new Map<string, Promise<Uint8Array>>();
+  const restart = h264Restarts(file, probed, known);
   let last = -2;
   let closed = false;
 
-  async function fill(index: number, pixFmt: string, signal?: AbortSignal): Promise<void> {
+  async function fill(index: number, pixFmt: string, signal?: AbortSignal): Promise<Uint8Array> {
     const fb = rawFrameBytes(pixFmt, info.width, info.height) ?? info.width * info.height * 4;
     const sequential = index === last + 1 || index === last;
     const maxBatch = Math.max(1, Math.min(sequential ? MAX_SEQ_BATCH : MAX_BATCH, Math.floor(BATCH_BYTES / fb)));
     // Random jumps into intra-only files decode just the frame; stepping or inter-coded files get a
     // batch of following frames from the same exec (they cost little once the decoder runs).
     const count = sequential || !probed.intraOnly ? maxBatch : Math.min(2, maxBatch);
-    await runExclusive(
+    const start = restart ? await restart.startFor(index) : undefined;
+    return runExclusive(
       async ({ ff, captureLog }) => {
-        if (closed) throw new Error('video file closed');
-        if (cache.has(`${pixFmt}:${index}`)) return;
-        const r = await decodeFrames(ff, { path: inputPath, probe: probed, index, count, pixFmt, captureLog });
+        if (closed) throw new DecodeError('video file closed');
+        const hit = cache.get(`${pixFmt}:${index}`);
+        if (hit) return hit;
+        const r = await decodeFrames(ff, { path: inputPath, probe: probed, index, count, pixFmt, captureLog, start });
         stats.execs++;
         if (r.fallback) stats.fallbacks++;
         r.frames.forEach((f, k) => cache.set(`${pixFmt}:${index + k}`, f));
         stats.cacheBytes = cache.byteSize;
+        return r.frames[0];
       },
-      { signal },
+      { signal, watchdogMs: opts.watchdogMs },
     );
   }
 
@@ -109,7 +162,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
     stats,
     probe: probed,
     async readFrame(index: number, o: { pixFmt?: string; signal?: AbortSignal } = {}): Promise<DecodedVideoFrame> {
-      if (closed) throw new Error(`${file.path}: video file closed`);
+      if (closed) throw new FormatError(format, file.path, 'video file closed');
       if (!Number.isInteger(index) || index < 0 || index >= info.frameCount)
         throw new RangeError(`${file.path}: frame ${index} out of range 0..${info.frameCount - 1}`);
       const pixFmt = o.pixFmt ?? info.pixFmt;
@@ -117,26 +170,32 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
       throwIfAborted(o.signal);
       let data = cache.get(key);
       if (data) stats.cacheHits++;
-      while (!data) {
-        const pending = inflight.get(key);
-        if (pending) await pending.catch(() => undefined);
-        else {
-          const p = fill(index, pixFmt, o.signal);
-          inflight.set(key, p);
+      else {
+        // a request already under way for this frame is joined; if it was aborted by its own
+        // caller, this one starts again
+        for (let attempt = 0; !data; attempt++) {
+          let p = inflight.get(key);
+          const own = !p;
+          if (!p) {
+            p = fill(index, pixFmt, o.signal);
+            inflight.set(key, p);
+            const q = p;
+            void q.then(
+              () => inflight.get(key) === q && inflight.delete(key),
+              () => inflight.get(key) === q && inflight.delete(key),
+            );
+          }
           try {
-            await p;
+            data = await p;
           } catch (e) {
-            if (e instanceof AbortError) throw e;
-            if (e instanceof DecodeError) throw new FormatError(format, file.path, e.message);
-            throw e;
-          } finally {
-            inflight.delete(key);
+            if (o.signal?.aborted) throw new AbortError();
+            if (isAbort(e) && !own && attempt < 3) continue;
+            if (isAbort(e)) throw new AbortError();
+            throw videoError(format, file.path, index, e);
           }
         }
-        throwIfAborted(o.signal);
-        data = cache.get(key);
-        if (!data && !pending) throw new FormatError(format, file.path, `frame ${index} could not be decoded`);
       }
+      throwIfAborted(o.signal);
       last = index;
       return { width: info.width, height: info.height, pixFmt, data };
     },
@@ -151,11 +210,20 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
 
 /** openVideo with the extra options (cache size, decoder choice, format name for errors). */
 export async function openVideoFile(file: SourceFile, opts: OpenVideoExtras = {}): Promise<VideoFile & { stats?: VideoFileStats }> {
+  const why = browserMissing();
+  if (why) throw new FormatError(opts.format ?? 'video', file.path, why);
   void preloadFfmpeg().catch(() => undefined);
   const want = opts.decoder ?? 'auto';
-  if (want !== 'ffmpeg') {
+  if (want === 'auto' || want === 'browser-jpeg') {
+    // MJPEG in AVI: the browser's JPEG decoder on the indexed chunks (rgb24/rgba; else ffmpeg.wasm)
+    const mj = await openBrowserMjpeg(file, { format: opts.format, fallback: () => openWithFfmpeg(file, opts) }).catch(() => null);
+    if (mj) return mj;
+    if (want === 'browser-jpeg') throw new FormatError(opts.format ?? 'video', file.path, 'not MJPEG in AVI: the browser JPEG path does not apply');
+  }
+  if (want === 'auto' || want === 'webcodecs') {
     const wc = await openWebCodecsH264(file, {
       cacheBytes: opts.cacheBytes,
+      watchdogMs: opts.watchdogMs,
       fallback: () => openWithFfmpeg(file, opts),
     }).catch(() => null);
     if (wc) return wc;

@@ -24,6 +24,8 @@ export interface MkvVideoIndex {
   trackNumber: number;
   /** Matroska CodecID, e.g. V_FFV1, V_MPEG4/ISO/AVC, V_MS/VFW/FOURCC */
   codecId: string;
+  /** CodecPrivate bytes (for V_MPEG4/ISO/AVC the avcC record), if any */
+  codecPrivate: Uint8Array | null;
   width: number;
   height: number;
   /** ns per timestamp tick (Info TimestampScale) */
@@ -69,6 +71,7 @@ const ID = {
   TrackNumber: 0xd7,
   TrackType: 0x83,
   CodecID: 0x86,
+  CodecPrivate: 0x63a2,
   DefaultDuration: 0x23e383,
   TrackTimestampScale: 0x23314f,
   Video: 0xe0,
@@ -204,6 +207,7 @@ interface Track {
   number: number;
   type: number;
   codecId: string;
+  codecPrivate: Uint8Array | null;
   defaultDuration: number | null;
   trackScale: number;
   width: number;
@@ -215,12 +219,13 @@ function parseTracks(b: Uint8Array, base: number, err: Err): Track[] {
   const latin1 = new TextDecoder('latin1');
   for (const e of children(b, 0, b.length, base, err)) {
     if (e.id !== ID.TrackEntry) continue;
-    const t: Track = { number: 0, type: 0, codecId: '', defaultDuration: null, trackScale: 1, width: 0, height: 0 };
+    const t: Track = { number: 0, type: 0, codecId: '', codecPrivate: null, defaultDuration: null, trackScale: 1, width: 0, height: 0 };
     for (const c of children(b, e.at, e.at + e.size, base, err)) {
       if (c.id === ID.TrackNumber) t.number = uint(b, c.at, c.size);
       else if (c.id === ID.TrackType) t.type = uint(b, c.at, c.size);
       else if (c.id === ID.CodecID) t.codecId = latin1.decode(b.subarray(c.at, c.at + c.size)).replace(/\0+$/, '');
       else if (c.id === ID.DefaultDuration) t.defaultDuration = uint(b, c.at, c.size);
+      else if (c.id === ID.CodecPrivate) t.codecPrivate = b.slice(c.at, c.at + c.size);
       else if (c.id === ID.TrackTimestampScale) t.trackScale = float(b, c.at, c.size);
       else if (c.id === ID.Video)
         for (const v of children(b, c.at, c.at + c.size, base, err)) {
@@ -496,6 +501,7 @@ export async function readMkvVideoIndex(
   const result: MkvVideoIndex = {
     trackNumber: track.number,
     codecId: track.codecId,
+    codecPrivate: track.codecPrivate,
     width: track.width,
     height: track.height,
     timestampScale,

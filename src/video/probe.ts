@@ -15,6 +15,7 @@ import { containerOf } from './magic';
 import { readAviVideoIndex } from './avi-index';
 import { readMkvVideoIndex } from './mkv-index';
 import { readVideoTrack } from './mp4-index';
+import { avcLengthSize } from './h264-restart';
 import type { VideoInfo } from './types';
 
 export interface ProbeResult {
@@ -80,6 +81,11 @@ export interface KnownPackets {
   declaredFrameCount?: number | null;
   /** which index the table came from (diagnostics) */
   source: string;
+  /** byte range of each packet's data, same order as `packets` (decode order), where the index gives it */
+  offsets?: number[];
+  sizes?: number[];
+  /** H.264 NAL length size from the avcC record (MP4); undefined = Annex B or detect */
+  nalLengthSize?: number;
 }
 
 export interface PacketIndex {
@@ -110,7 +116,14 @@ export async function indexPackets(file: SourceFile, format = 'video'): Promise<
       const t = await readVideoTrack(file);
       if (!t) return { known: null, warnings: [] }; // fragmented or no moov: ffprobe copes
       return {
-        known: { timeBase: [1, t.timescale], packets: t.samples.map((x) => ({ pts: x.cts - t.shiftTicks, key: x.sync })), source: 'mp4 sample table' },
+        known: {
+          timeBase: [1, t.timescale],
+          packets: t.samples.map((x) => ({ pts: x.cts - t.shiftTicks, key: x.sync })),
+          source: 'mp4 sample table',
+          offsets: t.samples.map((x) => x.offset),
+          sizes: t.samples.map((x) => x.size),
+          nalLengthSize: avcLengthSize(t.description),
+        },
         warnings: [],
       };
     }
@@ -124,6 +137,8 @@ export async function indexPackets(file: SourceFile, format = 'video'): Promise<
           packets: a.pts.map((pts, i) => ({ pts, key: a.keys[i] })),
           declaredFrameCount: a.declaredLength > 0 ? a.declaredLength - a.drops : null,
           source: `avi ${a.source}`,
+          offsets: a.offsets,
+          sizes: a.sizes,
         },
         warnings: [],
       };
@@ -133,7 +148,13 @@ export async function indexPackets(file: SourceFile, format = 'video'): Promise<
       if (!m) return scan('no video track in the Matroska header');
       if (!m.pts.length) return scan('no video block found in the Matroska clusters');
       return {
-        known: { timeBase: m.timeBase, packets: m.pts.map((pts, i) => ({ pts, key: m.keys[i] })), source: `matroska block headers (${m.clusters} clusters, ${m.reads} reads)` },
+        known: {
+          timeBase: m.timeBase,
+          packets: m.pts.map((pts, i) => ({ pts, key: m.keys[i] })),
+          source: `matroska block headers (${m.clusters} clusters, ${m.reads} reads)`,
+          offsets: m.offsets,
+          sizes: m.sizes,
+        },
         warnings: [],
       };
     }

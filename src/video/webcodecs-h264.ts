@@ -1,8 +1,10 @@
 /**
- * Browser-only fast path: H.264 in MP4/MOV decoded with WebCodecs (VideoDecoder), demuxed with
- * mp4box.js (sample table from `moov`, sample bytes read straight from the SourceFile). Random
- * access decodes from the last keyframe at or before the frame; a batch of following frames comes
- * from the same pass. Output: the stored yuv420p planes (bit-exact with ffmpeg), or rgb24/rgba
+ * Browser-only fast path: H.264 in MP4/MOV or Matroska decoded with WebCodecs (VideoDecoder),
+ * demuxed with mp4box.js (sample table from `moov`) or ./mkv-index (block headers, avcC from
+ * CodecPrivate); sample bytes are read straight from the SourceFile. Random
+ * access decodes from the last clean restart point at or before the frame (an IDR picture or an
+ * exact recovery point, not shown after the frame: ./h264-restart; a sync flag alone is not
+ * trusted); a batch of following frames comes from the same pass. Output: the stored yuv420p planes (bit-exact with ffmpeg), or rgb24/rgba
  * converted here (BT.601, limited range unless flagged full, nearest chroma: ffmpeg's default for
  * untagged streams; streams tagged BT.709 come out slightly different from ffmpeg's conversion). Any other
  * pixel format, and any decoder failure, goes to the ffmpeg.wasm VideoFile given as `fallback`.
@@ -10,8 +12,11 @@
 import type { SourceFile } from '../core/types';
 import { containerOf } from './magic';
 import { ByteLru } from '../core/byte-lru';
-import { AbortError, throwIfAborted } from './ffmpeg-loader';
+import { AbortError, throwIfAborted, WATCHDOG_MS } from './ffmpeg-loader';
+import { DecodeError, FormatError } from '../core/errors';
 import { readVideoTrack, type Mp4VideoTrack } from './mp4-index';
+import { readMkvVideoIndex } from './mkv-index';
+import { avcLengthSize, H264RestartPoints } from './h264-restart';
 import { rawFrameBytes } from './raw-frames';
 import type { DecodedVideoFrame, VideoFile, VideoInfo } from './types';
 
@@ -79,16 +84,51 @@ function convert(frame: VideoFrame, pixFmt: string, w: number, h: number): Promi
   });
 }
 
-/** Open H.264-in-MP4 with WebCodecs; null when that path does not apply (the caller uses ffmpeg.wasm). */
+/**
+ * The H.264 track of a Matroska file in the shape of the MP4 one: packets, times and key flags from
+ * the block headers (./mkv-index), the avcC decoder description from CodecPrivate. Null when the
+ * track is not AVC, has no avcC, or the file was cut short (the ffmpeg path reports that).
+ */
+export async function readMkvH264Track(file: SourceFile): Promise<Mp4VideoTrack | null> {
+  const m = await readMkvVideoIndex(file, { format: 'video' });
+  if (!m || m.codecId !== 'V_MPEG4/ISO/AVC' || m.truncated || !m.pts.length) return null;
+  const avcC = m.codecPrivate;
+  if (!avcC || avcC.length < 7 || avcC[0] !== 1) return null;
+  const hex = (x: number) => x.toString(16).padStart(2, '0');
+  const [num, den] = m.timeBase;
+  const timescale = den / num;
+  const tick = m.defaultDuration ? (m.defaultDuration / m.timestampScale) : 0;
+  const samples = m.pts.map((pts, k) => ({ offset: m.offsets[k], size: m.sizes[k], cts: pts, dts: pts, duration: tick, sync: m.keys[k] }));
+  return {
+    codec: `avc1.${hex(avcC[1])}${hex(avcC[2])}${hex(avcC[3])}`,
+    width: m.width,
+    height: m.height,
+    timescale,
+    samples,
+    shiftTicks: 0,
+    delay: 0,
+    description: avcC,
+    brands: { major: '', compatible: [] },
+    tags: {},
+    durationSeconds: m.durationSeconds,
+  };
+}
+
+/**
+ * Open H.264 in MP4/MOV or Matroska with WebCodecs; null when that path does not apply (the caller
+ * uses ffmpeg.wasm).
+ */
 export async function openWebCodecsH264(
   file: SourceFile,
-  opts: { cacheBytes?: number; fallback: () => Promise<VideoFile> },
+  opts: { cacheBytes?: number; fallback: () => Promise<VideoFile>; watchdogMs?: number },
 ): Promise<(VideoFile & { stats: WebCodecsStats }) | null> {
+  const watchdogMs = opts.watchdogMs ?? WATCHDOG_MS;
   if (typeof VideoDecoder === 'undefined' || typeof EncodedVideoChunk === 'undefined') return null;
-  if (file.size < 16 || containerOf(await file.read(0, 64)) !== 'isobmff') return null;
+  const kind = file.size < 16 ? null : containerOf(await file.read(0, 64));
+  if (kind !== 'isobmff' && kind !== 'matroska') return null;
   let track: Mp4VideoTrack | null;
   try {
-    track = await readVideoTrack(file);
+    track = kind === 'isobmff' ? await readVideoTrack(file) : await readMkvH264Track(file);
   } catch {
     return null;
   }
@@ -140,6 +180,11 @@ export async function openWebCodecsH264(
   let last = -2;
   let queue: Promise<unknown> = Promise.resolve();
   const fallback = () => (fallbackFile ??= opts.fallback());
+  const restart = new H264RestartPoints(
+    samples,
+    (k, max) => file.read(samples[k].offset, samples[k].offset + Math.min(samples[k].size, max)),
+    avcLengthSize(tr.description),
+  );
 
   async function sampleBytes(from: number, to: number): Promise<Uint8Array[]> {
     let lo = Infinity;
@@ -159,21 +204,23 @@ export async function openWebCodecsH264(
     return out;
   }
 
-  /** Decode display frames index..index+count-1 into the cache (as `pixFmt`). */
-  async function decodeBatch(index: number, count: number, pixFmt: string, signal?: AbortSignal): Promise<void> {
+  /** Decode display frames index..index+count-1 into the cache (as `pixFmt`); resolves with frame `index`. */
+  async function decodeBatch(index: number, count: number, pixFmt: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
     const end = Math.min(samples.length - 1, index + count - 1);
     const target = display[index];
-    // last keyframe (decode order) at or before the frame's sample, not presented after it
-    let start = target;
-    while (start > 0 && !(samples[start].sync && samples[start].cts <= samples[target].cts)) start--;
+    // the last clean restart point (decode order) at or before the frame's sample, not presented after it
+    const start = await restart.startFor(target);
+    let first: Uint8Array | undefined;
     let stop = target;
     for (let i = index; i <= end; i++) stop = Math.max(stop, display[i]);
     const chunks = await sampleBytes(start, stop);
     throwIfAborted(signal);
     const pending: Promise<void>[] = [];
     let failure: unknown = null;
+    let lastOutput = performance.now();
     const decoder = new VideoDecoder({
       output: (frame) => {
+        lastOutput = performance.now();
         const i = byTs.get(frame.timestamp);
         if (i === undefined || i < index || i > end || cache.has(`${pixFmt}:${i}`)) {
           frame.close();
@@ -189,6 +236,7 @@ export async function openWebCodecsH264(
           Promise.resolve(c).then(
             (data) => {
               frame.close();
+              if (i === index) first = data;
               cache.set(`${pixFmt}:${i}`, data);
             },
             (e) => {
@@ -212,18 +260,32 @@ export async function openWebCodecsH264(
         const s = samples[k];
         decoder.decode(
           new EncodedVideoChunk({
-            type: k === start || s.sync ? 'key' : 'delta',
+            // only the restart point is a key chunk: other sync-flagged samples need not be clean
+            type: k === start ? 'key' : 'delta',
             timestamp: tsUs(k),
             duration: Math.round((s.duration / tr.timescale) * 1e6),
             data: chunks[k - start],
           }),
         );
       }
-      await decoder.flush();
+      // watchdog: a decoder that gives no frame for `watchdogMs` is closed (a fresh one is made per batch)
+      let dog: ReturnType<typeof setInterval> | undefined;
+      const hung = new Promise<never>((_, reject) => {
+        dog = setInterval(() => {
+          if (performance.now() - lastOutput < watchdogMs) return;
+          reject(new DecodeError(`WebCodecs gave no frame for ${watchdogMs / 1000} s: the decoder was closed`));
+          if (decoder.state !== 'closed') decoder.close();
+        }, Math.max(1, Math.min(1000, watchdogMs / 4)));
+      });
+      try {
+        await Promise.race([decoder.flush(), hung]);
+      } finally {
+        clearInterval(dog);
+      }
       await Promise.all(pending);
     } catch (e) {
       if (signal?.aborted) throw new AbortError();
-      throw failure ?? e;
+      throw e instanceof DecodeError ? e : (failure ?? e);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       if (decoder.state !== 'closed') decoder.close();
@@ -231,6 +293,7 @@ export async function openWebCodecsH264(
     if (failure) throw failure;
     stats.execs++;
     stats.cacheBytes = cache.byteSize;
+    return first;
   }
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -243,7 +306,7 @@ export async function openWebCodecsH264(
     info,
     stats,
     async readFrame(index: number, o: { pixFmt?: string; signal?: AbortSignal } = {}): Promise<DecodedVideoFrame> {
-      if (closed) throw new Error(`${file.path}: video file closed`);
+      if (closed) throw new FormatError('video', file.path, 'video file closed');
       if (!Number.isInteger(index) || index < 0 || index >= info.frameCount)
         throw new RangeError(`${file.path}: frame ${index} out of range 0..${info.frameCount - 1}`);
       const pixFmt = o.pixFmt ?? info.pixFmt;
@@ -260,16 +323,13 @@ export async function openWebCodecsH264(
         const maxBatch = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / fb)));
         const count = index === last + 1 || index === last ? maxBatch : Math.min(4, maxBatch);
         try {
-          await exclusive(async () => {
-            if (!cache.has(key)) await decodeBatch(index, count, pixFmt, o.signal);
-          });
+          data = await exclusive(async () => cache.get(key) ?? (await decodeBatch(index, count, pixFmt, o.signal)));
         } catch (e) {
           if (e instanceof AbortError || o.signal?.aborted) throw new AbortError();
           broken = true;
           stats.fallbacks++;
           return (await fallback()).readFrame(index, o);
         }
-        data = cache.get(key);
         if (!data) {
           stats.fallbacks++;
           return (await fallback()).readFrame(index, o);
@@ -287,10 +347,9 @@ export async function openWebCodecsH264(
   };
   // Validate on the first frame: the decoder must produce I420 of the expected size.
   try {
-    await exclusive(() => decodeBatch(0, 1, 'yuv420p'));
+    if (!(await exclusive(() => decodeBatch(0, 1, 'yuv420p')))) return null;
   } catch {
     return null;
   }
-  if (!cache.has('yuv420p:0')) return null;
   return vf;
 }

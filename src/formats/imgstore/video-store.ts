@@ -15,6 +15,7 @@
 import { FormatError } from '../errors';
 import type { SourceFile } from '../types';
 import { readAviIndex } from '../../video/avi-index';
+import { browserMissing } from '../../video/ffmpeg-loader';
 import type { Pixels } from './pixels';
 
 const OPEN_CHUNKS = 3;
@@ -96,6 +97,10 @@ export class VideoChunks {
     if (this.closed) throw new Error('imgstore: source closed');
     const ref = this.refs.get(chunk);
     if (!ref) throw new FormatError('imgstore', `chunk ${chunk}`, 'no video file for this chunk');
+    // Video chunks are decoded by the browser (JPEG decoder, WebCodecs, ffmpeg.wasm). Under Node the
+    // store still opens (metadata, frame table, extra data) and every frame says why it cannot be read.
+    const why = browserMissing();
+    if (why) throw new FormatError('imgstore', ref.file.path, why);
     let p = this.open.get(chunk);
     if (!p) {
       p = (async () => {

@@ -56,8 +56,15 @@ function fieldNames(desc: StorageDescription): string[] {
 
 const unitScale = (description: string): Scale => ({ slope: 1, offset: 0, unit: '', description });
 
-/** Open one py-pde movie of the tree. */
-export async function openMovie(tree: SourceTree, file: SourceFile): Promise<FrameSource> {
+/** A movie cut short: its frames cannot be trusted to be py-pde's (see openMovie). */
+class TruncatedMovie extends FormatError {}
+
+/**
+ * Open one py-pde movie of the tree. A truncated movie (the container declares more frames than it
+ * holds) is refused as py-pde data and opened as a plain video with a warning, so what is there
+ * can still be looked at; `strict` refuses it instead (the FormatError says why).
+ */
+export async function openMovie(tree: SourceTree, file: SourceFile, opts: { strict?: boolean } = {}): Promise<FrameSource> {
   const fail = (reason: string, offset?: number): never => {
     throw new FormatError(FORMAT, file.path, reason, offset);
   };
@@ -67,6 +74,12 @@ export async function openMovie(tree: SourceTree, file: SourceFile): Promise<Fra
   } catch (e) {
     vf.close();
     if (e instanceof MetadataError) fail(`py-pde metadata: ${e.message}`);
+    if (e instanceof TruncatedMovie && !opts.strict) {
+      const { openVideoSource } = await import('../video/open');
+      const src = await openVideoSource(file);
+      src.warnings = [`${file.path}: ${e.reason}; refused as a py-pde movie (field values not shown), opened as plain video`, ...(src.warnings ?? [])];
+      return src;
+    }
     throw e;
   }
 }
@@ -114,7 +127,7 @@ async function build(tree: SourceTree, file: SourceFile, vf: VideoFile, fail: (r
   // Frame count: complete frames only; a container that declares more was cut short.
   const n = info.frameCount;
   if (info.declaredFrameCount && info.declaredFrameCount > n)
-    fail(`truncated: the container declares ${info.declaredFrameCount} frames but only ${n} are present`);
+    throw new TruncatedMovie(FORMAT, file.path, `truncated: the container declares ${info.declaredFrameCount} frames but only ${n} are present`);
 
   // Times
   let times: number[] = formulaTimes(n, meta.t_start, meta.dt);

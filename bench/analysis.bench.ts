@@ -37,7 +37,11 @@ function vectorFrame(n: number, seed = 0): FieldData {
     u,
     v,
     mask,
-    scales: { x: { slope: 0.5, offset: 0, unit: 'mm', description: 'x' }, y: { slope: -0.5, offset: n / 2, unit: 'mm', description: 'y' }, i: { slope: 1, offset: 0, unit: 'm/s', description: 'velocity' } },
+    scales: {
+      x: { slope: 0.5, offset: 0, unit: 'mm', description: 'x' },
+      y: { slope: -0.5, offset: n / 2, unit: 'mm', description: 'y' },
+      i: { slope: 1, offset: 0, unit: 'm/s', description: 'velocity' },
+    },
   };
 }
 
@@ -72,7 +76,22 @@ function reference(): number {
   }).cpu;
 }
 
-const PLANAR = ['magnitude', 'kinetic-energy', 'vorticity', 'divergence', 'shear-strain', 'normal-strain-x', 'normal-strain-y', 'q-criterion', 'swirling-strength', 'dudx', 'dudy', 'dvdx', 'dvdy', 'flow-angle'];
+const PLANAR = [
+  'magnitude',
+  'kinetic-energy',
+  'vorticity',
+  'divergence',
+  'shear-strain',
+  'normal-strain-x',
+  'normal-strain-y',
+  'q-criterion',
+  'swirling-strength',
+  'dudx',
+  'dudy',
+  'dvdx',
+  'dvdy',
+  'flow-angle',
+];
 const SINGLE = ['vorticity', 'q-criterion', 'swirling-strength', 'divergence', 'magnitude'];
 
 function memorySource(frames: Frame[], count: number): FrameSource {
@@ -104,10 +123,14 @@ export default async function (ctx: BenchContext): Promise<void> {
 
   const py = spawnSync(
     '/usr/bin/python3',
-    ['-c', `import numpy as np, time\nn=${N}\nu=np.random.rand(n,n).astype(np.float32); v=np.random.rand(n,n).astype(np.float32)\nts=[]\nfor k in range(7):\n  t=time.perf_counter(); w=np.gradient(v,5e-4,axis=1)-np.gradient(u,-5e-4,axis=0); ts.append(time.perf_counter()-t)\nprint(sorted(ts)[3]*1000)`],
+    [
+      '-c',
+      `import numpy as np, time\nn=${N}\nu=np.random.rand(n,n).astype(np.float32); v=np.random.rand(n,n).astype(np.float32)\nts=[]\nfor k in range(7):\n  t=time.perf_counter(); w=np.gradient(v,5e-4,axis=1)-np.gradient(u,-5e-4,axis=0); ts.append(time.perf_counter()-t)\nprint(sorted(ts)[3]*1000)`,
+    ],
     { encoding: 'utf8' },
   );
-  if (py.status === 0) ctx.report('numpy: vorticity of a 1024² frame (np.gradient, float32 in, no masks)', Number(py.stdout.trim()), 'ms', 'for scale, single thread');
+  if (py.status === 0)
+    ctx.report('numpy: vorticity of a 1024² frame (np.gradient, float32 in, no masks)', Number(py.stdout.trim()), 'ms', 'for scale, single thread');
 
   // time statistics, 512² vector frames
   const M = 512;
@@ -115,7 +138,12 @@ export default async function (ctx: BenchContext): Promise<void> {
   const nStat = 60;
   let t0 = performance.now();
   await timeStatistics(memorySource(frames, nStat), { field: 'vel' });
-  ctx.report('node: time statistics alone, 512² vector frames (all 9 statistics)', nStat / ((performance.now() - t0) / 1000), 'frames/s', 'frames already decoded');
+  ctx.report(
+    'node: time statistics alone, 512² vector frames (all 9 statistics)',
+    nStat / ((performance.now() - t0) / 1000),
+    'frames/s',
+    'frames already decoded',
+  );
   t0 = performance.now();
   await timeStatistics(memorySource(frames, nStat), { field: 'vel', stats: ['mean', 'std'] });
   ctx.report('node: time statistics alone, 512² vector frames (mean, std)', nStat / ((performance.now() - t0) / 1000), 'frames/s');
@@ -131,7 +159,16 @@ export default async function (ctx: BenchContext): Promise<void> {
         data[(i * M + j) * 2] = fr.u![j * M + i];
         data[(i * M + j) * 2 + 1] = fr.v![j * M + i];
       }
-    const bytes = fieldFile({ dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }, { name: 'vector', type: 'channel', items: ['x', 'y'] }], shape: [M, M, 2], data, upper: [1, 1] });
+    const bytes = fieldFile({
+      dims: [
+        { name: 'x', type: 'spatial' },
+        { name: 'y', type: 'spatial' },
+        { name: 'vector', type: 'channel', items: ['x', 'y'] },
+      ],
+      shape: [M, M, 2],
+      data,
+      upper: [1, 1],
+    });
     files.push(bytesSourceFile(`velocity_${String(k).padStart(6, '0')}.npz`, bytes));
   }
   const scene = await open({ name: 'bench', files });
@@ -146,8 +183,9 @@ export default async function (ctx: BenchContext): Promise<void> {
 
   // Chromium: the same in a dedicated worker
   const page = await ctx.page();
-  const res = (await page.evaluate(async ({ N, M, PLANAR, SINGLE }) => {
-    const code = `
+  const res = (await page.evaluate(
+    async ({ N, M, PLANAR, SINGLE }) => {
+      const code = `
       self.onmessage = async (e) => {
         const A = await import(e.data.origin + '/src/analysis/index.ts');
         const { N, M, PLANAR, SINGLE } = e.data;
@@ -175,15 +213,17 @@ export default async function (ctx: BenchContext): Promise<void> {
         out.statsFps = n / ((performance.now() - t0) / 1000);
         self.postMessage(out);
       };`;
-    const w = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), { type: 'module' });
-    const r = await new Promise<Record<string, number>>((resolve, reject) => {
-      w.onmessage = (e) => resolve(e.data);
-      w.onerror = (e) => reject(new Error(e.message));
-      w.postMessage({ origin: location.origin, N, M, PLANAR, SINGLE });
-    });
-    w.terminate();
-    return r;
-  }, { N, M, PLANAR, SINGLE })) as Record<string, number>;
+      const w = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), { type: 'module' });
+      const r = await new Promise<Record<string, number>>((resolve, reject) => {
+        w.onmessage = (e) => resolve(e.data);
+        w.onerror = (e) => reject(new Error(e.message));
+        w.postMessage({ origin: location.origin, N, M, PLANAR, SINGLE });
+      });
+      w.terminate();
+      return r;
+    },
+    { N, M, PLANAR, SINGLE },
+  )) as Record<string, number>;
   for (const q of SINGLE) ctx.report(`chromium worker: ${q} of a 1024² vector frame`, res[q], 'ms', 'budget ≤ 30 ms');
   ctx.report('chromium worker: all 14 planar quantities of a 1024² frame', res.all, 'ms');
   ctx.report('chromium worker: time statistics alone, 512² vector frames (all 9)', res.statsFps, 'frames/s');

@@ -19,14 +19,31 @@ const here = dirname(fileURLToPath(import.meta.url));
 async function makeScene(dir: string, nx: number, ny: number, n: number): Promise<string> {
   const frames = Array.from({ length: n }, (_, i) => ({ index: i, number: i, time: i * 0.1 }));
   const src: FrameSource = {
-    format: 'synthetic', name: 'bench', frames, fields: [{ name: 'density', kind: 'scalar', shape: [ny, nx], unit: '' }],
-    metadata: {}, timeUnit: null,
+    format: 'synthetic',
+    name: 'bench',
+    frames,
+    fields: [{ name: 'density', kind: 'scalar', shape: [ny, nx], unit: '' }],
+    metadata: {},
+    timeUnit: null,
     async readFrame(i): Promise<Frame> {
       const values = new Float32Array(nx * ny);
-      for (let j = 0; j < ny; j++) for (let k = 0; k < nx; k++) values[j * nx + k] = Math.sin(k / 17 + i) * Math.cos(j / 23 - i / 3) + ((k * 7919 + j * 104729 + i) % 97) / 970;
-      return { info: frames[i], fields: { density: { kind: 'scalar', shape: [ny, nx], values, scales: { x: { slope: 1 / nx, offset: 0.5 / nx, unit: '', description: '' }, y: { slope: 1 / nx, offset: 0.5 / nx, unit: '', description: '' } } } }, attributes: {} };
+      for (let j = 0; j < ny; j++)
+        for (let k = 0; k < nx; k++) values[j * nx + k] = Math.sin(k / 17 + i) * Math.cos(j / 23 - i / 3) + ((k * 7919 + j * 104729 + i) % 97) / 970;
+      return {
+        info: frames[i],
+        fields: {
+          density: {
+            kind: 'scalar',
+            shape: [ny, nx],
+            values,
+            scales: { x: { slope: 1 / nx, offset: 0.5 / nx, unit: '', description: '' }, y: { slope: 1 / nx, offset: 0.5 / nx, unit: '', description: '' } },
+          },
+        },
+        attributes: {},
+      };
     },
-    nearestIndex: (t) => Math.round(t / 0.1), close() {},
+    nearestIndex: (t) => Math.round(t / 0.1),
+    close() {},
   };
   const files = await exportDataset(src, { target: 'phiflow-scene' });
   rmSync(dir, { recursive: true, force: true });
@@ -87,7 +104,7 @@ async function firstLoad(ctx: BenchContext, base: string): Promise<void> {
     await context.close();
   }
   times.sort((a, b) => a - b);
-  ctx.report('npm start: page start → built-in sample\'s first frame on screen (median of 3, fresh profile)', times[1], 'ms', 'budget ≤ 1500 ms');
+  ctx.report("npm start: page start → built-in sample's first frame on screen (median of 3, fresh profile)", times[1], 'ms', 'budget ≤ 1500 ms');
 }
 
 async function run(ctx: BenchContext, base: string, big: string, mid: string): Promise<void> {
@@ -134,7 +151,9 @@ async function run(ctx: BenchContext, base: string, big: string, mid: string): P
   await page.evaluate(() => {
     const w = window as unknown as { __seen: [number, number][] };
     w.__seen = [];
-    new MutationObserver(() => w.__seen.push([performance.now(), Number(document.querySelector('[data-testid=plot]')!.getAttribute('data-drawn-index'))])).observe(document.querySelector('[data-testid=plot]')!, { attributes: true, attributeFilter: ['data-drawn-index'] });
+    new MutationObserver(() =>
+      w.__seen.push([performance.now(), Number(document.querySelector('[data-testid=plot]')!.getAttribute('data-drawn-index'))]),
+    ).observe(document.querySelector('[data-testid=plot]')!, { attributes: true, attributeFilter: ['data-drawn-index'] });
   });
   await page.getByTestId('play').click();
   await page.waitForFunction(() => (window as unknown as { __seen: [number, number][] }).__seen.length >= 80, null, { timeout: 120_000 });

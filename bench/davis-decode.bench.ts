@@ -18,7 +18,7 @@ const NY = 1024;
 function particleImage(nx: number, ny: number): Uint16Array {
   const img = new Uint16Array(nx * ny);
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
   for (let i = 0; i < img.length; i++) img[i] = 20 + Math.floor(rnd() * 8);
   for (let p = 0; p < (nx * ny) / 60; p++) {
     const cx = rnd() * nx;
@@ -136,7 +136,12 @@ export default async function (ctx: BenchContext): Promise<void> {
     const stream = z.buf.subarray(260, z.buf.length - 8);
     const n2 = `${z.label}, ${(z.out / 1e6).toFixed(1)} MB out, ratio ${(z.out / stream.length).toFixed(2)}`;
     ctx.report(`node: zlib inflate (pack 2), ${z.label}`, await rate(() => inflateZlib(stream, z.out, z.out), z.out), 'MB/s', n2);
-    ctx.report(`node: whole pack-2 buffer decode, ${z.label}`, await rate(() => decodeDavisBuffer('b.im7', z.buf), z.out), 'MB/s', 'incl. physical Float32 fields');
+    ctx.report(
+      `node: whole pack-2 buffer decode, ${z.label}`,
+      await rate(() => decodeDavisBuffer('b.im7', z.buf), z.out),
+      'MB/s',
+      'incl. physical Float32 fields',
+    );
   }
 
   const page = await ctx.page();

@@ -39,8 +39,19 @@ function generate(ffmpeg: string, s: (typeof STORES)[number]): string {
     const n = Math.min(CHUNK, FRAMES - c * CHUNK);
     const name = String(c).padStart(6, '0');
     execFileSync(ffmpeg, [
-      '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=s=${W}x${H}:r=25`, '-ss', String((c * CHUNK) / 25),
-      '-frames:v', String(n), ...s.args, join(dir, name + s.ext),
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=s=${W}x${H}:r=25`,
+      '-ss',
+      String((c * CHUNK) / 25),
+      '-frames:v',
+      String(n),
+      ...s.args,
+      join(dir, name + s.ext),
     ]);
     const fn = new Float64Array(n);
     const ft = new Float64Array(n);
@@ -51,7 +62,10 @@ function generate(ffmpeg: string, s: (typeof STORES)[number]): string {
     }
     writeFileSync(
       join(dir, name + '.npz'),
-      encodeNpz({ frame_number: encodeNpy({ data: BigInt64Array.from(fn, (v) => BigInt(v)), shape: [n] }), frame_time: encodeNpy({ data: ft, shape: [n] }) }, { compress: false }),
+      encodeNpz(
+        { frame_number: encodeNpy({ data: BigInt64Array.from(fn, (v) => BigInt(v)), shape: [n] }), frame_time: encodeNpy({ data: ft, shape: [n] }) },
+        { compress: false },
+      ),
     );
   }
   writeFileSync(
@@ -76,37 +90,38 @@ export default async function bench(ctx: BenchContext): Promise<void> {
     // tsx/esbuild (keepNames) wraps functions in __name(); the page has no such helper
     await page.evaluate('globalThis.__name = (f) => f');
     const base = `/bench/out/imgstore/${s.name}/`;
-    const run = () => page.evaluate(
-      async ({ files, base, seeks, frames }) => {
-        const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
-        const { openDataset } = (await import('/src/formats/index.ts' as string)) as typeof import('../src/formats/index');
-        // a dropped folder: Files (Blobs) in memory, read with Blob.slice
-        const tree = {
-          name: 'store',
-          files: await Promise.all(files.map(async (f) => blobSourceFile(f.path, await (await fetch(base + f.path)).blob()))),
-        };
-        let t = performance.now();
-        const src = await openDataset(tree);
-        const openMs = performance.now() - t;
-        t = performance.now();
-        await src.readFrame(0);
-        const firstMs = performance.now() - t;
-        let seed = 4242;
-        const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
-        const times: number[] = [];
-        const wrong: number[] = [];
-        for (let k = 0; k < seeks; k++) {
-          const i = Math.floor(rnd() * frames);
+    const run = () =>
+      page.evaluate(
+        async ({ files, base, seeks, frames }) => {
+          const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+          const { openDataset } = (await import('/src/formats/index.ts' as string)) as typeof import('../src/formats/index');
+          // a dropped folder: Files (Blobs) in memory, read with Blob.slice
+          const tree = {
+            name: 'store',
+            files: await Promise.all(files.map(async (f) => blobSourceFile(f.path, await (await fetch(base + f.path)).blob()))),
+          };
+          let t = performance.now();
+          const src = await openDataset(tree);
+          const openMs = performance.now() - t;
           t = performance.now();
-          const f = await src.readFrame(i);
-          times.push(performance.now() - t);
-          if (f.info.index !== i || f.fields.image.shape[0] !== 1024) wrong.push(i);
-        }
-        src.close();
-        return { openMs, firstMs, times, wrong, count: src.frames.length };
-      },
-      { files, base, seeks: SEEKS, frames: FRAMES },
-    );
+          await src.readFrame(0);
+          const firstMs = performance.now() - t;
+          let seed = 4242;
+          const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
+          const times: number[] = [];
+          const wrong: number[] = [];
+          for (let k = 0; k < seeks; k++) {
+            const i = Math.floor(rnd() * frames);
+            t = performance.now();
+            const f = await src.readFrame(i);
+            times.push(performance.now() - t);
+            if (f.info.index !== i || f.fields.image.shape[0] !== 1024) wrong.push(i);
+          }
+          src.close();
+          return { openMs, firstMs, times, wrong, count: src.frames.length };
+        },
+        { files, base, seeks: SEEKS, frames: FRAMES },
+      );
     let r: Awaited<ReturnType<typeof run>> | null = null;
     for (let attempt = 0; attempt < 4 && !r; attempt++) {
       try {

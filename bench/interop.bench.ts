@@ -37,8 +37,12 @@ function vectorSet(): FrameSource {
     return { info, fields: { velocity: { kind: 'vector', shape: [N, N], u, v, mask, scales: { x: scale, y: scale } } }, attributes: {} };
   });
   return {
-    format: 'synthetic', name: 'bench512', frames, fields: [{ name: 'velocity', kind: 'vector', shape: [N, N], unit: 'm/s' }],
-    metadata: { bench: true }, timeUnit: 's',
+    format: 'synthetic',
+    name: 'bench512',
+    frames,
+    fields: [{ name: 'velocity', kind: 'vector', shape: [N, N], unit: 'm/s' }],
+    metadata: { bench: true },
+    timeUnit: 's',
     async readFrame(i) {
       return cache[i];
     },

@@ -52,7 +52,14 @@ export default async function (ctx: BenchContext): Promise<void> {
   r = await rate(async () => (await openNpz(fs)).read('data'), out);
   ctx.report('node: npz stored member decode', r.mbs, 'MB/s', note);
 
-  const ff = fieldFile({ dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }], shape: [N, N], data });
+  const ff = fieldFile({
+    dims: [
+      { name: 'x', type: 'spatial' },
+      { name: 'y', type: 'spatial' },
+    ],
+    shape: [N, N],
+    data,
+  });
   const scene = await open({ name: 'bench', files: [bytesSourceFile('density_000000.npz', ff)] });
   r = await rate(() => scene.readFrame(0), out);
   ctx.report('node: PhiFlow readFrame, 1024² CenteredGrid', r.ms, 'ms', `${r.mbs.toFixed(0)} MB/s incl. transpose; budget ≤ 150 ms`);
@@ -66,7 +73,12 @@ export default async function (ctx: BenchContext): Promise<void> {
       const t0 = performance.now();
       const src = await openDataset(await sourceTreeFromPath(`${ctx.fixtures}/${sub}`));
       await src.readFrame(0);
-      ctx.report(`node: openDataset → first readFrame, ${sub} (${pass})`, performance.now() - t0, 'ms', `budget ≤ 300 ms${pass === 'cold' ? '; incl. lazy reader import' : ''}`);
+      ctx.report(
+        `node: openDataset → first readFrame, ${sub} (${pass})`,
+        performance.now() - t0,
+        'ms',
+        `budget ≤ 300 ms${pass === 'cold' ? '; incl. lazy reader import' : ''}`,
+      );
     }
   }
 
@@ -122,5 +134,6 @@ export default async function (ctx: BenchContext): Promise<void> {
   ctx.report('chromium: npz stored member decode', res.stored.mbs, 'MB/s', note);
   ctx.report("chromium: DecompressionStream('deflate-raw') alone", res.ds.mbs, 'MB/s', 'same stream, for comparison');
   ctx.report('chromium: PhiFlow readFrame, 1024² CenteredGrid', res.frame.ms, 'ms', `${res.frame.mbs.toFixed(0)} MB/s incl. transpose; budget ≤ 150 ms`);
-  for (const [sub, ms] of res.first) ctx.report(`chromium: openDataset → first readFrame, ${sub}`, ms, 'ms', 'over HTTP Range reads from the Vite dev server; budget ≤ 300 ms');
+  for (const [sub, ms] of res.first)
+    ctx.report(`chromium: openDataset → first readFrame, ${sub}`, ms, 'ms', 'over HTTP Range reads from the Vite dev server; budget ≤ 300 ms');
 }

@@ -27,14 +27,42 @@ function generateMjpeg(ffmpeg: string): string {
   const CHUNK = 500;
   for (let c = 0; c < 2; c++) {
     const name = String(c).padStart(6, '0');
-    execFileSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=1024x1024:r=25', '-ss', String((c * CHUNK) / 25), '-frames:v', String(CHUNK), '-c:v', 'mjpeg', '-q:v', '6', '-pix_fmt', 'yuvj420p', join(dir, name + '.avi')]);
+    execFileSync(ffmpeg, [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=1024x1024:r=25',
+      '-ss',
+      String((c * CHUNK) / 25),
+      '-frames:v',
+      String(CHUNK),
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '6',
+      '-pix_fmt',
+      'yuvj420p',
+      join(dir, name + '.avi'),
+    ]);
     const fn = Float64Array.from({ length: CHUNK }, (_, i) => c * CHUNK + i);
     writeFileSync(
       join(dir, name + '.npz'),
-      encodeNpz({ frame_number: encodeNpy({ data: BigInt64Array.from(fn, (v) => BigInt(v)), shape: [CHUNK] }), frame_time: encodeNpy({ data: Float64Array.from(fn, (v) => 1.7e9 + v * 0.04), shape: [CHUNK] }) }, { compress: false }),
+      encodeNpz(
+        {
+          frame_number: encodeNpy({ data: BigInt64Array.from(fn, (v) => BigInt(v)), shape: [CHUNK] }),
+          frame_time: encodeNpy({ data: Float64Array.from(fn, (v) => 1.7e9 + v * 0.04), shape: [CHUNK] }),
+        },
+        { compress: false },
+      ),
     );
   }
-  writeFileSync(done, `__store:\n  chunksize: ${CHUNK}\n  class: VideoImgStore\n  encoding: null\n  extension: .avi\n  format: mjpeg/avi\n  imgdtype: uint8\n  imgshape:\n  - 1024\n  - 1024\n  - 3\n  timezone_local: UTC\n  version: 2\n`);
+  writeFileSync(
+    done,
+    `__store:\n  chunksize: ${CHUNK}\n  class: VideoImgStore\n  encoding: null\n  extension: .avi\n  format: mjpeg/avi\n  imgdtype: uint8\n  imgshape:\n  - 1024\n  - 1024\n  - 3\n  timezone_local: UTC\n  version: 2\n`,
+  );
   return dir;
 }
 
@@ -57,14 +85,24 @@ export default async function bench(ctx: BenchContext): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'framescope-bench-remote-'));
   symlinkSync(ctx.fixtures, join(root, 'fx'));
   const sets: { name: string; dir: string; remote: string; local: string }[] = [
-    { name: 'DaVis set (urban_canopy, 5 vector fields)', dir: join(ctx.fixtures, 'davis/pivpy/pivpy/data/urban_canopy'), remote: 'fx/davis/pivpy/pivpy/data/urban_canopy/', local: '/__fixtures/file/davis/pivpy/pivpy/data/urban_canopy/' },
+    {
+      name: 'DaVis set (urban_canopy, 5 vector fields)',
+      dir: join(ctx.fixtures, 'davis/pivpy/pivpy/data/urban_canopy'),
+      remote: 'fx/davis/pivpy/pivpy/data/urban_canopy/',
+      local: '/__fixtures/file/davis/pivpy/pivpy/data/urban_canopy/',
+    },
   ];
   if (ctx.nativeFfmpeg) {
     const d = generateMjpeg(ctx.nativeFfmpeg);
     symlinkSync(d, join(root, 'mjpeg'));
     sets.push({ name: 'MJPEG imgstore (1000 frames 1024², 2 chunks)', dir: d, remote: 'mjpeg/', local: '/bench/out/remote/mjpeg_avi/' });
   } else {
-    sets.push({ name: 'MJPEG imgstore (fixture)', dir: join(ctx.fixtures, 'imgstore/video_mjpeg_avi_color'), remote: 'fx/imgstore/video_mjpeg_avi_color/', local: '/__fixtures/file/imgstore/video_mjpeg_avi_color/' });
+    sets.push({
+      name: 'MJPEG imgstore (fixture)',
+      dir: join(ctx.fixtures, 'imgstore/video_mjpeg_avi_color'),
+      remote: 'fx/imgstore/video_mjpeg_avi_color/',
+      local: '/__fixtures/file/imgstore/video_mjpeg_avi_color/',
+    });
   }
   const nginx = await startNginx(root, Number(process.env.BENCH_NGINX_PORT ?? 5198));
   try {
@@ -83,7 +121,9 @@ export default async function bench(ctx: BenchContext): Promise<void> {
           const rtts: number[] = [];
           for (let k = 0; k < 15; k++) {
             const t = performance.now();
-            await (await fetch(remote + files[0].path.split('/').map(encodeURIComponent).join('/'), { headers: { Range: 'bytes=0-0' }, cache: 'no-store' })).arrayBuffer();
+            await (
+              await fetch(remote + files[0].path.split('/').map(encodeURIComponent).join('/'), { headers: { Range: 'bytes=0-0' }, cache: 'no-store' })
+            ).arrayBuffer();
             rtts.push(performance.now() - t);
           }
           rtts.sort((a, b) => a - b);
@@ -93,11 +133,16 @@ export default async function bench(ctx: BenchContext): Promise<void> {
           const tps: number[] = [];
           for (let k = 0; k < 5; k++) {
             const t = performance.now();
-            await (await fetch(remote + big.path.split('/').map(encodeURIComponent).join('/'), { headers: { Range: `bytes=0-${span - 1}` }, cache: 'no-store' })).arrayBuffer();
+            await (
+              await fetch(remote + big.path.split('/').map(encodeURIComponent).join('/'), { headers: { Range: `bytes=0-${span - 1}` }, cache: 'no-store' })
+            ).arrayBuffer();
             tps.push((performance.now() - t - rtts[7]) / span);
           }
           tps.sort((a, b) => a - b);
-          const localTree = { name: 'local', files: await Promise.all(files.map(async (f) => blobSourceFile(f.path, await (await fetch(local + f.path)).blob()))) };
+          const localTree = {
+            name: 'local',
+            files: await Promise.all(files.map(async (f) => blobSourceFile(f.path, await (await fetch(local + f.path)).blob()))),
+          };
           let seed = 77;
           const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
           const measure = async (tree: Parameters<typeof openDataset>[0], clear: boolean) => {
@@ -144,12 +189,27 @@ export default async function bench(ctx: BenchContext): Promise<void> {
       const budget = 1.3 * r.loc.median + r.perFrame.requests * r.rtt;
       const withTransfer = budget + r.perFrame.bytes * r.msPerByte;
       ctx.report(`${s.name}: round trip (1-byte range)`, r.rtt, 'ms');
-      ctx.report(`${s.name}: fetch throughput in the page`, 1 / (r.msPerByte * 1048.576 || Infinity), 'MB/s', 'one 1 MB ranged GET from nginx on loopback, round trip subtracted');
+      ctx.report(
+        `${s.name}: fetch throughput in the page`,
+        1 / (r.msPerByte * 1048.576 || Infinity),
+        'MB/s',
+        'one 1 MB ranged GET from nginx on loopback, round trip subtracted',
+      );
       ctx.report(`${s.name}: random frame local (Blob)`, r.loc.median, 'ms', `median of ${SEEKS}`);
-      ctx.report(`${s.name}: random frame remote (nginx, uncached)`, r.rem.median, 'ms', `budget ${budget.toFixed(1)} ms = 1.3 × local + ${r.perFrame.requests.toFixed(1)} requests × RTT (${withTransfer.toFixed(1)} ms with the transfer time of its bytes); ${(r.rem.median / r.loc.median).toFixed(2)}× local`);
+      ctx.report(
+        `${s.name}: random frame remote (nginx, uncached)`,
+        r.rem.median,
+        'ms',
+        `budget ${budget.toFixed(1)} ms = 1.3 × local + ${r.perFrame.requests.toFixed(1)} requests × RTT (${withTransfer.toFixed(1)} ms with the transfer time of its bytes); ${(r.rem.median / r.loc.median).toFixed(2)}× local`,
+      );
       ctx.report(`${s.name}: per random frame`, r.perFrame.requests, 'requests', `${(r.perFrame.bytes / 1024).toFixed(0)} kB`);
       ctx.report(`${s.name}: open local / remote`, r.rem.openMs, 'ms', `local ${r.loc.openMs.toFixed(0)} ms`);
-      ctx.report(`${s.name}: opening costs`, r.openCost.requests, 'requests', `${(r.openCost.bytes / 1024).toFixed(0)} kB of ${(files.reduce((a, f) => a + f.size, 0) / 1048576).toFixed(1)} MB (listing: ${r.listing.requests} requests); nginx saw ${log.length} requests in all`);
+      ctx.report(
+        `${s.name}: opening costs`,
+        r.openCost.requests,
+        'requests',
+        `${(r.openCost.bytes / 1024).toFixed(0)} kB of ${(files.reduce((a, f) => a + f.size, 0) / 1048576).toFixed(1)} MB (listing: ${r.listing.requests} requests); nginx saw ${log.length} requests in all`,
+      );
     }
   } finally {
     await nginx.stop();

@@ -45,7 +45,15 @@ async function startServer(): Promise<void> {
 async function launch(): Promise<Browser> {
   browser ??= await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   return browser;
 }
@@ -60,7 +68,9 @@ async function newPage(): Promise<Page> {
 }
 
 async function main(): Promise<void> {
-  const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
+  const files = readdirSync(here)
+    .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+    .sort();
   const info = `node ${process.version}, ${process.platform}/${process.arch}`;
   console.log(`framescope bench — ${info}${which('ffmpeg') ? ', native ffmpeg present' : ', no native ffmpeg'}`);
   for (const f of files) {

@@ -67,7 +67,18 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
   }
 
   // 2. FFV1 decode, 512×512 gray16le × 300
-  const ffv1 = generate(native, 'video_ffv1_512_gray16.mkv', ['-f', 'lavfi', '-i', 'testsrc2=size=512x512:rate=30', '-frames:v', '300', '-pix_fmt', 'gray16le', '-c:v', 'ffv1']);
+  const ffv1 = generate(native, 'video_ffv1_512_gray16.mkv', [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=512x512:rate=30',
+    '-frames:v',
+    '300',
+    '-pix_fmt',
+    'gray16le',
+    '-c:v',
+    'ffv1',
+  ]);
   const nativeDec = Math.min(...[0, 1].map(() => timeNative(native, ['-i', ffv1, '-f', 'rawvideo', '-pix_fmt', 'gray16le', '/dev/null'])));
   const dec = await evaluate(async (size: number) => {
     const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
@@ -105,10 +116,35 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
 
   // 3. random seeks in 10,000-frame ~1 MP recordings
   const N = 10000;
-  const mjpeg = generate(native, 'video_mjpeg_1024_10k.avi', ['-f', 'lavfi', '-i', 'testsrc2=size=1024x1024:rate=30', '-frames:v', String(N), '-c:v', 'mjpeg', '-q:v', '8', '-pix_fmt', 'yuvj420p']);
+  const mjpeg = generate(native, 'video_mjpeg_1024_10k.avi', [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1024x1024:rate=30',
+    '-frames:v',
+    String(N),
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '8',
+    '-pix_fmt',
+    'yuvj420p',
+  ]);
   const avc = generate(native, 'video_avc1_1024_10k.mp4', [
-    '-f', 'lavfi', '-i', 'testsrc2=size=1024x1024:rate=30', '-frames:v', String(N),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-pix_fmt', 'yuv420p',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1024x1024:rate=30',
+    '-frames:v',
+    String(N),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '50',
+    '-pix_fmt',
+    'yuv420p',
   ]);
   // the same frames in Matroska (remuxed): MJPEG (every frame a keyframe and a cue point) and H.264
   const mjpegMkv = generate(native, 'video_mjpeg_1024_10k.mkv', ['-i', mjpeg, '-c', 'copy']);
@@ -165,7 +201,12 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
         continue;
       }
       ctx.report(`${name} open (${decoder})`, r.openMs, 'ms', `${r.frames} frames, ${(statSync(file).size / 1e6).toFixed(0)} MB`);
-      ctx.report(`${name} uncached random frame → rgb24 (${decoder})`, median(r.ms), 'ms', `median of 24; mean ${(r.ms.reduce((a, b) => a + b, 0) / r.ms.length).toFixed(0)} ms; budget ≤ 150 ms`);
+      ctx.report(
+        `${name} uncached random frame → rgb24 (${decoder})`,
+        median(r.ms),
+        'ms',
+        `median of 24; mean ${(r.ms.reduce((a, b) => a + b, 0) / r.ms.length).toFixed(0)} ms; budget ≤ 150 ms`,
+      );
       ctx.report(`${name} stepping after a seek (${decoder})`, r.stepFps, 'fps', 'next 60 frames → rgb24');
     }
   }
@@ -206,7 +247,9 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
   }
 
   const nativeSeek = median(
-    [1234, 5678, 9012].map((i) => timeNative(native, ['-ss', String(i / 30), '-i', mjpeg, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '/dev/null'])),
+    [1234, 5678, 9012].map((i) =>
+      timeNative(native, ['-ss', String(i / 30), '-i', mjpeg, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '/dev/null']),
+    ),
   );
   ctx.report('native ffmpeg one random frame mjpeg/avi', nativeSeek, 'ms', 'incl. process start');
 
@@ -221,8 +264,36 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
       for (let p = 0; p < W * H; p++) all.writeUInt16LE(((p % W) * 97 + Math.floor(p / W) * 31 + i * 411) & 0xffff, (i * W * H + p) * 2);
     writeFileSync(rawPath, all);
   }
-  const nativeEnc = timeNative(native, ['-f', 'rawvideo', '-pixel_format', 'gray16le', '-video_size', `${W}x${H}`, '-framerate', '25', '-i', rawPath, '-c:v', 'ffv1', join(OUT, 'video_enc_native.mkv')]);
-  const nativeX264 = timeNative(native, ['-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=30`, '-frames:v', String(F), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', join(OUT, 'video_enc_native.mp4')]);
+  const nativeEnc = timeNative(native, [
+    '-f',
+    'rawvideo',
+    '-pixel_format',
+    'gray16le',
+    '-video_size',
+    `${W}x${H}`,
+    '-framerate',
+    '25',
+    '-i',
+    rawPath,
+    '-c:v',
+    'ffv1',
+    join(OUT, 'video_enc_native.mkv'),
+  ]);
+  const nativeX264 = timeNative(native, [
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${W}x${H}:rate=30`,
+    '-frames:v',
+    String(F),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    join(OUT, 'video_enc_native.mp4'),
+  ]);
   rmSync(join(OUT, 'video_enc_native.mkv'), { force: true });
   rmSync(join(OUT, 'video_enc_native.mp4'), { force: true });
   const enc = await evaluate(
@@ -232,8 +303,14 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
       const fb = W * H * 2;
       let t0 = performance.now();
       const ffv1 = await V.encodeVideo({
-        width: W, height: H, inputPixFmt: 'gray16le', frameCount: F, frame: (i) => all.subarray(i * fb, (i + 1) * fb),
-        outputName: 'o.mkv', codecArgs: ['-c:v', 'ffv1'], fps: 25,
+        width: W,
+        height: H,
+        inputPixFmt: 'gray16le',
+        frameCount: F,
+        frame: (i) => all.subarray(i * fb, (i + 1) * fb),
+        outputName: 'o.mkv',
+        codecArgs: ['-c:v', 'ffv1'],
+        fps: 25,
       });
       const ffv1Ms = performance.now() - t0;
       // 8-bit RGBA frames for the lossy encoders
@@ -250,8 +327,15 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
       const frames = Array.from({ length: F }, (_, i) => rgba(i));
       t0 = performance.now();
       const x264 = await V.encodeVideo({
-        width: W, height: H, inputPixFmt: 'rgba', frameCount: F, frame: (i) => frames[i],
-        outputName: 'o.mp4', codecArgs: ['-c:v', 'libx264', '-preset', 'ultrafast'], outputPixFmt: 'yuv420p', fps: 25,
+        width: W,
+        height: H,
+        inputPixFmt: 'rgba',
+        frameCount: F,
+        frame: (i) => frames[i],
+        outputName: 'o.mp4',
+        codecArgs: ['-c:v', 'libx264', '-preset', 'ultrafast'],
+        outputPixFmt: 'yuv420p',
+        fps: 25,
       });
       const x264Ms = performance.now() - t0;
       let wcMs = NaN;
@@ -283,5 +367,10 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
   ctx.report('FFV1 encode wasm/native time ratio', enc.ffv1Ms / nativeEnc, '×', 'budget ≤ 2×');
   ctx.report('H.264 512² encode, libx264 ultrafast in wasm', F / (enc.x264Ms / 1000), 'fps', 'rgba → yuv420p, incl. conversion');
   ctx.report('H.264 512² encode, native libx264 ultrafast', F / (nativeX264 / 1000), 'fps', 'testsrc2, incl. process start');
-  ctx.report('H.264 512² encode, WebCodecs VideoEncoder', F / (enc.wcMs / 1000), 'fps', enc.wcNote || `${(enc.wcBytes / 1e6).toFixed(1)} MB, 2 Mbit/s, software`);
+  ctx.report(
+    'H.264 512² encode, WebCodecs VideoEncoder',
+    F / (enc.wcMs / 1000),
+    'fps',
+    enc.wcNote || `${(enc.wcBytes / 1e6).toFixed(1)} MB, 2 Mbit/s, software`,
+  );
 }

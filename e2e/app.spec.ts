@@ -41,7 +41,8 @@ test.describe('PhiFlow fixture scene through the folder picker', () => {
     expect([s.width, s.height]).toEqual([32, 24]);
 
     // density = sin(pi x + 3t) cos(pi y / 1.5), x = (i + .5) 2/32, y = (j + .5) 1.5/24, t = 0.1 frame
-    const oracle = (i: number, j: number, frame: number) => Math.sin(Math.PI * ((i + 0.5) / 16) + 0.3 * frame) * Math.cos((Math.PI * ((j + 0.5) * 0.0625)) / 1.5);
+    const oracle = (i: number, j: number, frame: number) =>
+      Math.sin(Math.PI * ((i + 0.5) / 16) + 0.3 * frame) * Math.cos((Math.PI * ((j + 0.5) * 0.0625)) / 1.5);
     expect(await valueAt(page, 5, 7)).toBeCloseTo(oracle(5, 7, 0), 5);
 
     // scrub with the keyboard and the slider
@@ -75,7 +76,10 @@ test.describe('PhiFlow fixture scene through the folder picker', () => {
     await page.evaluate(() => {
       const seen: number[] = [];
       (window as unknown as { __seen: number[] }).__seen = seen;
-      new MutationObserver(() => seen.push(Number(document.querySelector('[data-testid=plot]')!.getAttribute('data-drawn-index')))).observe(document.querySelector('[data-testid=plot]')!, { attributes: true, attributeFilter: ['data-drawn-index'] });
+      new MutationObserver(() => seen.push(Number(document.querySelector('[data-testid=plot]')!.getAttribute('data-drawn-index')))).observe(
+        document.querySelector('[data-testid=plot]')!,
+        { attributes: true, attributeFilter: ['data-drawn-index'] },
+      );
     });
     await page.getByTestId('play').click();
     await page.waitForFunction(() => (window as unknown as { __seen: number[] }).__seen.includes(9), null, { timeout: 30_000 });

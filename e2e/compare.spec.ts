@@ -43,7 +43,9 @@ test.describe('with the shared fixtures', () => {
     const ids = await page.getByTestId('view-0-dataset').evaluate((el: HTMLSelectElement) => Object.fromEntries([...el.options].map((o) => [o.text, o.value])));
     await page.getByTestId('view-0-dataset').selectOption(ids.sim_000003);
     await page.getByTestId('view-1-dataset').selectOption(ids.sim_000002);
-    const field = await page.getByTestId('view-0-field').evaluate((el: HTMLSelectElement) => [...el.options].map((o) => o.value).find((v) => v.startsWith('density'))!);
+    const field = await page
+      .getByTestId('view-0-field')
+      .evaluate((el: HTMLSelectElement) => [...el.options].map((o) => o.value).find((v) => v.startsWith('density'))!);
     await page.getByTestId('view-0-field').selectOption(field);
     await page.getByTestId('view-1-field').selectOption(field);
     await page.getByTestId('view-1-mode').selectOption('difference');

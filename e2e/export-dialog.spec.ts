@@ -111,7 +111,22 @@ function markerVideo(): Uint8Array | null {
   try {
     const dir = mkdtempSync(join(tmpdir(), 'marker-'));
     const out = join(dir, 'marker.mp4');
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=black:s=64x48:r=10:d=0.3', '-vf', 'drawbox=x=0:y=0:w=12:h=12:color=white:t=fill', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', out]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=black:s=64x48:r=10:d=0.3',
+      '-vf',
+      'drawbox=x=0:y=0:w=12:h=12:color=white:t=fill',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      out,
+    ]);
     return new Uint8Array(readFileSync(out));
   } catch {
     return null;
@@ -121,63 +136,76 @@ function markerVideo(): Uint8Array | null {
 test('rendered frames keep an image the right way up: marker top-left stays top-left; a physical y scale runs upward', async ({ page }) => {
   const video = markerVideo();
   await harness(page);
-  const r = await page.evaluate(async (videoBytes) => {
-    const { openDataset } = (await import('/src/formats/index.ts' as string)) as typeof import('../src/formats/index');
-    const exp = (await import('/src/export/index.ts' as string)) as typeof import('../src/export/index');
-    const slice = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
-    const { unzipSync } = (await import('/tests/export/page-unzip.ts' as string)) as typeof import('fflate');
-    const { decodePng } = (await import('/src/codecs/png.ts' as string)) as typeof import('../src/codecs/png');
-    const { composeLayout } = (await import('/src/render/compose-frame.ts' as string)) as typeof import('../src/render/compose-frame');
-    type FS = import('../src/core/types').FrameSource;
-    const W = 64;
-    const H = 48;
-    // an image with a bright 12×12 marker at row 0, column 0 (no scales: an image)
-    const marker = (scales?: import('../src/core/types').FieldData['scales']): FS => {
-      const values = new Uint8Array(W * H).fill(10);
-      for (let y = 0; y < 12; y++) for (let x = 0; x < 12; x++) values[y * W + x] = 250;
-      const info = [0, 1].map((i) => ({ index: i, number: i, time: i * 0.1 }));
-      return {
-        format: 'synthetic', name: 'marker', frames: info, fields: [{ name: 'image', kind: 'scalar', shape: [H, W], unit: '' }], metadata: {}, timeUnit: 's',
-        readFrame: async (i) => ({ info: info[i], fields: { image: { kind: 'scalar', shape: [H, W], values, scales } }, attributes: {} }),
-        nearestIndex: () => 0, close() {},
+  const r = await page.evaluate(
+    async (videoBytes) => {
+      const { openDataset } = (await import('/src/formats/index.ts' as string)) as typeof import('../src/formats/index');
+      const exp = (await import('/src/export/index.ts' as string)) as typeof import('../src/export/index');
+      const slice = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+      const { unzipSync } = (await import('/tests/export/page-unzip.ts' as string)) as typeof import('fflate');
+      const { decodePng } = (await import('/src/codecs/png.ts' as string)) as typeof import('../src/codecs/png');
+      const { composeLayout } = (await import('/src/render/compose-frame.ts' as string)) as typeof import('../src/render/compose-frame');
+      type FS = import('../src/core/types').FrameSource;
+      const W = 64;
+      const H = 48;
+      // an image with a bright 12×12 marker at row 0, column 0 (no scales: an image)
+      const marker = (scales?: import('../src/core/types').FieldData['scales']): FS => {
+        const values = new Uint8Array(W * H).fill(10);
+        for (let y = 0; y < 12; y++) for (let x = 0; x < 12; x++) values[y * W + x] = 250;
+        const info = [0, 1].map((i) => ({ index: i, number: i, time: i * 0.1 }));
+        return {
+          format: 'synthetic',
+          name: 'marker',
+          frames: info,
+          fields: [{ name: 'image', kind: 'scalar', shape: [H, W], unit: '' }],
+          metadata: {},
+          timeUnit: 's',
+          readFrame: async (i) => ({ info: info[i], fields: { image: { kind: 'scalar', shape: [H, W], values, scales } }, attributes: {} }),
+          nearestIndex: () => 0,
+          close() {},
+        };
       };
-    };
-    // the rendered PNG's image area: mean brightness of its top-left and bottom-left corners
-    const corners = async (src: FS, field: string) => {
-      const files = await exp.exportDataset(src, { target: 'png-zip', frames: [0], options: { mode: 'rendered', field, colormap: 'gray', limits: 'minmax', limitsScope: 'frame' } });
-      const png = decodePng(unzipSync(files[0].bytes)['000000.png']);
-      const L = composeLayout(W, H, 1, {});
-      const at = (fx: number, fy: number) => {
-        const x = Math.round(L.image.x + fx * L.image.w);
-        const y = Math.round(L.image.y + fy * L.image.h);
-        const o = (y * png.width + x) * png.channels;
-        return (png.data[o] + png.data[o + 1] + png.data[o + 2]) / 3;
+      // the rendered PNG's image area: mean brightness of its top-left and bottom-left corners
+      const corners = async (src: FS, field: string) => {
+        const files = await exp.exportDataset(src, {
+          target: 'png-zip',
+          frames: [0],
+          options: { mode: 'rendered', field, colormap: 'gray', limits: 'minmax', limitsScope: 'frame' },
+        });
+        const png = decodePng(unzipSync(files[0].bytes)['000000.png']);
+        const L = composeLayout(W, H, 1, {});
+        const at = (fx: number, fy: number) => {
+          const x = Math.round(L.image.x + fx * L.image.w);
+          const y = Math.round(L.image.y + fy * L.image.h);
+          const o = (y * png.width + x) * png.channels;
+          return (png.data[o] + png.data[o + 1] + png.data[o + 2]) / 3;
+        };
+        return { size: [png.width, png.height], layout: [L.width, L.height], topLeft: at(0.05, 0.05), bottomLeft: at(0.05, 0.95), topRight: at(0.95, 0.05) };
       };
-      return { size: [png.width, png.height], layout: [L.width, L.height], topLeft: at(0.05, 0.05), bottomLeft: at(0.05, 0.95), topRight: at(0.95, 0.05) };
-    };
-    // 1. an imgstore npy store written by our writer and opened by our imgstore reader
-    const storeFiles = await exp.exportDataset(marker(), { target: 'imgstore', options: { format: 'npy', name: 'st' } });
-    const store = await openDataset({ name: 'st', files: storeFiles.map((f) => slice.bytesSourceFile(f.path.slice(3), f.bytes)) });
-    const out: Record<string, unknown> = { store: { format: store.format, ...(await corners(store, 'image')) } };
-    // 2. a video from native ffmpeg, opened by our video reader
-    if (videoBytes) {
-      const v = await openDataset({ name: 'marker.mp4', files: [slice.bytesSourceFile('marker.mp4', Uint8Array.from(videoBytes))] });
-      out.video = { format: v.format, ...(await corners(v, 'image')) };
-    }
-    // the dialog's preview is the export's first frame, pixel for pixel
-    const { renderPreview } = (await import('/src/export/preview.ts' as string)) as typeof import('../src/export/preview');
-    const job = { target: 'png-zip', frames: [1, 0], options: { mode: 'rendered', field: 'image', colormap: 'magma', limits: 'p1-99' } };
-    const pv = await renderPreview(store, job);
-    const first = decodePng(unzipSync((await exp.exportDataset(store, job))[0].bytes)['000000.png']);
-    const shown = decodePng(pv.png);
-    let differ = 0;
-    for (let i = 0; i < first.width * first.height; i++) for (let c = 0; c < 3; c++) if (first.data[i * 3 + c] !== shown.data[i * 4 + c]) differ++;
-    out.preview = { size: [shown.width, shown.height], exportSize: [first.width, first.height], differ, frame: pv.frame.index, fixed: pv.fixed };
-    // 3. the same array with a physical y scale (mm, increasing): drawn by its scale, y upward → row 0 at the bottom
-    const mm = { slope: 0.5, offset: 0, unit: 'mm', description: 'y' };
-    out.physical = await corners(marker({ x: { ...mm, description: 'x' }, y: mm }), 'image');
-    return out;
-  }, video ? Array.from(video) : null);
+      // 1. an imgstore npy store written by our writer and opened by our imgstore reader
+      const storeFiles = await exp.exportDataset(marker(), { target: 'imgstore', options: { format: 'npy', name: 'st' } });
+      const store = await openDataset({ name: 'st', files: storeFiles.map((f) => slice.bytesSourceFile(f.path.slice(3), f.bytes)) });
+      const out: Record<string, unknown> = { store: { format: store.format, ...(await corners(store, 'image')) } };
+      // 2. a video from native ffmpeg, opened by our video reader
+      if (videoBytes) {
+        const v = await openDataset({ name: 'marker.mp4', files: [slice.bytesSourceFile('marker.mp4', Uint8Array.from(videoBytes))] });
+        out.video = { format: v.format, ...(await corners(v, 'image')) };
+      }
+      // the dialog's preview is the export's first frame, pixel for pixel
+      const { renderPreview } = (await import('/src/export/preview.ts' as string)) as typeof import('../src/export/preview');
+      const job = { target: 'png-zip', frames: [1, 0], options: { mode: 'rendered', field: 'image', colormap: 'magma', limits: 'p1-99' } };
+      const pv = await renderPreview(store, job);
+      const first = decodePng(unzipSync((await exp.exportDataset(store, job))[0].bytes)['000000.png']);
+      const shown = decodePng(pv.png);
+      let differ = 0;
+      for (let i = 0; i < first.width * first.height; i++) for (let c = 0; c < 3; c++) if (first.data[i * 3 + c] !== shown.data[i * 4 + c]) differ++;
+      out.preview = { size: [shown.width, shown.height], exportSize: [first.width, first.height], differ, frame: pv.frame.index, fixed: pv.fixed };
+      // 3. the same array with a physical y scale (mm, increasing): drawn by its scale, y upward → row 0 at the bottom
+      const mm = { slope: 0.5, offset: 0, unit: 'mm', description: 'y' };
+      out.physical = await corners(marker({ x: { ...mm, description: 'x' }, y: mm }), 'image');
+      return out;
+    },
+    video ? Array.from(video) : null,
+  );
   console.log(JSON.stringify(r));
   type C = { size: number[]; layout: number[]; topLeft: number; bottomLeft: number; topRight: number; format?: string };
   const store = r.store as C;

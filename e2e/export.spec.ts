@@ -33,10 +33,18 @@ for (const movie of ['scalar2d_16bit.avi', 'vector2d_8bit.avi', 'collection2d_mi
       const src = await m.pypde.open({ name: movie, files: all.files.filter((f) => f.path === movie || f.path === movie + '.times') });
       const progress: number[] = [];
       const t0 = performance.now();
-      const files = (await m.exp.exportDataset(src, { target: 'pypde-movie', options: { name: 'out', info: { note: "it's ours" } } }, { onProgress: (d) => progress.push(d) })) as { path: string; bytes: Uint8Array; note?: string }[];
+      const files = (await m.exp.exportDataset(
+        src,
+        { target: 'pypde-movie', options: { name: 'out', info: { note: "it's ours" } } },
+        { onProgress: (d) => progress.push(d) },
+      )) as { path: string; bytes: Uint8Array; note?: string }[];
       const ms = performance.now() - t0;
       const back = await m.pypde.open({ name: 'out', files: files.map((f) => m.slice.bytesSourceFile(f.path, f.bytes)) });
-      const mdA = src.metadata as { grid: { class: string; state: unknown }; fields: Record<string, { quantisationStep: number }>; video: { videoFormat: string } };
+      const mdA = src.metadata as {
+        grid: { class: string; state: unknown };
+        fields: Record<string, { quantisationStep: number }>;
+        video: { videoFormat: string };
+      };
       const mdB = back.metadata as typeof mdA & { info: Record<string, unknown> };
       let worst = 0; // in units of the export's quantisation step
       let below = true; // py-pde truncates: read-back ≤ original
@@ -47,7 +55,13 @@ for (const movie of ['scalar2d_16bit.avi', 'vector2d_8bit.avi', 'collection2d_mi
           const step = mdB.fields[f.name].quantisationStep;
           const fa = a.fields[f.name];
           const fb = b.fields[f.name];
-          const pairs = fa.kind === 'vector' ? [[fa.u!, fb.u!], [fa.v!, fb.v!]] : [[fa.values!, fb.values!]];
+          const pairs =
+            fa.kind === 'vector'
+              ? [
+                  [fa.u!, fb.u!],
+                  [fa.v!, fb.v!],
+                ]
+              : [[fa.values!, fb.values!]];
           for (const [x, y] of pairs) {
             for (let k = 0; k < x.length; k++) {
               const d = (Number(x[k]) - Number(y[k])) / step;
@@ -101,9 +115,18 @@ test('pypde-movie from a non-py-pde source (PhiFlow scene): CartesianGrid from t
     const exp = (await import('/src/export/index.ts' as string)) as Mods['exp'];
     const slice = (await import('/src/io/slice-file.ts' as string)) as Mods['slice'];
     const src = await openDataset(await url.sourceTreeFromListing('/__fixtures/list/phiflow/scenes/sim_000000', '/__fixtures/file/phiflow/scenes/sim_000000'));
-    const files = await exp.exportDataset(src, { target: 'pypde-movie', fields: ['density', 'centered_vector'], frames: [0, 3, 6, 9], options: { bits: 8, vmin: [-1, -2], vmax: [1, 2], container: 'mkv' } });
+    const files = await exp.exportDataset(src, {
+      target: 'pypde-movie',
+      fields: ['density', 'centered_vector'],
+      frames: [0, 3, 6, 9],
+      options: { bits: 8, vmin: [-1, -2], vmax: [1, 2], container: 'mkv' },
+    });
     const back = await open({ name: 'x', files: files.map((f) => slice.bytesSourceFile(f.path, f.bytes)) });
-    const md = back.metadata as { grid: { state: unknown }; video: { videoFormat: string; storedPixFmt: string }; fields: Record<string, { vmin: number; vmax: number }> };
+    const md = back.metadata as {
+      grid: { state: unknown };
+      video: { videoFormat: string; storedPixFmt: string };
+      fields: Record<string, { vmin: number; vmax: number }>;
+    };
     const a = await src.readFrame(6);
     const b = await back.readFrame(2);
     let worst = 0;
@@ -113,9 +136,26 @@ test('pypde-movie from a non-py-pde source (PhiFlow scene): CartesianGrid from t
     const u = a.fields.centered_vector.u!;
     const ub = b.fields.centered_vector.u!;
     for (let k = 0; k < u.length; k++) worst = Math.max(worst, Math.abs(Math.min(2, Math.max(-2, u[k])) - ub[k]) / (4 / 255));
-    return { grid: md.grid.state, fmt: md.video.videoFormat, stored: md.video.storedPixFmt, times: back.frames.map((f) => f.time), names: back.fields.map((f) => f.name), lim: md.fields.density, worst, scaleX: b.fields.density.scales!.x };
+    return {
+      grid: md.grid.state,
+      fmt: md.video.videoFormat,
+      stored: md.video.storedPixFmt,
+      times: back.frames.map((f) => f.time),
+      names: back.fields.map((f) => f.name),
+      lim: md.fields.density,
+      worst,
+      scaleX: b.fields.density.scales!.x,
+    };
   });
-  expect(r.grid).toEqual({ bounds: [[0, 2], [0, 1.5]], shape: [32, 24], periodic: [false, false], class: 'CartesianGrid' });
+  expect(r.grid).toEqual({
+    bounds: [
+      [0, 2],
+      [0, 1.5],
+    ],
+    shape: [32, 24],
+    periodic: [false, false],
+    class: 'CartesianGrid',
+  });
   expect(r.fmt).toBe('rgb24');
   expect(r.stored).toBe('bgr0');
   expect(r.names).toEqual(['density', 'centered_vector']);
@@ -136,7 +176,13 @@ interface MovieCheck {
   mad: number[];
 }
 
-async function renderedMovie(page: import('@playwright/test').Page, target: string, options: Record<string, unknown>, frames: number[], checkAt: number[]): Promise<MovieCheck> {
+async function renderedMovie(
+  page: import('@playwright/test').Page,
+  target: string,
+  options: Record<string, unknown>,
+  frames: number[],
+  checkAt: number[],
+): Promise<MovieCheck> {
   await harness(page);
   return page.evaluate(
     async ({ target, options, frames, checkAt }) => {
@@ -149,7 +195,9 @@ async function renderedMovie(page: import('@playwright/test').Page, target: stri
       const { planRender } = (await import('/src/export/render-plan.ts' as string)) as typeof import('../src/export/render-plan');
       const { readOptions } = (await import('/src/export/targets.ts' as string)) as typeof import('../src/export/targets');
       type RenderOptions = import('../src/export/render-options').RenderOptions;
-      const src = await openDataset(await url.sourceTreeFromListing('/__fixtures/list/phiflow/scenes/sim_000001', '/__fixtures/file/phiflow/scenes/sim_000001'));
+      const src = await openDataset(
+        await url.sourceTreeFromListing('/__fixtures/list/phiflow/scenes/sim_000001', '/__fixtures/file/phiflow/scenes/sim_000001'),
+      );
       const t0 = performance.now();
       const files = (await exp.exportDataset(src, { target, frames, options })) as { path: string; bytes: Uint8Array; note?: string }[];
       const ms = performance.now() - t0;
@@ -168,7 +216,15 @@ async function renderedMovie(page: import('@playwright/test').Page, target: stri
       }
       const info = vf.info;
       vf.close();
-      return { path: files[0].path, note: files[0].note, bytes: files[0].bytes.length, ms, info: { codec: info.codec, width: info.width, height: info.height, frameCount: info.frameCount, fps: info.fps, times: info.times, pixFmt: info.pixFmt }, composed, mad };
+      return {
+        path: files[0].path,
+        note: files[0].note,
+        bytes: files[0].bytes.length,
+        ms,
+        info: { codec: info.codec, width: info.width, height: info.height, frameCount: info.frameCount, fps: info.fps, times: info.times, pixFmt: info.pixFmt },
+        composed,
+        mad,
+      };
     },
     { target, options, frames, checkAt },
   );
@@ -278,7 +334,9 @@ test('png-zip rendered and imgstore video stores (mjpeg/avi, avc1/mp4) in the br
   }
 });
 
-test('py-pde would read our movie: native ffprobe comment → shlex → JSON, native ffmpeg rawvideo → py-pde dequantisation ≈ the oracle source', async ({ page }) => {
+test('py-pde would read our movie: native ffprobe comment → shlex → JSON, native ffmpeg rawvideo → py-pde dequantisation ≈ the oracle source', async ({
+  page,
+}) => {
   const { execFileSync } = await import('node:child_process');
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
@@ -328,11 +386,22 @@ print(json.dumps({'class': json.loads(fa['class']), 'labels': [json.loads(m['lab
   expect(r.codec).toBe('ffv1');
   expect(r.class).toBe('FieldCollection');
   expect(r.labels).toEqual(['u', 'v']);
-  expect(r.grid).toEqual({ bounds: [[0, 2], [0, 1.5]], shape: [32, 24], periodic: [true, false], class: 'CartesianGrid' });
+  expect(r.grid).toEqual({
+    bounds: [
+      [0, 2],
+      [0, 1.5],
+    ],
+    shape: [32, 24],
+    periodic: [true, false],
+    class: 'CartesianGrid',
+  });
   expect(r.video_format).toBe('gbrp16le');
   expect(r.stored).toBe('gbrp16le');
   expect([r.version, r.write_times]).toEqual([1, true]);
-  expect([r.vmin, r.vmax]).toEqual([[0, -2], [1, 2]]);
+  expect([r.vmin, r.vmax]).toEqual([
+    [0, -2],
+    [1, 2],
+  ]);
   expect(r.shape).toEqual([20, 32, 24, 3]);
   // the fixture's own limits and ours are equal: py-pde's reading of our file is its reading of the original, to one step
   expect(r.worst_steps).toBeLessThanOrEqual(1.0001);

@@ -161,31 +161,34 @@ test('openDataset picks imgstore for a dropped store; nearest lookups; truncated
   test.setTimeout(180_000);
   await harness(page);
   const ex = expected('video_mjpeg_avi_color');
-  const r = await page.evaluate(async (probes: number[]) => {
-    const { sourceTreeFromListing } = (await import('/src/io/url.ts' as string)) as typeof import('../src/io/url');
-    const { bytesSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
-    const { detectFormat } = (await import('/src/formats/registry.ts' as string)) as typeof import('../src/formats/registry');
-    const { open } = (await import('/src/formats/imgstore/open.ts' as string)) as typeof import('../src/formats/imgstore/open');
-    const tree = await sourceTreeFromListing('/__fixtures/list/imgstore/video_mjpeg_avi_color', '/__fixtures/file/imgstore/video_mjpeg_avi_color');
-    const fmt = (await detectFormat(tree))?.id;
-    const src = await open(tree);
-    const nearest = probes.map((t) => src.frames[src.nearestIndex(t)].number);
-    src.close();
-    // cut chunk 1's video in half: the index still lists 20 frames
-    const files = await Promise.all(
-      tree.files.map(async (f) => (f.path === '000001.avi' ? bytesSourceFile(f.path, (await f.read(0, f.size)).slice(0, Math.floor(f.size / 2))) : f)),
-    );
-    const bad = await open({ name: tree.name, files });
-    let error = '';
-    try {
-      await bad.readFrame(39);
-    } catch (e) {
-      error = `${(e as Error).name}: ${(e as Error).message}`;
-    }
-    const ok = await bad.readFrame(20);
-    const first = await bad.readFrame(0);
-    return { fmt, nearest, count: bad.frames.length, warnings: [...bad.warnings], error, ok: ok.info.number, first: first.info.number };
-  }, ex.get_nearest_image.map((g: { time: number }) => g.time));
+  const r = await page.evaluate(
+    async (probes: number[]) => {
+      const { sourceTreeFromListing } = (await import('/src/io/url.ts' as string)) as typeof import('../src/io/url');
+      const { bytesSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+      const { detectFormat } = (await import('/src/formats/registry.ts' as string)) as typeof import('../src/formats/registry');
+      const { open } = (await import('/src/formats/imgstore/open.ts' as string)) as typeof import('../src/formats/imgstore/open');
+      const tree = await sourceTreeFromListing('/__fixtures/list/imgstore/video_mjpeg_avi_color', '/__fixtures/file/imgstore/video_mjpeg_avi_color');
+      const fmt = (await detectFormat(tree))?.id;
+      const src = await open(tree);
+      const nearest = probes.map((t) => src.frames[src.nearestIndex(t)].number);
+      src.close();
+      // cut chunk 1's video in half: the index still lists 20 frames
+      const files = await Promise.all(
+        tree.files.map(async (f) => (f.path === '000001.avi' ? bytesSourceFile(f.path, (await f.read(0, f.size)).slice(0, Math.floor(f.size / 2))) : f)),
+      );
+      const bad = await open({ name: tree.name, files });
+      let error = '';
+      try {
+        await bad.readFrame(39);
+      } catch (e) {
+        error = `${(e as Error).name}: ${(e as Error).message}`;
+      }
+      const ok = await bad.readFrame(20);
+      const first = await bad.readFrame(0);
+      return { fmt, nearest, count: bad.frames.length, warnings: [...bad.warnings], error, ok: ok.info.number, first: first.info.number };
+    },
+    ex.get_nearest_image.map((g: { time: number }) => g.time),
+  );
   expect(r.fmt).toBe('imgstore');
   expect(r.nearest).toEqual(ex.get_nearest_image.map((g: { frame_number: number }) => g.frame_number));
   expect(r.count).toBe(50);

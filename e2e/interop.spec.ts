@@ -25,12 +25,17 @@ test('hdf5 and zarr exports in the browser: zarr opens back in the page, the .nc
       return { u, v, mask, scales: { x: s, y: s } };
     };
     const src = {
-      format: 'synthetic', name: 'page', frames, fields: [{ name: 'vel', kind: 'vector' as const, shape: [ny, nx], unit: 'm/s' }],
-      metadata: { where: 'browser' }, timeUnit: 's',
+      format: 'synthetic',
+      name: 'page',
+      frames,
+      fields: [{ name: 'vel', kind: 'vector' as const, shape: [ny, nx], unit: 'm/s' }],
+      metadata: { where: 'browser' },
+      timeUnit: 's',
       async readFrame(i: number) {
         return { info: frames[i], fields: { vel: { kind: 'vector' as const, shape: [ny, nx], ...make(i) } }, attributes: {} };
       },
-      nearestIndex: (t: number) => Math.round(t / 0.5), close() {},
+      nearestIndex: (t: number) => Math.round(t / 0.5),
+      close() {},
     };
     const nc = await exp.exportDataset(src, { target: 'hdf5' });
     const z = await exp.exportDataset(src, { target: 'zarr' });

@@ -9,18 +9,70 @@ requireFixtures();
 
 /** Grids as INDEX.md lists them: cell-centre axes x (grid axis 0) and y (axis 1). */
 const GRIDS: Record<string, { cls: string; axes: [number, number, number][]; labels: string[] }> = {
-  'scalar2d_8bit.avi': { cls: 'CartesianGrid', axes: [[0, 2, 32], [0, 1.5, 24]], labels: ['c'] },
-  'scalar2d_16bit.avi': { cls: 'CartesianGrid', axes: [[0, 2, 32], [0, 1.5, 24]], labels: ['concentration'] },
-  'scalar2d_16bit_mkv.mkv': { cls: 'CartesianGrid', axes: [[0, 2, 32], [0, 1.5, 24]], labels: ['field0'] },
-  'vector2d_16bit.avi': { cls: 'CartesianGrid', axes: [[0, 2, 32], [0, 1.5, 24]], labels: ['velocity'] },
-  'vector2d_8bit.avi': { cls: 'CartesianGrid', axes: [[0, 2, 32], [0, 1.5, 24]], labels: ['field0'] },
+  'scalar2d_8bit.avi': {
+    cls: 'CartesianGrid',
+    axes: [
+      [0, 2, 32],
+      [0, 1.5, 24],
+    ],
+    labels: ['c'],
+  },
+  'scalar2d_16bit.avi': {
+    cls: 'CartesianGrid',
+    axes: [
+      [0, 2, 32],
+      [0, 1.5, 24],
+    ],
+    labels: ['concentration'],
+  },
+  'scalar2d_16bit_mkv.mkv': {
+    cls: 'CartesianGrid',
+    axes: [
+      [0, 2, 32],
+      [0, 1.5, 24],
+    ],
+    labels: ['field0'],
+  },
+  'vector2d_16bit.avi': {
+    cls: 'CartesianGrid',
+    axes: [
+      [0, 2, 32],
+      [0, 1.5, 24],
+    ],
+    labels: ['velocity'],
+  },
+  'vector2d_8bit.avi': {
+    cls: 'CartesianGrid',
+    axes: [
+      [0, 2, 32],
+      [0, 1.5, 24],
+    ],
+    labels: ['field0'],
+  },
   'tensor2d_16bit.avi': {
     cls: 'CartesianGrid',
-    axes: [[0, 2, 32], [0, 1.5, 24]],
+    axes: [
+      [0, 2, 32],
+      [0, 1.5, 24],
+    ],
     labels: ['field0/00', 'field0/01', 'field0/10', 'field0/11'],
   },
-  'collection2d_16bit.avi': { cls: 'CartesianGrid', axes: [[0, 2, 32], [0, 1.5, 24]], labels: ['u', 'v'] },
-  'collection2d_mixed_8bit.avi': { cls: 'CartesianGrid', axes: [[0, 2, 32], [0, 1.5, 24]], labels: ['phi', 'j'] },
+  'collection2d_16bit.avi': {
+    cls: 'CartesianGrid',
+    axes: [
+      [0, 2, 32],
+      [0, 1.5, 24],
+    ],
+    labels: ['u', 'v'],
+  },
+  'collection2d_mixed_8bit.avi': {
+    cls: 'CartesianGrid',
+    axes: [
+      [0, 2, 32],
+      [0, 1.5, 24],
+    ],
+    labels: ['phi', 'j'],
+  },
   'scalar1d_16bit.avi': { cls: 'CartesianGrid', axes: [[0, 10, 64]], labels: ['field0'] },
   'scalar1d_8bit_times.avi': { cls: 'CartesianGrid', axes: [[-1, 1, 50]], labels: ['field0'] },
   'polar_vector_16bit.avi': { cls: 'PolarSymGrid', axes: [[0, 3, 40]], labels: ['field0'] },

@@ -56,7 +56,11 @@ test('slow answers: every request waits, the dataset still opens right', async (
 test('503s and connections cut mid-body are retried, and the values are right', async ({ page }) => {
   await harness(page);
   const local = await reference(page);
-  proxy.rules.push({ path: '/metadata.yaml', kind: 'status', status: 503, times: 2 }, { path: '.avi', kind: 'cut', times: 2 }, { path: '.npz', kind: 'status', status: 502, times: 1 });
+  proxy.rules.push(
+    { path: '/metadata.yaml', kind: 'status', status: 503, times: 2 },
+    { path: '.avi', kind: 'cut', times: 2 },
+    { path: '.npz', kind: 'status', status: 502, times: 1 },
+  );
   const r = await openInPage(page, { url: `${proxy.url}/${DIR}/` }, 'ends', FAST);
   expect(r.error).toBeUndefined();
   expect(r.frames).toEqual(local.frames);

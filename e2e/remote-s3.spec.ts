@@ -36,7 +36,11 @@ test('a prefix URL lists through ListObjectsV2 (paginated at max-keys 7) and ope
   expect(r.frames).toEqual(local.frames);
   // a plain prefix URL (no query) finds the same listing
   const r2 = await openInPage(page, { url: `${s3.url}/${s3.bucket}/runs/mjpeg/` }, 'ends');
-  const l2 = await openInPage(page, { list: '/__fixtures/list/imgstore/video_mjpeg_avi_color', base: '/__fixtures/file/imgstore/video_mjpeg_avi_color' }, 'ends');
+  const l2 = await openInPage(
+    page,
+    { list: '/__fixtures/list/imgstore/video_mjpeg_avi_color', base: '/__fixtures/file/imgstore/video_mjpeg_avi_color' },
+    'ends',
+  );
   expect(r2.error).toBeUndefined();
   expect(r2.name).toBe('mjpeg'); // the prefix's last segment
   expect(r2.frames).toEqual(l2.frames);
@@ -82,11 +86,14 @@ test('a bucket URL lists everything; a pre-signed listing link works, and says s
   expect(r.error).toBeUndefined();
   expect(r.format).toBe('imgstore');
   // a pre-signed link to one object (signed for GET: its HEAD is refused, the size comes from a ranged GET)
-  const one = await page.evaluate(async (u) => {
-    const { sourceTreeFromUrl } = (await import('/src/io/url.ts' as string)) as typeof import('../src/io/url');
-    const t = await sourceTreeFromUrl(u);
-    return { name: t.name, size: t.files[0].size, head: new TextDecoder().decode(await t.files[0].read(0, 8)) };
-  }, s3.presign('runs/mjpeg/metadata.yaml', {}));
+  const one = await page.evaluate(
+    async (u) => {
+      const { sourceTreeFromUrl } = (await import('/src/io/url.ts' as string)) as typeof import('../src/io/url');
+      const t = await sourceTreeFromUrl(u);
+      return { name: t.name, size: t.files[0].size, head: new TextDecoder().decode(await t.files[0].read(0, 8)) };
+    },
+    s3.presign('runs/mjpeg/metadata.yaml', {}),
+  );
   expect(one).toEqual({ name: 'metadata.yaml', size: statSync(join(FIXTURES!, 'imgstore/video_mjpeg_avi_color/metadata.yaml')).size, head: '__store:' });
   const truncated = s3.presign('', { 'list-type': '2', prefix: 'runs/mjpeg/', 'max-keys': '2' });
   const t = await openInPage(page, { url: truncated }, [0]);

@@ -271,71 +271,79 @@ test('the readers and the pipeline run inside a module Web Worker', async ({ pag
   expect(r.pypde).toMatchObject({ ok: true, frames: 20, field: 'velocity', kind: 'vector', length: 32 * 24, isWorker: true });
 });
 
-for (const out of ['x.mp4', 'x.mkv']) test(`H.264 in ${out.slice(2).toUpperCase()} through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv420p, rgb24 within 3`, async ({ page }) => {
-  await harness(page);
-  const r = await page.evaluate(async (out) => {
-    const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
-    const { bytesSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
-    const W = 96;
-    const H = 64;
-    const N = 40;
-    const frame = (i: number) => {
-      const a = new Uint8Array(W * H * 4);
-      for (let p = 0; p < W * H; p++) {
-        a[p * 4] = (p % W) * 2 + i * 5;
-        a[p * 4 + 1] = Math.floor(p / W) * 3 - i;
-        a[p * 4 + 2] = (i * 37) & 255;
-        a[p * 4 + 3] = 255;
+for (const out of ['x.mp4', 'x.mkv'])
+  test(`H.264 in ${out.slice(2).toUpperCase()} through WebCodecs equals ffmpeg.wasm: same times, bit-exact yuv420p, rgb24 within 3`, async ({ page }) => {
+    await harness(page);
+    const r = await page.evaluate(async (out) => {
+      const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+      const { bytesSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+      const W = 96;
+      const H = 64;
+      const N = 40;
+      const frame = (i: number) => {
+        const a = new Uint8Array(W * H * 4);
+        for (let p = 0; p < W * H; p++) {
+          a[p * 4] = (p % W) * 2 + i * 5;
+          a[p * 4 + 1] = Math.floor(p / W) * 3 - i;
+          a[p * 4 + 2] = (i * 37) & 255;
+          a[p * 4 + 3] = 255;
+        }
+        return a;
+      };
+      const bytes = await V.encodeVideo({
+        width: W,
+        height: H,
+        inputPixFmt: 'rgba',
+        frameCount: N,
+        frame,
+        outputName: out,
+        codecArgs: ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '12', '-bf', '3', '-crf', '18'],
+        outputPixFmt: 'yuv420p',
+        fps: 30,
+      });
+      const f = bytesSourceFile(out, bytes);
+      if (typeof VideoDecoder === 'undefined') return { skipped: 'no WebCodecs' };
+      const wc = await V.openVideoFile(f, { decoder: 'webcodecs' });
+      const ff = await V.openVideoFile(f, { decoder: 'ffmpeg' });
+      const order = [17, 3, 39, 0, 12, 11, 13, 24, 5, 28, 1, 16, 9, 22, 6];
+      let yuvDiff = 0;
+      let rgbMax = 0;
+      for (const i of order) {
+        const a = await wc.readFrame(i);
+        const b = await ff.readFrame(i);
+        for (let k = 0; k < a.data.length; k++) if (a.data[k] !== b.data[k]) yuvDiff++;
+        const c = await wc.readFrame(i, { pixFmt: 'rgb24' });
+        const d = await ff.readFrame(i, { pixFmt: 'rgb24' });
+        for (let k = 0; k < c.data.length; k++) rgbMax = Math.max(rgbMax, Math.abs(c.data[k] - d.data[k]));
       }
-      return a;
-    };
-    const bytes = await V.encodeVideo({
-      width: W, height: H, inputPixFmt: 'rgba', frameCount: N, frame, outputName: out,
-      codecArgs: ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '12', '-bf', '3', '-crf', '18'], outputPixFmt: 'yuv420p', fps: 30,
-    });
-    const f = bytesSourceFile(out, bytes);
-    if (typeof VideoDecoder === 'undefined') return { skipped: 'no WebCodecs' };
-    const wc = await V.openVideoFile(f, { decoder: 'webcodecs' });
-    const ff = await V.openVideoFile(f, { decoder: 'ffmpeg' });
-    const order = [17, 3, 39, 0, 12, 11, 13, 24, 5, 28, 1, 16, 9, 22, 6];
-    let yuvDiff = 0;
-    let rgbMax = 0;
-    for (const i of order) {
-      const a = await wc.readFrame(i);
-      const b = await ff.readFrame(i);
-      for (let k = 0; k < a.data.length; k++) if (a.data[k] !== b.data[k]) yuvDiff++;
-      const c = await wc.readFrame(i, { pixFmt: 'rgb24' });
-      const d = await ff.readFrame(i, { pixFmt: 'rgb24' });
-      for (let k = 0; k < c.data.length; k++) rgbMax = Math.max(rgbMax, Math.abs(c.data[k] - d.data[k]));
-    }
-    const gray = await wc.readFrame(5, { pixFmt: 'gray' }); // not a WebCodecs output: served by the ffmpeg fallback
-    const result = {
-      wcDecoder: wc.stats!.decoder,
-      ffDecoder: ff.stats!.decoder,
-      wcFallbacks: wc.stats!.fallbacks,
-      times: [wc.info.times, ff.info.times],
-      counts: [wc.info.frameCount, ff.info.frameCount],
-      sizes: [wc.info.width, wc.info.height, wc.info.pixFmt, wc.info.codec],
-      yuvDiff,
-      rgbMax,
-      grayLen: gray.data.length,
-    };
-    wc.close();
-    ff.close();
-    return result;
-  }, out);
-  test.skip('skipped' in r, 'this Chromium has no WebCodecs VideoDecoder');
-  const o = r as Exclude<typeof r, { skipped: string }>;
-  expect(o.wcDecoder).toBe('webcodecs');
-  expect(o.ffDecoder).toBe('ffmpeg');
-  expect(o.counts).toEqual([40, 40]);
-  expect(o.times[0]).toEqual(o.times[1]);
-  expect(o.sizes).toEqual([96, 64, 'yuv420p', 'h264']);
-  expect(o.yuvDiff).toBe(0);
-  expect(o.rgbMax).toBeLessThanOrEqual(3);
-  expect(o.grayLen).toBe(96 * 64);
-  expect(o.wcFallbacks).toBe(1);
-});
+      const gray = await wc.readFrame(5, { pixFmt: 'gray' }); // not a WebCodecs output: served by the ffmpeg fallback
+      const result = {
+        wcDecoder: wc.stats!.decoder,
+        ffDecoder: ff.stats!.decoder,
+        wcFallbacks: wc.stats!.fallbacks,
+        times: [wc.info.times, ff.info.times],
+        counts: [wc.info.frameCount, ff.info.frameCount],
+        sizes: [wc.info.width, wc.info.height, wc.info.pixFmt, wc.info.codec],
+        yuvDiff,
+        rgbMax,
+        grayLen: gray.data.length,
+      };
+      wc.close();
+      ff.close();
+      return result;
+    }, out);
+    test.skip('skipped' in r, 'this Chromium has no WebCodecs VideoDecoder');
+    const o = r as Exclude<typeof r, { skipped: string }>;
+    expect(o.wcDecoder).toBe('webcodecs');
+    expect(o.ffDecoder).toBe('ffmpeg');
+    expect(o.counts).toEqual([40, 40]);
+    expect(o.times[0]).toEqual(o.times[1]);
+    expect(o.sizes).toEqual([96, 64, 'yuv420p', 'h264']);
+    expect(o.yuvDiff).toBe(0);
+    expect(o.rgbMax).toBeLessThanOrEqual(3);
+    expect(o.grayLen).toBe(96 * 64);
+    expect(o.wcFallbacks).toBe(1);
+  });
 
 test('MJPEG/AVI through the browser JPEG decoder equals ffmpeg.wasm within rounding; same frame table', async ({ page }) => {
   test.setTimeout(180_000);
@@ -356,8 +364,15 @@ test('MJPEG/AVI through the browser JPEG decoder equals ffmpeg.wasm within round
       return a;
     };
     const bytes = await V.encodeVideo({
-      width: W, height: H, inputPixFmt: 'rgb24', frameCount: N, frame, outputName: 'x.avi',
-      codecArgs: ['-c:v', 'mjpeg', '-q:v', '3'], outputPixFmt: 'yuvj420p', fps: 25,
+      width: W,
+      height: H,
+      inputPixFmt: 'rgb24',
+      frameCount: N,
+      frame,
+      outputName: 'x.avi',
+      codecArgs: ['-c:v', 'mjpeg', '-q:v', '3'],
+      outputPixFmt: 'yuvj420p',
+      fps: 25,
     });
     const f = bytesSourceFile('x.avi', bytes);
     const bj = await V.openVideoFile(f, { decoder: 'browser-jpeg' });

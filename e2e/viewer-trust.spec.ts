@@ -29,7 +29,10 @@ function tmp(prefix: string): string {
 function npyStoreWithMarker(): string {
   const dir = join(tmp('fs-npy-'), 'marker_store');
   mkdirSync(join(dir, '000000'), { recursive: true });
-  writeFileSync(join(dir, 'metadata.yaml'), `__store:\n  class: DirectoryImgStore\n  format: npy\n  imgshape: [${H}, ${W}]\n  imgdtype: uint8\n  chunksize: 100\n  version: 2\n  encoding: null\n`);
+  writeFileSync(
+    join(dir, 'metadata.yaml'),
+    `__store:\n  class: DirectoryImgStore\n  format: npy\n  imgshape: [${H}, ${W}]\n  imgdtype: uint8\n  chunksize: 100\n  version: 2\n  encoding: null\n`,
+  );
   const n = 3;
   for (let k = 0; k < n; k++) {
     const px = new Uint8Array(W * H).fill(30);
@@ -52,7 +55,23 @@ function npyStoreWithMarker(): string {
 /** A plain video (MJPEG in AVI, made by Debian's ffmpeg): grey with a white 12×12 box in the top-left corner. */
 function videoWithMarker(): string | null {
   const out = join(tmp('fs-vid-'), 'marker.avi');
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=c=0x404040:s=${W}x${H}:d=0.4:r=10`, '-vf', 'drawbox=x=0:y=0:w=12:h=12:color=white:t=fill', '-c:v', 'mjpeg', '-q:v', '2', '-pix_fmt', 'yuvj420p', out]);
+  const r = spawnSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=0x404040:s=${W}x${H}:d=0.4:r=10`,
+    '-vf',
+    'drawbox=x=0:y=0:w=12:h=12:color=white:t=fill',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '2',
+    '-pix_fmt',
+    'yuvj420p',
+    out,
+  ]);
   return r.status === 0 ? out : null;
 }
 
@@ -60,7 +79,9 @@ function videoWithMarker(): string | null {
 async function canvasPixel(page: Page, fx: number, fy: number): Promise<number[]> {
   return page.evaluate(
     ([fx, fy]) => {
-      const gd = document.querySelector('[data-testid=plot]') as HTMLElement & { _fullLayout: { xaxis: { _offset: number; _length: number }; yaxis: { _offset: number; _length: number } } };
+      const gd = document.querySelector('[data-testid=plot]') as HTMLElement & {
+        _fullLayout: { xaxis: { _offset: number; _length: number }; yaxis: { _offset: number; _length: number } };
+      };
       const cv = document.querySelector('canvas.plot-bitmap') as HTMLCanvasElement;
       const dpr = window.devicePixelRatio || 1;
       const xa = gd._fullLayout.xaxis;
@@ -103,7 +124,9 @@ test.describe('orientation', () => {
     expect(bottom[0]).toBeLessThan(60);
     await expect(page.getByTestId('colormap')).toHaveValue('gray');
     // the y tick labels run downward: 0 at the top
-    const yr = await page.evaluate(() => (document.querySelector('[data-testid=plot]') as unknown as { _fullLayout: { yaxis: { range: number[] } } })._fullLayout.yaxis.range);
+    const yr = await page.evaluate(
+      () => (document.querySelector('[data-testid=plot]') as unknown as { _fullLayout: { yaxis: { range: number[] } } })._fullLayout.yaxis.range,
+    );
     expect(yr[0]).toBeGreaterThan(yr[1]);
     await page.screenshot({ path: 'screenshots/orientation-npy-store.png' });
   });
@@ -209,7 +232,9 @@ test('each dataset keeps its view; zoom survives frame switches', async ({ page 
   await page.getByTestId('colormap').selectOption('magma');
   await page.getByTestId('timeline').fill('5');
   await waitDrawn(page, 5);
-  const before = await page.evaluate(() => (document.querySelector('[data-testid=plot]') as unknown as { _fullLayout: { xaxis: { range: number[] } } })._fullLayout.xaxis.range);
+  const before = await page.evaluate(
+    () => (document.querySelector('[data-testid=plot]') as unknown as { _fullLayout: { xaxis: { range: number[] } } })._fullLayout.xaxis.range,
+  );
   // drag a zoom box, as a user does
   const box = (await page.getByTestId('plot').boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
@@ -218,7 +243,8 @@ test('each dataset keeps its view; zoom survives frame switches', async ({ page 
   await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.6, { steps: 5 });
   await page.mouse.up();
   await expect.poll(() => page.evaluate(() => location.hash.includes('zoom='))).toBe(true);
-  const plotRange = () => page.evaluate(() => (document.querySelector('[data-testid=plot]') as unknown as { _fullLayout: { xaxis: { range: number[] } } })._fullLayout.xaxis.range);
+  const plotRange = () =>
+    page.evaluate(() => (document.querySelector('[data-testid=plot]') as unknown as { _fullLayout: { xaxis: { range: number[] } } })._fullLayout.xaxis.range);
   const zoomed = await plotRange();
   expect(zoomed[1] - zoomed[0]).toBeLessThan(0.5 * (before[1] - before[0]));
   await page.keyboard.press('ArrowRight');

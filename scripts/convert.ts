@@ -43,9 +43,16 @@ function help(): string {
     'Targets and their options (a [browser only] target needs the app: ffmpeg.wasm, WebCodecs or canvas):',
   ];
   for (const t of EXPORT_TARGETS) {
-    lines.push('', `  ${t.id.padEnd(14)} ${t.label} → ${t.produces}${t.needsBrowser === true ? '   [browser only]' : t.needsBrowser === 'depends' ? '   [some options need the browser]' : ''}`);
+    lines.push(
+      '',
+      `  ${t.id.padEnd(14)} ${t.label} → ${t.produces}${t.needsBrowser === true ? '   [browser only]' : t.needsBrowser === 'depends' ? '   [some options need the browser]' : ''}`,
+    );
     for (const o of t.options) {
-      const choices = o.choices ? ` (${o.choices.join('|')})` : o.type === 'number' && (o.min !== undefined || o.max !== undefined) ? ` (${o.min ?? ''}…${o.max ?? ''})` : '';
+      const choices = o.choices
+        ? ` (${o.choices.join('|')})`
+        : o.type === 'number' && (o.min !== undefined || o.max !== undefined)
+          ? ` (${o.min ?? ''}…${o.max ?? ''})`
+          : '';
       lines.push(`      ${o.key}=${o.type}${choices}, default ${JSON.stringify(o.default)}: ${o.label}`);
     }
   }
@@ -102,7 +109,9 @@ function progressBar(enabled: boolean) {
       const fill = Math.round((done / Math.max(1, total)) * w);
       const el = (now - t0) / 1000;
       const eta = done ? (el / done) * (total - done) : 0;
-      process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${done}/${total} frames  ${el.toFixed(1)} s${done < total ? `, ${eta.toFixed(0)} s left` : ''}   `);
+      process.stderr.write(
+        `\r[${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${done}/${total} frames  ${el.toFixed(1)} s${done < total ? `, ${eta.toFixed(0)} s left` : ''}   `,
+      );
     },
     end() {
       if (enabled) process.stderr.write('\n');
@@ -140,11 +149,17 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSig);
   let source: FrameSource | null = null;
   try {
-    if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? `one input path expected, got ${args.positionals.length}` : 'no input path');
+    if (args.positionals.length !== 1)
+      throw new UsageError(args.positionals.length ? `one input path expected, got ${args.positionals.length}` : 'no input path');
     if (!a.target) throw new UsageError('--target is required (see --help for the list)');
     const target = targetById(a.target);
     if (!target) throw new UsageError(`unknown target “${a.target}” (available: ${EXPORT_TARGETS.map((t) => t.id).join(', ')})`);
-    if (target.needsBrowser === true) throw new UsageError(`target ${target.id} needs a browser (ffmpeg.wasm / WebCodecs); use the app, or one of: ${EXPORT_TARGETS.filter((t) => t.needsBrowser !== true).map((t) => t.id).join(', ')}`);
+    if (target.needsBrowser === true)
+      throw new UsageError(
+        `target ${target.id} needs a browser (ffmpeg.wasm / WebCodecs); use the app, or one of: ${EXPORT_TARGETS.filter((t) => t.needsBrowser !== true)
+          .map((t) => t.id)
+          .join(', ')}`,
+      );
     const options = optionValues(target, a.option ?? []);
     const input = resolve(args.positionals[0]);
     try {
@@ -154,7 +169,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     source = await openDataset(await sourceTreeFromPath(input));
     const frames = a.frames !== undefined ? sliceFrames(a.frames, source.frames.length) : undefined;
-    const fields = a.fields !== undefined ? a.fields.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const fields =
+      a.fields !== undefined
+        ? a.fields
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
     const outDir = resolve(a.out ?? '.');
     mkdirSync(outDir, { recursive: true });
     const bar = progressBar(!a.quiet && process.stderr.isTTY === true);
@@ -183,7 +204,9 @@ export async function main(argv: string[]): Promise<number> {
     bar.end();
     const total = written.reduce((s, f) => s + f.bytes, 0);
     const frameCount = frames?.length ?? source.frames.length;
-    process.stdout.write(`${source.format} ${source.name} → ${target.id}: ${frameCount} frames, ${written.length} file${written.length === 1 ? '' : 's'}, ${(total / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `${source.format} ${source.name} → ${target.id}: ${frameCount} frames, ${written.length} file${written.length === 1 ? '' : 's'}, ${(total / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
     for (const f of written) process.stdout.write(`  ${f.path}${f.note ? `  (${f.note})` : ''}\n`);
     return 0;
   } catch (e) {

@@ -31,7 +31,10 @@ for (const f of files) {
   edges.set(f, out);
 }
 
-const folderOf = (f: string) => relative(root, f).split('/')[0].replace(/\.(ts|tsx)$/, '');
+const folderOf = (f: string) =>
+  relative(root, f)
+    .split('/')[0]
+    .replace(/\.(ts|tsx)$/, '');
 
 /** Strongly connected components (Tarjan) of a graph given as adjacency sets. */
 function sccs(nodes: string[], adj: (n: string) => Iterable<string>): string[][] {
@@ -78,7 +81,7 @@ for (const [f, ts] of edges)
     folderEdges.get(a)!.add(b);
     if (!why.has(`${a}>${b}`)) why.set(`${a}>${b}`, `${relative(root, f)} → ${relative(root, t)}`);
   }
-if (process.env.CYCLES_VERBOSE) for (const [a, bs] of folderEdges) console.log(`${a} → ${[...bs].join(", ")}`);
+if (process.env.CYCLES_VERBOSE) for (const [a, bs] of folderEdges) console.log(`${a} → ${[...bs].join(', ')}`);
 const folderCycles = sccs([...folderEdges.keys()], (n) => folderEdges.get(n) ?? []);
 const fileCycles = sccs(files, (n) => edges.get(n) ?? []);
 
@@ -90,5 +93,9 @@ for (const c of fileCycles) console.log(`file cycle: ${c.map((f) => relative(roo
 const coreOut = [...(folderEdges.get('core') ?? [])];
 if (coreOut.length) console.log(`core imports other folders: ${coreOut.join(', ')} (core must be a leaf)`);
 const bad = folderCycles.length + fileCycles.length + coreOut.length;
-console.log(bad ? `${bad} problem(s)` : `no import cycles in ${relative(process.cwd(), root) || '.'} (${files.length} files, ${folderEdges.size} folders importing others)`);
+console.log(
+  bad
+    ? `${bad} problem(s)`
+    : `no import cycles in ${relative(process.cwd(), root) || '.'} (${files.length} files, ${folderEdges.size} folders importing others)`,
+);
 process.exit(bad ? 1 : 0);

@@ -39,7 +39,7 @@ const iScale: Scale = { slope: SLOPE_I, offset: 0, unit: 'm/s', description: 've
 /** deterministic uniform [0, 1) */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 const rand = lcg(20240101);
 const gauss = () => {
@@ -110,7 +110,7 @@ function frame(k: number): DavisVectorFrame {
       // displacement in px; DaVis stores +x right and +y down (row order), physical v = -raw·slope_I
       u[idx] = q(uu / SLOPE_I + sigmaPx * gauss());
       v[idx] = q(-vv / SLOPE_I + sigmaPx * gauss());
-      unc[idx] = Math.round((sigmaPx * (1 + 0.2 * gauss() ** 2)) * 1024) / 1024;
+      unc[idx] = Math.round(sigmaPx * (1 + 0.2 * gauss() ** 2) * 1024) / 1024;
     }
   }
   // a few spurious vectors, rejected by the validation: disabled (isValid 0), stored as 0
@@ -150,7 +150,10 @@ for (let k = 0; k < FRAMES; k++) {
     frames: [frame(k)],
     attributes: [
       ['_Title', 'PIV vortex pair (synthetic)'],
-      ['SampleDescription', 'framescope sample: decaying Lamb-Oseen vortex pair in a 2 m/s stream around a masked circular obstacle; synthetic data, not a measurement'],
+      [
+        'SampleDescription',
+        'framescope sample: decaying Lamb-Oseen vortex pair in a 2 m/s stream around a masked circular obstacle; synthetic data, not a measurement',
+      ],
       ['LoadSetIndex', k + 1],
     ],
   });

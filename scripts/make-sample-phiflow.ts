@@ -12,26 +12,39 @@ import type { Frame, FrameInfo, FrameSource } from '../src/formats/types';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, '../public/samples/phiflow-vortex');
 
-const nx = 64, ny = 48, lx = 4, ly = 3, nFrames = 24, dt = 0.05;
-const dx = lx / nx, dy = ly / ny;
-const cx = 2, cy = 1.5;
+const nx = 64,
+  ny = 48,
+  lx = 4,
+  ly = 3,
+  nFrames = 24,
+  dt = 0.05;
+const dx = lx / nx,
+  dy = ly / ny;
+const cx = 2,
+  cy = 1.5;
 
 function fields(k: number) {
   const t = k * dt;
   const gamma = 6 * Math.exp(-t / 2); // circulation decays
   const core = 0.35 + 0.1 * t;
   const omega = gamma / (2 * Math.PI * 0.6 * 0.6); // angular speed at the blob's orbit radius (r = 0.6)
-  const bx = cx + 0.6 * Math.cos(omega * t), by = cy + 0.6 * Math.sin(omega * t);
+  const bx = cx + 0.6 * Math.cos(omega * t),
+    by = cy + 0.6 * Math.sin(omega * t);
   const density = new Float32Array(nx * ny);
-  const u = new Float32Array(nx * ny), v = new Float32Array(nx * ny);
+  const u = new Float32Array(nx * ny),
+    v = new Float32Array(nx * ny);
   for (let j = 0; j < ny; j++)
     for (let i = 0; i < nx; i++) {
-      const x = (i + 0.5) * dx, y = (j + 0.5) * dy;
-      const rx = x - cx, ry = y - cy, r2 = rx * rx + ry * ry;
+      const x = (i + 0.5) * dx,
+        y = (j + 0.5) * dy;
+      const rx = x - cx,
+        ry = y - cy,
+        r2 = rx * rx + ry * ry;
       const vt = r2 > 1e-12 ? (gamma / (2 * Math.PI * r2)) * (1 - Math.exp(-r2 / (core * core))) : 0;
       u[j * nx + i] = -vt * ry;
       v[j * nx + i] = vt * rx;
-      const gx = x - bx, gy = y - by;
+      const gx = x - bx,
+        gy = y - by;
       density[j * nx + i] = Math.exp(-(gx * gx + gy * gy) / (2 * 0.25 * 0.25)) + 0.15 * Math.exp(-r2 / 0.5);
     }
   return { density, u, v };
@@ -76,12 +89,13 @@ for (const f of files) {
 }
 // a PhiFlow-style scalar log curve and the generating script, as PhiFlow's SceneLog and Scene would leave them
 const sceneDir = dirname(files.find((f) => f.path.endsWith('.npz'))!.path);
-const log = Array.from({ length: nFrames }, (_, k) => {
-  const { u, v } = fields(k);
-  let e = 0;
-  for (let i = 0; i < u.length; i++) e += 0.5 * (u[i] * u[i] + v[i] * v[i]) * dx * dy;
-  return `${k} ${e.toPrecision(8)}`;
-}).join('\n') + '\n';
+const log =
+  Array.from({ length: nFrames }, (_, k) => {
+    const { u, v } = fields(k);
+    let e = 0;
+    for (let i = 0; i < u.length; i++) e += 0.5 * (u[i] * u[i] + v[i] * v[i]) * dx * dy;
+    return `${k} ${e.toPrecision(8)}`;
+  }).join('\n') + '\n';
 const extra: [string, string][] = [
   [join(sceneDir, 'log_kinetic_energy.txt'), log],
   [join(sceneDir, 'src/context.json'), JSON.stringify({ phi_version: '3.4.0', argv: ['scripts/make-sample-phiflow.ts'] })],

@@ -140,7 +140,9 @@ export async function startNginx(root: string, port: number): Promise<Nginx> {
         .filter(Boolean)
         .map((l) => {
           const m = /^(\S+) (\S+) "([^"]*)" (\d+) (\d+)$/.exec(l);
-          return m ? { method: m[1], path: m[2], range: m[3] === '-' ? '' : m[3], status: Number(m[4]), bytes: Number(m[5]) } : { method: '?', path: l, range: '', status: 0, bytes: 0 };
+          return m
+            ? { method: m[1], path: m[2], range: m[3] === '-' ? '' : m[3], status: Number(m[4]), bytes: Number(m[5]) }
+            : { method: '?', path: l, range: '', status: 0, bytes: 0 };
         });
     },
     async stop() {

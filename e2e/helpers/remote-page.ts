@@ -1,7 +1,12 @@
 import type { Page } from '@playwright/test';
 
 /** What one frame holds, reduced to comparable numbers: per field its shape and an FNV-1a hash of each array's bytes. */
-export type FrameFingerprint = { index: number; number: number; time: number | null; fields: Record<string, { shape: number[]; hashes: Record<string, string> }> };
+export type FrameFingerprint = {
+  index: number;
+  number: number;
+  time: number | null;
+  fields: Record<string, { shape: number[]; hashes: Record<string, string> }>;
+};
 
 export interface OpenResult {
   name?: string;
@@ -59,7 +64,16 @@ export async function openInPage(page: Page, where: Where, indices: number[] | '
             frames.push({ index: f.info.index, number: f.info.number, time: f.info.time, fields });
           }
           src.close();
-          return { name: src.name, format: src.format, count: n, paths: tree.files.map((f) => `${f.path}:${f.size}`), frames, bytes, requests, ms: performance.now() - t0 };
+          return {
+            name: src.name,
+            format: src.format,
+            count: n,
+            paths: tree.files.map((f) => `${f.path}:${f.size}`),
+            frames,
+            bytes,
+            requests,
+            ms: performance.now() - t0,
+          };
         } catch (e) {
           const x = e as { name: string; path?: string; reason?: string; message: string };
           return { error: { name: x.name, path: x.path, reason: x.reason, message: x.message }, bytes, requests, ms: performance.now() - t0 };

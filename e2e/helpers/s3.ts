@@ -45,7 +45,21 @@ export async function startS3(port: number, bucket = 'lab'): Promise<S3> {
   // A child process: s3rver's ListObjectsV2 continuation tokens use DES, which Node's OpenSSL 3 only
   // offers with the legacy provider (the test process itself stays as it is).
   const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
-  const args = ['--openssl-legacy-provider', bin, '-d', join(directory, 'data'), '-a', '127.0.0.1', '-p', String(port), '-s', '--no-vhost-buckets', '--configure-bucket', bucket, cors];
+  const args = [
+    '--openssl-legacy-provider',
+    bin,
+    '-d',
+    join(directory, 'data'),
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-s',
+    '--no-vhost-buckets',
+    '--configure-bucket',
+    bucket,
+    cors,
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
@@ -76,7 +90,11 @@ export async function startS3(port: number, bucket = 'lab'): Promise<S3> {
       walk(dir);
       for (const f of files) {
         const key = prefix + relative(dir, f).split(sep).join('/');
-        const res = await fetch(`${url}/${bucket}/${enc(key)}`, { method: 'PUT', body: readFileSync(f), headers: { 'Content-Type': 'application/octet-stream' } });
+        const res = await fetch(`${url}/${bucket}/${enc(key)}`, {
+          method: 'PUT',
+          body: readFileSync(f),
+          headers: { 'Content-Type': 'application/octet-stream' },
+        });
         if (!res.ok) throw new Error(`s3rver PUT ${key}: HTTP ${res.status} ${await res.text()}`);
       }
       return files.length;

@@ -17,7 +17,15 @@ self.onmessage = async (ev: MessageEvent<{ listing: string; base: string; path: 
     const arr = (f.values ?? f.u) as ArrayLike<number>;
     let sum = 0;
     for (let i = 0; i < arr.length; i++) sum += arr[i];
-    const out = { ok: true, frames: src.frames.length, field: src.fields[0].name, kind: f.kind, length: arr.length, sum, isWorker: typeof (self as unknown as { document?: unknown }).document === 'undefined' };
+    const out = {
+      ok: true,
+      frames: src.frames.length,
+      field: src.fields[0].name,
+      kind: f.kind,
+      length: arr.length,
+      sum,
+      isWorker: typeof (self as unknown as { document?: unknown }).document === 'undefined',
+    };
     src.close();
     (self as unknown as Worker).postMessage(out);
   } catch (e) {

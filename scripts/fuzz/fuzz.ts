@@ -118,17 +118,36 @@ function writeReproducer(out: string, f: Finding, files: { path: string; bytes: 
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, file.bytes);
   }
-  const patches = f.plan.patches.map((p) => ({ ...p, ins: p.ins?.map((s) => (s.b64.length > 4096 ? { ...s, b64: `${s.b64.slice(0, 64)}… (${s.b64.length} chars)` } : s)) }));
+  const patches = f.plan.patches.map((p) => ({
+    ...p,
+    ins: p.ins?.map((s) => (s.b64.length > 4096 ? { ...s, b64: `${s.b64.slice(0, 64)}… (${s.b64.length} chars)` } : s)),
+  }));
   writeFileSync(
     join(dir, 'case.json'),
-    JSON.stringify({ signature: f.signature, kind: f.kind, reader: f.plan.reader, seed: f.plan.seedId, file: f.plan.file, caseNo: f.plan.caseNo, patches, detail: f.detail, count: f.count }, null, 1),
+    JSON.stringify(
+      {
+        signature: f.signature,
+        kind: f.kind,
+        reader: f.plan.reader,
+        seed: f.plan.seedId,
+        file: f.plan.file,
+        caseNo: f.plan.caseNo,
+        patches,
+        detail: f.detail,
+        count: f.count,
+      },
+      null,
+      1,
+    ),
   );
   return dir;
 }
 
 function table(rows: string[][]): string {
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r, i) => r.map((x, c) => (c ? x.padStart(w[c]) : x.padEnd(w[c]))).join('  ') + (i === 0 ? '\n' + w.map((n) => '-'.repeat(n)).join('  ') : '')).join('\n');
+  return rows
+    .map((r, i) => r.map((x, c) => (c ? x.padStart(w[c]) : x.padEnd(w[c]))).join('  ') + (i === 0 ? '\n' + w.map((n) => '-'.repeat(n)).join('  ') : ''))
+    .join('\n');
 }
 
 async function replay(args: Args, fixtures: string) {
@@ -158,9 +177,18 @@ async function main() {
   const readers = args.readers.filter((r) => groups.get(r)?.length);
   if (!readers.length) throw new Error('no seeds for the chosen readers');
   const log = (s: string) => !args.quiet && process.stderr.write(s);
-  log(`fuzz: seed ${args.seed}, ${seeds.length} seeds (${readers.map((r) => `${r} ${groups.get(r)!.length}`).join(', ')}), ${args.workers} workers, ` + `${args.cases ?? '∞'} cases${args.seconds ? `, ≤ ${args.seconds} s` : ''}, limits ${args.timeoutMs} ms / heap ${args.heapMb} MB / rss ${args.rssMb} MB\n`);
+  log(
+    `fuzz: seed ${args.seed}, ${seeds.length} seeds (${readers.map((r) => `${r} ${groups.get(r)!.length}`).join(', ')}), ${args.workers} workers, ` +
+      `${args.cases ?? '∞'} cases${args.seconds ? `, ≤ ${args.seconds} s` : ''}, limits ${args.timeoutMs} ms / heap ${args.heapMb} MB / rss ${args.rssMb} MB\n`,
+  );
 
-  const pool = new Pool({ workers: args.workers, timeoutMs: args.timeoutMs, heapMb: args.heapMb, rssMb: args.rssMb, init: { fixtures, readers, fuzzSeed: args.seed } });
+  const pool = new Pool({
+    workers: args.workers,
+    timeoutMs: args.timeoutMs,
+    heapMb: args.heapMb,
+    rssMb: args.rssMb,
+    init: { fixtures, readers, fuzzSeed: args.seed },
+  });
   const stats = new Map<ReaderName, Stat>(readers.map((r) => [r, { cases: 0, ok: 0, format: 0, browser: 0, error: 0, hang: 0, oom: 0, crash: 0, maxMs: 0 }]));
   const findings = new Map<string, Finding>();
   const t0 = Date.now();
@@ -227,7 +255,9 @@ async function main() {
     for (const k of ['cases', 'ok', 'format', 'browser', 'error', 'hang', 'oom', 'crash'] as const) total[k] += s[k];
     total.maxMs = Math.max(total.maxMs, s.maxMs);
   }
-  rows.push(['total', total.cases, total.ok, total.format, total.browser, total.error, total.hang, total.oom, total.crash, Math.round(total.maxMs)].map(String));
+  rows.push(
+    ['total', total.cases, total.ok, total.format, total.browser, total.error, total.hang, total.oom, total.crash, Math.round(total.maxMs)].map(String),
+  );
   console.log(`\nfuzz: ${total.cases} cases in ${elapsed.toFixed(0)} s (seed ${args.seed})\n`);
   console.log(table(rows));
   if (findings.size) {
@@ -236,12 +266,27 @@ async function main() {
   } else console.log('\nno failures: every damaged input gave a FormatError or opened');
   if (slow.length) {
     slow.sort((a, b) => b.ms - a.ms);
-    console.log(`\nslowest cases (> 2 s): ${slow.slice(0, 5).map((s) => `#${s.plan.caseNo} ${s.plan.seedId} ${s.plan.patches.map((p) => p.op).join('+')} ${Math.round(s.ms)} ms`).join('; ')}`);
+    console.log(
+      `\nslowest cases (> 2 s): ${slow
+        .slice(0, 5)
+        .map((s) => `#${s.plan.caseNo} ${s.plan.seedId} ${s.plan.patches.map((p) => p.op).join('+')} ${Math.round(s.ms)} ms`)
+        .join('; ')}`,
+    );
   }
   if (args.json)
     writeFileSync(
       args.json,
-      JSON.stringify({ seed: args.seed, elapsed, stats: Object.fromEntries(stats), total, findings: [...findings.values()].map((f) => ({ signature: f.signature, kind: f.kind, count: f.count, reader: f.reader, reproducer: f.reproducer })) }, null, 1),
+      JSON.stringify(
+        {
+          seed: args.seed,
+          elapsed,
+          stats: Object.fromEntries(stats),
+          total,
+          findings: [...findings.values()].map((f) => ({ signature: f.signature, kind: f.kind, count: f.count, reader: f.reader, reproducer: f.reproducer })),
+        },
+        null,
+        1,
+      ),
     );
   process.exitCode = total.error + total.hang + total.oom + total.crash > 0 ? 1 : 0;
 }

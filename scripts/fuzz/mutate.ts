@@ -11,7 +11,7 @@
  */
 import { deflateSync, zipSync } from 'fflate';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { Rng } from './rng';
+import type { Rng } from './rng';
 
 export interface Segment {
   /** base64 bytes */

@@ -103,7 +103,10 @@ function imsSeed(): Seed {
     { path: 'rec/Frame1-0.ims', bytes: idx((w * h * 3) / 2) },
     { path: 'rec/Frame1-1.ims', bytes: p12 },
     { path: 'rec/Frame1-decoder.xml', bytes: enc.encode('<decoder><id>mono-12p</id></decoder>') },
-    { path: 'rec/FrameScales0.scales', bytes: enc.encode('<Scales><ScaleX Factor="0.1" Offset="2" Unit="mm"/><ScaleI Factor="2" Offset="1" Unit="counts"/></Scales>') },
+    {
+      path: 'rec/FrameScales0.scales',
+      bytes: enc.encode('<Scales><ScaleX Factor="0.1" Offset="2" Unit="mm"/><ScaleI Factor="2" Offset="1" Unit="counts"/></Scales>'),
+    },
   ];
   return { id: 'davis:synthetic-ims-recording', reader: 'davis', files, targets: files.map((f) => f.path) };
 }
@@ -151,7 +154,9 @@ function npzFiles(fx: string): string[] {
     if (!existsSync(b)) continue;
     for (const p of walk(b)) {
       if (!p.endsWith('.npz')) continue;
-      const key = relative(b, p).replace(/sim_\d+\//, '').replace(/\d{6}/g, 'N');
+      const key = relative(b, p)
+        .replace(/sim_\d+\//, '')
+        .replace(/\d{6}/g, 'N');
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(p);
@@ -162,7 +167,12 @@ function npzFiles(fx: string): string[] {
 
 async function codecSeeds(fx: string): Promise<Seed[]> {
   const seeds: Seed[] = [];
-  const one = (reader: ReaderName, id: string, path: string, bytes: Uint8Array): Seed => ({ id: `${reader}:${id}`, reader, files: [{ path, bytes }], targets: [path] });
+  const one = (reader: ReaderName, id: string, path: string, bytes: Uint8Array): Seed => ({
+    id: `${reader}:${id}`,
+    reader,
+    files: [{ path, bytes }],
+    targets: [path],
+  });
   const npzs = npzFiles(fx);
   const pickles: { id: string; bytes: Uint8Array }[] = [];
   const npys: { id: string; bytes: Uint8Array }[] = [];
@@ -194,7 +204,11 @@ async function codecSeeds(fx: string): Promise<Seed[]> {
   for (const [id, v] of synth) for (const proto of [2, 3, 4] as const) pickles.push({ id: `synthetic-${id}-p${proto}`, bytes: pickleValue(v, proto) });
   for (const p of pickles) seeds.push(one('pickle', p.id, 'a.pkl', p.bytes));
   const pngDir = join(fx, 'imgstore', 'dir_png_gray');
-  if (existsSync(pngDir)) for (const p of walk(pngDir).filter((f) => f.endsWith('.png')).slice(0, 4)) seeds.push(one('png', relative(fx, p), 'a.png', new Uint8Array(readFileSync(p))));
+  if (existsSync(pngDir))
+    for (const p of walk(pngDir)
+      .filter((f) => f.endsWith('.png'))
+      .slice(0, 4))
+      seeds.push(one('png', relative(fx, p), 'a.png', new Uint8Array(readFileSync(p))));
   return seeds;
 }
 

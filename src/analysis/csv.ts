@@ -77,18 +77,50 @@ export const historyToCsv = (h: PointHistory) => columnsToCsv(historyColumns(h))
 function columnsJson(cols: Column[]) {
   return {
     units: Object.fromEntries(cols.map((c) => [c.name, c.unit ?? ''])),
-    columns: Object.fromEntries(cols.map((c) => [c.name, Array.from(c.values as ArrayLike<number | null>, (x) => (x === null || Number.isNaN(x as number) ? null : x))])),
+    columns: Object.fromEntries(
+      cols.map((c) => [c.name, Array.from(c.values as ArrayLike<number | null>, (x) => (x === null || Number.isNaN(x as number) ? null : x))]),
+    ),
   };
 }
 
 export function profileToJson(p: LineProfile, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ kind: 'line-profile', quantity: p.quantity, unit: p.unit, distanceUnit: p.distanceUnit, length: p.length, ...extra, ...columnsJson(profileColumns(p)) });
+  return JSON.stringify({
+    kind: 'line-profile',
+    quantity: p.quantity,
+    unit: p.unit,
+    distanceUnit: p.distanceUnit,
+    length: p.length,
+    ...extra,
+    ...columnsJson(profileColumns(p)),
+  });
 }
 
 export function seriesToJson(s: RegionSeries, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ kind: 'region-series', field: s.field, quantity: s.quantity, unit: s.unit, region: s.region, ...(s.plane !== undefined ? { plane: s.plane } : {}), cells: s.cells, timeUnit: s.timeUnit, ...extra, ...columnsJson(seriesColumns(s)) });
+  return JSON.stringify({
+    kind: 'region-series',
+    field: s.field,
+    quantity: s.quantity,
+    unit: s.unit,
+    region: s.region,
+    ...(s.plane !== undefined ? { plane: s.plane } : {}),
+    cells: s.cells,
+    timeUnit: s.timeUnit,
+    ...extra,
+    ...columnsJson(seriesColumns(s)),
+  });
 }
 
 export function historyToJson(h: PointHistory, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ kind: 'point-history', field: h.field, quantity: h.quantity, unit: h.unit, point: h.point, cell: h.cell, interpolation: h.interpolation, timeUnit: h.timeUnit, ...extra, ...columnsJson(historyColumns(h)) });
+  return JSON.stringify({
+    kind: 'point-history',
+    field: h.field,
+    quantity: h.quantity,
+    unit: h.unit,
+    point: h.point,
+    cell: h.cell,
+    interpolation: h.interpolation,
+    timeUnit: h.timeUnit,
+    ...extra,
+    ...columnsJson(historyColumns(h)),
+  });
 }

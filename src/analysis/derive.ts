@@ -66,7 +66,8 @@ class Deriver {
       if (!f.values) throw analysisError('scalar field without values');
       comps = [f.values];
     }
-    for (const c of comps) if (c.length !== dims.cells) throw analysisError(`field holds ${c.length} values for shape [${f.shape.join(', ')}] (${dims.cells} cells)`);
+    for (const c of comps)
+      if (c.length !== dims.cells) throw analysisError(`field holds ${c.length} values for shape [${f.shape.join(', ')}] (${dims.cells} cells)`);
     if (f.mask && f.mask.length !== dims.cells) throw analysisError(`mask has ${f.mask.length} cells for shape [${f.shape.join(', ')}]`);
     this.valid = validity(f, comps, dims.cells);
     this.comps = opts.smooth ? smoothComponents(comps, this.valid, dims, opts.smooth) : comps;
@@ -162,12 +163,18 @@ class Deriver {
     switch (info.name) {
       case 'magnitude':
         return this.run([], (o, ok) => {
-          if (w) for (let p = 0; p < n; p++) { if (ok[p]) o[p] = Math.sqrt(u[p] * u[p] + v[p] * v[p] + w[p] * w[p]); }
+          if (w)
+            for (let p = 0; p < n; p++) {
+              if (ok[p]) o[p] = Math.sqrt(u[p] * u[p] + v[p] * v[p] + w[p] * w[p]);
+            }
           else for (let p = 0; p < n; p++) if (ok[p]) o[p] = Math.sqrt(u[p] * u[p] + v[p] * v[p]);
         });
       case 'kinetic-energy':
         return this.run([], (o, ok) => {
-          if (w) for (let p = 0; p < n; p++) { if (ok[p]) o[p] = 0.5 * (u[p] * u[p] + v[p] * v[p] + w[p] * w[p]); }
+          if (w)
+            for (let p = 0; p < n; p++) {
+              if (ok[p]) o[p] = 0.5 * (u[p] * u[p] + v[p] * v[p] + w[p] * w[p]);
+            }
           else for (let p = 0; p < n; p++) if (ok[p]) o[p] = 0.5 * (u[p] * u[p] + v[p] * v[p]);
         });
       case 'flow-angle':
@@ -302,7 +309,16 @@ class Deriver {
     const a = ga.d;
     const b = gb.d;
     const n = this.dims.cells;
-    return this.run([ga, gb], sign === 1 ? (o, ok) => { for (let p = 0; p < n; p++) if (ok[p]) o[p] = a[p] - b[p]; } : (o, ok) => { for (let p = 0; p < n; p++) if (ok[p]) o[p] = a[p] + b[p]; });
+    return this.run(
+      [ga, gb],
+      sign === 1
+        ? (o, ok) => {
+            for (let p = 0; p < n; p++) if (ok[p]) o[p] = a[p] - b[p];
+          }
+        : (o, ok) => {
+            for (let p = 0; p < n; p++) if (ok[p]) o[p] = a[p] + b[p];
+          },
+    );
   }
 
   private half(ga: Grad, gb: Grad) {
@@ -403,6 +419,9 @@ export function deriveMany(f: FieldData, quantities: string[], opts: DeriveOptio
 /** The contract: quantity of field `fieldName` of `frame` (see quantities.ts for names and conventions). */
 export function deriveField(frame: Frame, fieldName: string, quantity: string, opts: DeriveOptions = {}): FieldData {
   const f = frame.fields[fieldName];
-  if (!f) throw analysisError(`field “${fieldName}” is not in frame ${frame.info.number} (index ${frame.info.index}); fields: ${Object.keys(frame.fields).join(', ')}`);
+  if (!f)
+    throw analysisError(
+      `field “${fieldName}” is not in frame ${frame.info.number} (index ${frame.info.index}); fields: ${Object.keys(frame.fields).join(', ')}`,
+    );
   return deriveFromField(f, quantity, { fieldName, ...opts });
 }

@@ -25,7 +25,7 @@ const gridOf = (f: FieldData) => {
 /** Physical coordinate of index i along an axis (coords, else scale, else the index). */
 function coord(scale: Scale | undefined, coords: Float64Array | undefined, i: number): number {
   if (coords && i < coords.length) return coords[i];
-  return scale && scale.slope ? scale.offset + i * scale.slope : i;
+  return scale?.slope ? scale.offset + i * scale.slope : i;
 }
 
 /** Fractional index of physical coordinate x along an axis of n cells, or NaN outside [0, n−1]. */
@@ -46,8 +46,8 @@ function fracIndex(scale: Scale | undefined, coords: Float64Array | undefined, n
     const t = (x - coords[a]) / (coords[b] - coords[a]);
     return a + Math.max(0, Math.min(1, t));
   }
-  const slope = scale && scale.slope ? scale.slope : 1;
-  const offset = scale && scale.slope ? scale.offset : 0;
+  const slope = scale?.slope ? scale.slope : 1;
+  const offset = scale?.slope ? scale.offset : 0;
   const f = (x - offset) / slope;
   if (f < -1e-9 || f > n - 1 + 1e-9) return NaN;
   return Math.max(0, Math.min(n - 1, f));

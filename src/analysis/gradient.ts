@@ -32,7 +32,7 @@ export function derivative(f: ArrayLike<number>, valid: Uint8Array, dims: Dims, 
   const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
   const c = sp.c;
   const h = sp.h;
-  const h2 = 2 * h;
+  const _h2 = 2 * h;
   // per-index coefficients of the non-uniform central formula (numpy's a, b, c) and one-sided steps
   let A: Float64Array | null = null;
   let B: Float64Array | null = null;
@@ -84,7 +84,17 @@ export function derivative(f: ArrayLike<number>, valid: Uint8Array, dims: Dims, 
  * along the axis by the full rule. For mostly valid data this costs little more than the
  * differences themselves.
  */
-function uniform(f: ArrayLike<number>, valid: Uint8Array, dims: Dims, axis: Axis, n: number, stride: number, h: number, out: Float64Array, ok: Uint8Array): void {
+function uniform(
+  f: ArrayLike<number>,
+  valid: Uint8Array,
+  dims: Dims,
+  axis: Axis,
+  n: number,
+  stride: number,
+  h: number,
+  out: Float64Array,
+  ok: Uint8Array,
+): void {
   const { nx, ny, nz } = dims;
   const cells = nx * ny * nz;
   const h2 = 2 * h;

@@ -116,12 +116,12 @@ export function validity(f: FieldData, comps: ArrayLike<number>[], cells: number
   const m = f.mask;
   const [a, b, c] = comps;
   // x − x === 0 is false exactly for NaN and ±Infinity
-  if (comps.length === 1) for (let p = 0; p < cells; p++) ok[p] = (!m || !m[p]) && a[p] - a[p] === 0 ? 1 : 0;
-  else if (comps.length === 2) for (let p = 0; p < cells; p++) ok[p] = (!m || !m[p]) && a[p] - a[p] === 0 && b[p] - b[p] === 0 ? 1 : 0;
-  else if (comps.length === 3) for (let p = 0; p < cells; p++) ok[p] = (!m || !m[p]) && a[p] - a[p] === 0 && b[p] - b[p] === 0 && c[p] - c[p] === 0 ? 1 : 0;
+  if (comps.length === 1) for (let p = 0; p < cells; p++) ok[p] = !m?.[p] && a[p] - a[p] === 0 ? 1 : 0;
+  else if (comps.length === 2) for (let p = 0; p < cells; p++) ok[p] = !m?.[p] && a[p] - a[p] === 0 && b[p] - b[p] === 0 ? 1 : 0;
+  else if (comps.length === 3) for (let p = 0; p < cells; p++) ok[p] = !m?.[p] && a[p] - a[p] === 0 && b[p] - b[p] === 0 && c[p] - c[p] === 0 ? 1 : 0;
   else
     for (let p = 0; p < cells; p++) {
-      if (m && m[p]) continue;
+      if (m?.[p]) continue;
       let good = 1;
       for (const x of comps) if (!(x[p] - x[p] === 0)) good = 0;
       ok[p] = good;
@@ -133,7 +133,11 @@ export function validity(f: FieldData, comps: ArrayLike<number>[], cells: number
 export function sameGrid(f: FieldData, i: Scale): Pick<FieldData, 'scales' | 'coords'> {
   const out: Pick<FieldData, 'scales' | 'coords'> = {};
   const s = f.scales;
-  out.scales = { x: s?.x ? { ...s.x } : { slope: 1, offset: 0, unit: '', description: 'x' }, y: s?.y ? { ...s.y } : { slope: 1, offset: 0, unit: '', description: 'y' }, i };
+  out.scales = {
+    x: s?.x ? { ...s.x } : { slope: 1, offset: 0, unit: '', description: 'x' },
+    y: s?.y ? { ...s.y } : { slope: 1, offset: 0, unit: '', description: 'y' },
+    i,
+  };
   if (s?.z) out.scales.z = { ...s.z };
   if (f.coords) out.coords = { ...f.coords };
   return out;

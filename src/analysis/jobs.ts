@@ -8,7 +8,16 @@ import type { FieldData, Frame, FrameSource } from '../core/types';
 import { deriveField } from './derive';
 import { analysisError } from './fail';
 import { lineProfile, pointHistory, type LineProfile, type PointHistory, type PointHistoryRequest, type ProfileOptions } from './profile';
-import { regionSeries, regionStats, type Point, type Region, type RegionOptions, type RegionSeries, type RegionSeriesRequest, type RegionStats } from './region';
+import {
+  regionSeries,
+  regionStats,
+  type Point,
+  type Region,
+  type RegionOptions,
+  type RegionSeries,
+  type RegionSeriesRequest,
+  type RegionStats,
+} from './region';
 import type { SmoothOptions } from './smooth';
 import { timeStatistics, type TimeStatisticsRequest } from './statistics';
 import type { AnalysisControl } from './stream';
@@ -36,9 +45,15 @@ export type FrameReader = (index: number, signal?: AbortSignal) => Promise<Frame
  * Run one job. `readFrame` (optional) reads single frames through the caller's cache (the dataset
  * host's); the streaming jobs read through the source directly so they do not evict the cache.
  */
-export async function runAnalysisJob(source: FrameSource, job: AnalysisJob, ctl?: AnalysisControl, readFrame?: FrameReader): Promise<AnalysisResultMap[AnalysisJob['kind']]> {
+export async function runAnalysisJob(
+  source: FrameSource,
+  job: AnalysisJob,
+  ctl?: AnalysisControl,
+  readFrame?: FrameReader,
+): Promise<AnalysisResultMap[AnalysisJob['kind']]> {
   const frame = async (index: number) => {
-    if (!Number.isInteger(index) || index < 0 || index >= source.frames.length) throw analysisError(`frame index ${index} is outside 0…${source.frames.length - 1}`);
+    if (!Number.isInteger(index) || index < 0 || index >= source.frames.length)
+      throw analysisError(`frame index ${index} is outside 0…${source.frames.length - 1}`);
     return readFrame ? readFrame(index, ctl?.signal) : source.readFrame(index, { signal: ctl?.signal });
   };
   const fieldOf = (fr: Frame, name: string) => {

@@ -223,7 +223,8 @@ export async function pointHistory(source: FrameSource, req: PointHistoryRequest
     if (!Number.isInteger(k) || k < 0 || k >= dims.nz) throw analysisError(`plane ${k} is outside 0…${dims.nz - 1}`);
     const i = nearestCell(gx, req.point.x);
     const j = dims.ndim >= 2 ? nearestCell(gy, req.point.y) : 0;
-    const half = (g: AxisGeom, c: number, v: number) => Math.abs(v - coordOf(g, c)) <= Math.abs(g.n > 1 ? (coordOf(g, g.n - 1) - coordOf(g, 0)) / (g.n - 1) : 1) / 2 + 1e-12;
+    const half = (g: AxisGeom, c: number, v: number) =>
+      Math.abs(v - coordOf(g, c)) <= Math.abs(g.n > 1 ? (coordOf(g, g.n - 1) - coordOf(g, 0)) / (g.n - 1) : 1) / 2 + 1e-12;
     if (!half(gx, i, req.point.x) || (dims.ndim >= 2 && !half(gy, j, req.point.y)))
       throw analysisError(`point (${req.point.x}, ${req.point.y}) is outside the grid of “${req.field}”`);
     out.cell = { i, j, k, x: coordOf(gx, i), y: dims.ndim >= 2 ? coordOf(gy, j) : 0 };
@@ -256,4 +257,3 @@ export async function pointHistory(source: FrameSource, req: PointHistoryRequest
   });
   return out;
 }
-

@@ -55,7 +55,15 @@ export interface QuantityInfo {
 const V: FieldKind[] = ['vector'];
 const S: FieldKind[] = ['scalar'];
 
-const q = (name: string, label: string, description: string, kinds: FieldKind[], unit: UnitRule, axes: QuantityInfo['axes'], extra: Partial<QuantityInfo> = {}): QuantityInfo => ({
+const q = (
+  name: string,
+  label: string,
+  description: string,
+  kinds: FieldKind[],
+  unit: UnitRule,
+  axes: QuantityInfo['axes'],
+  extra: Partial<QuantityInfo> = {},
+): QuantityInfo => ({
   name,
   label,
   description,
@@ -69,7 +77,17 @@ const q = (name: string, label: string, description: string, kinds: FieldKind[],
 const grads: QuantityInfo[] = [];
 for (const c of ['u', 'v', 'w'] as const)
   for (const a of ['x', 'y', 'z'] as const)
-    grads.push(q(`d${c}d${a}`, `∂${c}/∂${a}`, `velocity gradient ∂${c}/∂${a}`, V, 'rate', a === 'x' ? ['x'] : a === 'y' ? ['y'] : ['z'], c === 'w' ? { needsW: true } : {}));
+    grads.push(
+      q(
+        `d${c}d${a}`,
+        `∂${c}/∂${a}`,
+        `velocity gradient ∂${c}/∂${a}`,
+        V,
+        'rate',
+        a === 'x' ? ['x'] : a === 'y' ? ['y'] : ['z'],
+        c === 'w' ? { needsW: true } : {},
+      ),
+    );
 
 /** Every quantity, in the order the UI lists them. */
 export const QUANTITIES: readonly QuantityInfo[] = [
@@ -130,7 +148,9 @@ export function traitsOf(f: FieldData | FieldInfo): FieldTraits {
 /** Whether quantity `info` applies to a field with these traits (and why not). */
 export function applicability(info: QuantityInfo, t: FieldTraits): string | null {
   if (!info.kinds.includes(t.kind)) return `${info.name} applies to ${info.kinds.join('/')} fields, not ${t.kind} fields`;
-  for (const a of info.axes) if (!t.axes.has(a)) return `${info.name} needs derivatives along ${a}, and the field has ${t.axes.size ? `only ${[...t.axes].join(', ')}` : 'no'} axes with more than one cell`;
+  for (const a of info.axes)
+    if (!t.axes.has(a))
+      return `${info.name} needs derivatives along ${a}, and the field has ${t.axes.size ? `only ${[...t.axes].join(', ')}` : 'no'} axes with more than one cell`;
   if (info.needsW && !t.hasW) return `${info.name} needs the out-of-plane component w`;
   return null;
 }

@@ -65,7 +65,8 @@ function insideFn(r: Region): (x: number, y: number) => boolean {
     }
     case 'polygon': {
       const pts = r.points;
-      if (!Array.isArray(pts) || pts.length < 3 || pts.some((p) => bad(p?.x, p?.y))) throw analysisError('polygon region needs at least 3 points with finite x, y');
+      if (!Array.isArray(pts) || pts.length < 3 || pts.some((p) => bad(p?.x, p?.y)))
+        throw analysisError('polygon region needs at least 3 points with finite x, y');
       const n = pts.length;
       return (x, y) => {
         let inside = false;

@@ -19,7 +19,20 @@ import type { SmoothOptions } from './smooth';
 import { frameList, streamFrames, type AnalysisControl, type FrameSelection } from './stream';
 import { powerUnit } from './units';
 
-export const VECTOR_STATS = ['mean', 'std', 'min', 'max', 'count', 'reynolds-uu', 'reynolds-vv', 'reynolds-ww', 'reynolds-uv', 'reynolds-uw', 'reynolds-vw', 'tke'] as const;
+export const VECTOR_STATS = [
+  'mean',
+  'std',
+  'min',
+  'max',
+  'count',
+  'reynolds-uu',
+  'reynolds-vv',
+  'reynolds-ww',
+  'reynolds-uv',
+  'reynolds-uw',
+  'reynolds-vw',
+  'tke',
+] as const;
 export const SCALAR_STATS = ['mean', 'std', 'min', 'max', 'count'] as const;
 export type StatName = (typeof VECTOR_STATS)[number];
 
@@ -41,7 +54,7 @@ export const STATISTICS: readonly StatInfo[] = [
   { name: 'reynolds-uv', label: "⟨u'v'⟩", description: "Reynolds shear stress ⟨u'v'⟩ (per unit density, without the minus sign)" },
   { name: 'reynolds-uw', label: "⟨u'w'⟩", description: "Reynolds shear stress ⟨u'w'⟩ (per unit density, without the minus sign)" },
   { name: 'reynolds-vw', label: "⟨v'w'⟩", description: "Reynolds shear stress ⟨v'w'⟩ (per unit density, without the minus sign)" },
-  { name: 'tke', label: 'k', description: 'turbulent kinetic energy ½ Σ ⟨u_i\'u_i\'⟩ over the components present' },
+  { name: 'tke', label: 'k', description: "turbulent kinetic energy ½ Σ ⟨u_i'u_i'⟩ over the components present" },
 ];
 
 /** The statistics a field offers: scalars (and derived quantities) 5, 2-component vectors 9, 3-component 12. */
@@ -109,9 +122,9 @@ export class StatsAccumulator {
     const m = mask;
     const [a, b, c3] = comps;
     // x − x === 0 is false exactly for NaN and ±Infinity
-    if (comps.length === 1) for (let p = 0; p < cells; p++) valid[p] = (!m || !m[p]) && a[p] - a[p] === 0 ? 1 : 0;
-    else if (comps.length === 2) for (let p = 0; p < cells; p++) valid[p] = (!m || !m[p]) && a[p] - a[p] === 0 && b[p] - b[p] === 0 ? 1 : 0;
-    else for (let p = 0; p < cells; p++) valid[p] = (!m || !m[p]) && a[p] - a[p] === 0 && b[p] - b[p] === 0 && c3[p] - c3[p] === 0 ? 1 : 0;
+    if (comps.length === 1) for (let p = 0; p < cells; p++) valid[p] = !m?.[p] && a[p] - a[p] === 0 ? 1 : 0;
+    else if (comps.length === 2) for (let p = 0; p < cells; p++) valid[p] = !m?.[p] && a[p] - a[p] === 0 && b[p] - b[p] === 0 ? 1 : 0;
+    else for (let p = 0; p < cells; p++) valid[p] = !m?.[p] && a[p] - a[p] === 0 && b[p] - b[p] === 0 && c3[p] - c3[p] === 0 ? 1 : 0;
     for (let p = 0; p < cells; p++) n[p] += valid[p];
     for (let c = 0; c < this.nc; c++) {
       const x = comps[c];
@@ -152,7 +165,11 @@ export class StatsAccumulator {
     const what = `${this.meta.quantity ? `${this.meta.quantity} of ` : ''}${this.meta.field} over ${this.frames} frame${this.frames === 1 ? '' : 's'}`;
     const info = (s: StatName) => STATISTICS.find((x) => x.name === s)!;
     const field = (s: StatName, arrays: Float32Array[], u: string, vectorial: boolean, masked = true): FieldData => {
-      const base = { shape: this.template.kind === 'rgb' ? this.template.shape.slice(0, -1) : this.template.shape.slice(), ...(masked ? { mask: Uint8Array.from(mask) } : {}), ...sameGrid(this.template, { slope: 1, offset: 0, unit: u, description: `${info(s).description} of ${what}` }) };
+      const base = {
+        shape: this.template.kind === 'rgb' ? this.template.shape.slice(0, -1) : this.template.shape.slice(),
+        ...(masked ? { mask: Uint8Array.from(mask) } : {}),
+        ...sameGrid(this.template, { slope: 1, offset: 0, unit: u, description: `${info(s).description} of ${what}` }),
+      };
       if (vectorial) return { kind: 'vector', u: arrays[0], v: arrays[1], ...(arrays[2] ? { w: arrays[2] } : {}), ...base };
       return { kind: 'scalar', values: arrays[0], ...base };
     };
@@ -171,21 +188,61 @@ export class StatsAccumulator {
     const u2 = unit ? powerUnit(unit, 2) : '';
     const out: Record<string, FieldData> = {};
     for (const s of this.stats) {
-      if (s === 'mean') out[s] = field(s, per((c, p) => this.mean[c][p]), unit, vec);
-      else if (s === 'std') out[s] = field(s, per((c, p) => Math.sqrt(this.m2[c][p] / n[p])), unit, vec);
-      else if (s === 'min') out[s] = field(s, per((c, p) => this.lo![c][p]), unit, vec);
-      else if (s === 'max') out[s] = field(s, per((c, p) => this.hi![c][p]), unit, vec);
+      if (s === 'mean')
+        out[s] = field(
+          s,
+          per((c, p) => this.mean[c][p]),
+          unit,
+          vec,
+        );
+      else if (s === 'std')
+        out[s] = field(
+          s,
+          per((c, p) => Math.sqrt(this.m2[c][p] / n[p])),
+          unit,
+          vec,
+        );
+      else if (s === 'min')
+        out[s] = field(
+          s,
+          per((c, p) => this.lo![c][p]),
+          unit,
+          vec,
+        );
+      else if (s === 'max')
+        out[s] = field(
+          s,
+          per((c, p) => this.hi![c][p]),
+          unit,
+          vec,
+        );
       else if (s === 'count') out[s] = field(s, [Float32Array.from(n)], '', false, false);
-      else if (s in NORMAL) out[s] = field(s, one((p) => this.m2[NORMAL[s]][p] / n[p]), u2, false);
+      else if (s in NORMAL)
+        out[s] = field(
+          s,
+          one((p) => this.m2[NORMAL[s]][p] / n[p]),
+          u2,
+          false,
+        );
       else if (s in PAIRS) {
         const c = this.co.find((x) => x.name === s)!.c;
-        out[s] = field(s, one((p) => c[p] / n[p]), u2, false);
+        out[s] = field(
+          s,
+          one((p) => c[p] / n[p]),
+          u2,
+          false,
+        );
       } else if (s === 'tke')
-        out[s] = field(s, one((p) => {
-          let t = 0;
-          for (let c = 0; c < this.nc; c++) t += this.m2[c][p];
-          return (0.5 * t) / n[p];
-        }), u2, false);
+        out[s] = field(
+          s,
+          one((p) => {
+            let t = 0;
+            for (let c = 0; c < this.nc; c++) t += this.m2[c][p];
+            return (0.5 * t) / n[p];
+          }),
+          u2,
+          false,
+        );
     }
     return out;
   }
@@ -228,16 +285,23 @@ export async function timeStatistics(source: FrameSource, req: TimeStatisticsReq
       const want = req.stats ?? offered;
       for (const s of want)
         if (!offered.includes(s as StatName))
-          throw analysisError(`statistic '${s}' is not available for ${kind === 'vector' ? `a ${comps.length}-component vector field` : 'a scalar quantity'} (available: ${offered.join(', ')})`);
+          throw analysisError(
+            `statistic '${s}' is not available for ${kind === 'vector' ? `a ${comps.length}-component vector field` : 'a scalar quantity'} (available: ${offered.join(', ')})`,
+          );
       shape = f.shape.slice();
       acc = new StatsAccumulator(f, kind, comps.length, want as StatName[], { field: req.field, quantity: req.quantity, unit, minCount: req.minCount ?? 1 });
     } else {
       if (f.shape.length !== shape.length || f.shape.some((x, i) => x !== shape[i]))
-        throw analysisError(`field “${req.field}” has shape [${f.shape.join(', ')}] in frame ${frame.info.number} but [${shape.join(', ')}] in the first frame of the range`);
-      if (comps.length !== acc.nc) throw analysisError(`field “${req.field}” has ${comps.length} components in frame ${frame.info.number} but ${acc.nc} in the first frame`);
+        throw analysisError(
+          `field “${req.field}” has shape [${f.shape.join(', ')}] in frame ${frame.info.number} but [${shape.join(', ')}] in the first frame of the range`,
+        );
+      if (comps.length !== acc.nc)
+        throw analysisError(`field “${req.field}” has ${comps.length} components in frame ${frame.info.number} but ${acc.nc} in the first frame`);
     }
-    if (mask && mask.length !== acc.cells) throw analysisError(`mask of “${req.field}” in frame ${frame.info.number} has ${mask.length} cells, expected ${acc.cells}`);
-    for (const c of comps) if (c.length !== acc.cells) throw analysisError(`field “${req.field}” in frame ${frame.info.number} holds ${c.length} values for ${acc.cells} cells`);
+    if (mask && mask.length !== acc.cells)
+      throw analysisError(`mask of “${req.field}” in frame ${frame.info.number} has ${mask.length} cells, expected ${acc.cells}`);
+    for (const c of comps)
+      if (c.length !== acc.cells) throw analysisError(`field “${req.field}” in frame ${frame.info.number} holds ${c.length} values for ${acc.cells} cells`);
     acc.add(comps, mask);
   });
   return acc!.result();
@@ -247,15 +311,25 @@ export async function timeStatistics(source: FrameSource, req: TimeStatisticsReq
 export function fluctuation(field: FieldData, mean: FieldData): FieldData {
   const cells = dimsOf(field).cells;
   if (dimsOf(mean).cells !== cells || field.kind !== mean.kind)
-    throw analysisError(`fluctuation needs the mean of the same field (a ${field.kind} [${field.shape.join(', ')}] against a ${mean.kind} [${mean.shape.join(', ')}])`);
+    throw analysisError(
+      `fluctuation needs the mean of the same field (a ${field.kind} [${field.shape.join(', ')}] against a ${mean.kind} [${mean.shape.join(', ')}])`,
+    );
   const mask = new Uint8Array(cells);
   const pairs: [ArrayLike<number>, ArrayLike<number>][] =
     field.kind === 'vector'
-      ? ([['u', 'u'], ['v', 'v'], ['w', 'w']] as const).filter(([a]) => field[a] && mean[a]).map(([a]) => [field[a]!, mean[a]!])
+      ? (
+          [
+            ['u', 'u'],
+            ['v', 'v'],
+            ['w', 'w'],
+          ] as const
+        )
+          .filter(([a]) => field[a] && mean[a])
+          .map(([a]) => [field[a]!, mean[a]!])
       : [[field.values!, mean.values!]];
   const outs = pairs.map(() => new Float32Array(cells));
   for (let p = 0; p < cells; p++) {
-    let bad = (field.mask && field.mask[p]) || (mean.mask && mean.mask[p]) ? 1 : 0;
+    let bad = field.mask?.[p] || mean.mask?.[p] ? 1 : 0;
     if (!bad)
       for (const [a, b] of pairs) {
         const d = a[p] - b[p];
@@ -290,7 +364,11 @@ export interface StatisticsSourceOptions {
  * (the field picker), the mean draws as a quiver, and an npz export writes one member per statistic
  * under its own name (`mean`, `std`, `reynolds-uv`, …) as numpy users expect.
  */
-export function statisticsSource(source: Pick<FrameSource, 'name' | 'frames' | 'timeUnit' | 'nearestIndex'>, result: Record<string, FieldData>, opts: StatisticsSourceOptions): FrameSource {
+export function statisticsSource(
+  source: Pick<FrameSource, 'name' | 'frames' | 'timeUnit' | 'nearestIndex'>,
+  result: Record<string, FieldData>,
+  opts: StatisticsSourceOptions,
+): FrameSource {
   const indices = frameList(source, opts.frames);
   const info: FrameInfo = { index: 0, number: 0, time: null };
   const first = source.frames[indices[0]];
@@ -301,7 +379,12 @@ export function statisticsSource(source: Pick<FrameSource, 'name' | 'frames' | '
     source: source.name,
     field: opts.field,
     ...(opts.quantity ? { quantity: opts.quantity } : {}),
-    frames: { count: indices.length, first: first ? { ...first } : null, last: last ? { ...last } : null, indices: indices.length <= 10000 ? indices.slice() : undefined },
+    frames: {
+      count: indices.length,
+      first: first ? { ...first } : null,
+      last: last ? { ...last } : null,
+      indices: indices.length <= 10000 ? indices.slice() : undefined,
+    },
     ddof: 0,
     statistics: Object.fromEntries(Object.entries(result).map(([k, f]) => [k, f.scales?.i?.description ?? k])),
   };

@@ -7,7 +7,7 @@
  */
 
 /** metres per unit for the length tokens that are converted to SI */
-const LENGTH: Record<string, number> = { m: 1, dm: 0.1, cm: 0.01, mm: 1e-3, um: 1e-6, 'µm': 1e-6, 'μm': 1e-6, nm: 1e-9, km: 1e3 };
+const LENGTH: Record<string, number> = { m: 1, dm: 0.1, cm: 0.01, mm: 1e-3, um: 1e-6, µm: 1e-6, μm: 1e-6, nm: 1e-9, km: 1e3 };
 
 const SUP: Record<string, string> = { '⁻': '-', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9', '⁰': '0' };
 const TO_SUP: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
@@ -35,7 +35,7 @@ export function parseUnit(unit: string, convertLengths = true): ParsedUnit | nul
   let factor = 1;
   if (!s) return { powers, factor };
   // split into tokens, each preceded by an operator ('*' or '/')
-  const re = /\s*([*·.\/]|\s)?\s*([A-Za-zµμ°%Ω]+|1)((?:\^\(?-?\d+\)?)|[⁻¹²³⁴⁵⁶⁷⁸⁹⁰]+|-?\d+)?/gy;
+  const re = /\s*([*·./]|\s)?\s*([A-Za-zµμ°%Ω]+|1)((?:\^\(?-?\d+\)?)|[⁻¹²³⁴⁵⁶⁷⁸⁹⁰]+|-?\d+)?/gy;
   let m: RegExpExecArray | null;
   let pos = 0;
   while (pos < s.length && (m = re.exec(s))) {
@@ -104,6 +104,6 @@ export function powerUnit(unit: string, k: number): string {
 /** Metres per unit of a length unit, or null when `unit` is not a known length. */
 export function lengthFactor(unit: string): number | null {
   const p = parseUnit(unit);
-  if (!p || p.powers.length !== 1 || p.powers[0][0] !== 'm' || p.powers[0][1] !== 1) return null;
+  if (p?.powers.length !== 1 || p.powers[0][0] !== 'm' || p.powers[0][1] !== 1) return null;
   return p.factor;
 }

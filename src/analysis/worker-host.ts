@@ -18,9 +18,7 @@ import { runAnalysisJob, transferablesOf, type AnalysisJob } from './jobs';
 
 export type AnalysisRequest<D = unknown> =
   /** `dataset` is what `open` needs (e.g. { spec, scene }); `key` identifies it for the cache */
-  | { type: 'run'; id: number; key: string; dataset: D; job: AnalysisJob }
-  | { type: 'cancel'; id: number }
-  | { type: 'close'; key: string };
+  { type: 'run'; id: number; key: string; dataset: D; job: AnalysisJob } | { type: 'cancel'; id: number } | { type: 'close'; key: string };
 
 export type AnalysisMessage =
   | { type: 'progress'; id: number; done: number; total: number }
@@ -49,7 +47,10 @@ export function serveAnalysis<D>(scope: WorkerScope, open: (dataset: D) => Promi
     if (m.type === 'close') {
       const s = sources.get(m.key);
       sources.delete(m.key);
-      void s?.then((x) => x.close(), () => {});
+      void s?.then(
+        (x) => x.close(),
+        () => {},
+      );
       return;
     }
     const ctl = new AbortController();

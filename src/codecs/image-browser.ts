@@ -12,11 +12,7 @@ export function browserImageDecodingAvailable(): boolean {
   return typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function';
 }
 
-export async function decodeImageInBrowser(
-  bytes: Uint8Array | Blob,
-  path: string,
-  opts: { mime?: string; keepAlpha?: boolean } = {},
-): Promise<Raster> {
+export async function decodeImageInBrowser(bytes: Uint8Array | Blob, path: string, opts: { mime?: string; keepAlpha?: boolean } = {}): Promise<Raster> {
   const format = opts.mime?.split('/')[1] ?? 'image';
   if (!browserImageDecodingAvailable())
     throw new FormatError(format, path, 'decoding this image needs a browser (createImageBitmap/OffscreenCanvas are not available here)');

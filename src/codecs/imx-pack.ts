@@ -26,7 +26,8 @@ export function skipImxPreview(src: Uint8Array, pos: number): number {
   const pnx = src[pos];
   const pny = src[pos + 1];
   const end = pos + 2 + pnx * pny;
-  if (end > src.length) throw new CodecError(`IMX preview of ${pnx}x${pny} bytes needs the data up to byte ${fmt(end)} but it ends at byte ${fmt(src.length)}`, pos);
+  if (end > src.length)
+    throw new CodecError(`IMX preview of ${pnx}x${pny} bytes needs the data up to byte ${fmt(end)} but it ends at byte ${fmt(src.length)}`, pos);
   return end;
 }
 

@@ -59,8 +59,7 @@ export function outputLimit(compressedBytes: number, l: InflateLimits): number {
 
 function checkDeclared(comp: Uint8Array, l: InflateLimits): void {
   if (l.expected === undefined) return;
-  if (l.expected > l.maxOut)
-    throw new CodecError(`declares ${fmtInt(l.expected)} bytes of inflated data, above the limit of ${fmtInt(l.maxOut)} bytes`, 0);
+  if (l.expected > l.maxOut) throw new CodecError(`declares ${fmtInt(l.expected)} bytes of inflated data, above the limit of ${fmtInt(l.maxOut)} bytes`, 0);
   const ratio = l.maxRatio ?? DEFAULT_MAX_RATIO;
   if (l.expected > ratio * comp.length + RATIO_SLACK)
     throw new CodecError(
@@ -132,13 +131,13 @@ export function inflateBoundedSync(comp: Uint8Array, format: DeflateFormat, l: I
       throw new CodecError(`the compressed data ends early: truncated after ${fmtInt(comp.length)} bytes (${fmtInt(sink.n)} bytes inflated)`, comp.length);
     throw new CodecError(`corrupt ${format === 'deflate' ? 'zlib' : 'deflate'} data (${msg})`, consumed);
   }
-  if (!ended) throw new CodecError(`the compressed data ends early: truncated after ${fmtInt(comp.length)} bytes (${fmtInt(sink.n)} bytes inflated)`, comp.length);
+  if (!ended)
+    throw new CodecError(`the compressed data ends early: truncated after ${fmtInt(comp.length)} bytes (${fmtInt(sink.n)} bytes inflated)`, comp.length);
   return sink.result();
 }
 
 /** true where DecompressionStream is native and faster than fflate (browsers; Node's web stream is slower). */
-const preferStream =
-  typeof DecompressionStream === 'function' && !(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+const preferStream = typeof DecompressionStream === 'function' && !(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
 
 /**
  * Inflate with the same limits; large inputs in browsers go through DecompressionStream fed in

@@ -127,7 +127,13 @@ function decodeNumeric(dt: DtypeInfo, src: Uint8Array, count: number, owned: boo
             ? new Int32Array(buf, off, count)
             : new BigInt64Array(buf, off, count);
     case 'u':
-      return size === 1 ? copy : size === 2 ? new Uint16Array(buf, off, count) : size === 4 ? new Uint32Array(buf, off, count) : new BigUint64Array(buf, off, count);
+      return size === 1
+        ? copy
+        : size === 2
+          ? new Uint16Array(buf, off, count)
+          : size === 4
+            ? new Uint32Array(buf, off, count)
+            : new BigUint64Array(buf, off, count);
     case 'f':
       if (size === 2) return halfToFloat32(new Uint16Array(buf, off, count));
       return size === 4 ? new Float32Array(buf, off, count) : new Float64Array(buf, off, count);

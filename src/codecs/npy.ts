@@ -23,23 +23,11 @@
  * `dtype` keeps the descr as written in the file (e.g. '>i2', '<f2').
  */
 import { FormatError } from '../core/errors';
-import {
-  decodeRaw,
-  fmtShape,
-  fortranToC,
-  latin1,
-  LITTLE,
-  byteswap,
-  parseDescr,
-  shapeCount,
-  type NpyData,
-  type NumericData,
-} from './npy-raw';
+import { decodeRaw, fmtShape, fortranToC, latin1, LITTLE, byteswap, parseDescr, shapeCount, type NpyData, type NumericData } from './npy-raw';
 import { unpickle, isNdArrayValue } from './pickle';
 
 export { decodeRaw, fortranToC, halfToFloat32, isNumericData, parseDescr, toFloat64, toNumbers } from './npy-raw';
 export type { DtypeInfo, NpyData, NumericData } from './npy-raw';
-
 
 export interface NpyArray {
   /** numpy descr as in the header, e.g. '<f4', '>i2', '|u1', '<U5', '|O', '|b1', '<c8' */
@@ -168,7 +156,10 @@ export function readNpyHeader(bytes: Uint8Array, path = 'array.npy'): NpyHeader 
     hstart = 12;
   }
   if (hstart + hlen > bytes.length)
-    fail(`truncated: the file ends at byte ${bytes.length.toLocaleString('en-US')} but the npy header needs ${hlen.toLocaleString('en-US')} bytes from byte ${hstart} (to byte ${(hstart + hlen).toLocaleString('en-US')})`, hstart);
+    fail(
+      `truncated: the file ends at byte ${bytes.length.toLocaleString('en-US')} but the npy header needs ${hlen.toLocaleString('en-US')} bytes from byte ${hstart} (to byte ${(hstart + hlen).toLocaleString('en-US')})`,
+      hstart,
+    );
   const hb = bytes.subarray(hstart, hstart + hlen);
   const text = major === 3 ? new TextDecoder('utf-8', { fatal: false }).decode(hb) : latin1(hb);
   const lit = parsePyLiteral(text.trim(), (why, at) => fail(`bad header: ${why}`, hstart + at));
@@ -287,8 +278,7 @@ export function encodeNpy(arr: NpyInput): Uint8Array {
   if (!dt || dt.kind === 'U' || dt.kind === 'S' || dt.kind === 'O') throw new Error(`encodeNpy: unsupported numeric dtype '${descr}'`);
   const per = dt.kind === 'c' ? 2 : 1;
   if (data.length !== count * per) throw new Error(`encodeNpy: ${data.length} values for shape ${fmtShape(arr.shape)} of ${descr}`);
-  if (data.BYTES_PER_ELEMENT * per !== dt.itemsize)
-    throw new Error(`encodeNpy: ${data.constructor.name} does not match dtype '${descr}'`);
+  if (data.BYTES_PER_ELEMENT * per !== dt.itemsize) throw new Error(`encodeNpy: ${data.constructor.name} does not match dtype '${descr}'`);
   descr = (dt.itemsize === 1 ? '|' : '<') + descr.replace(/^[<>|=]/, '').replace(/^\?$/, 'b1');
   const head = npyHeader(descr, arr.shape);
   const body = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

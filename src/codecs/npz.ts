@@ -89,7 +89,10 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     }
   }
   if (eocd < 0)
-    fail(`the file ends at byte ${fmtInt(size)} without a ZIP end record in its last 64 KiB: an .npz keeps its directory at the end, so the file is truncated (or not a zip/npz)`, size);
+    fail(
+      `the file ends at byte ${fmtInt(size)} without a ZIP end record in its last 64 KiB: an .npz keeps its directory at the end, so the file is truncated (or not a zip/npz)`,
+      size,
+    );
   let count = tdv.getUint16(eocd + 10, true);
   let cdSize = tdv.getUint32(eocd + 12, true);
   let cdOffset = tdv.getUint32(eocd + 16, true);
@@ -196,8 +199,7 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
     const lmethod = ldv.getUint16(lo + 8, true);
     if (lmethod !== e.method) fail(`local header of ${e.fileName} says method ${lmethod}, directory says ${e.method}`, e.localOffset + 8);
     const dataStart = lo + 30 + ldv.getUint16(lo + 26, true) + ldv.getUint16(lo + 28, true);
-    if (dataStart + e.compressedSize > buf.length)
-      fail(`data of ${e.fileName} runs past its region (corrupt local header?)`, e.localOffset);
+    if (dataStart + e.compressedSize > buf.length) fail(`data of ${e.fileName} runs past its region (corrupt local header?)`, e.localOffset);
     const comp = buf.subarray(dataStart, dataStart + e.compressedSize);
     if (e.size > maxMember) fail(`member ${e.fileName} is ${e.size} bytes uncompressed, above the limit of ${maxMember}`, e.localOffset);
     let out: Uint8Array;
@@ -218,8 +220,7 @@ export async function openNpz(file: SourceFile, opts: NpzOptions = {}): Promise<
       if (out.length !== e.size) fail(`member ${e.fileName} inflated to ${out.length} bytes, directory says ${e.size}`, base + dataStart);
     }
     const c = crc32(out);
-    if (c !== e.crc32)
-      fail(`CRC-32 mismatch in ${e.fileName} (0x${c.toString(16)} != 0x${e.crc32.toString(16)})`, base + dataStart);
+    if (c !== e.crc32) fail(`CRC-32 mismatch in ${e.fileName} (0x${c.toString(16)} != 0x${e.crc32.toString(16)})`, base + dataStart);
     return out;
   };
 

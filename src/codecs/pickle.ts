@@ -213,8 +213,7 @@ export function unpickle(bytes: Uint8Array, path = 'pickle', baseOffset = 0): un
   };
   const setItem = (d: unknown, k: unknown, v: unknown) => {
     if (!d || typeof d !== 'object' || Array.isArray(d) || ArrayBuffer.isView(d)) fail('SETITEM(S) target is not a dict');
-    if (!(typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean' || k === null || typeof k === 'bigint'))
-      fail('unsupported dict key type');
+    if (!(typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean' || k === null || typeof k === 'bigint')) fail('unsupported dict key type');
     Object.defineProperty(d, String(k), { value: v, enumerable: true, writable: true, configurable: true });
   };
   const append = (l: unknown, items: unknown[]) => {
@@ -518,8 +517,7 @@ function build(target: unknown, state: unknown, fail: Fail, path: string, at: nu
   if (target instanceof PendingArray) {
     if (!Array.isArray(state) || state.length !== 5) return fail('bad ndarray state (expected a 5-tuple)');
     const [, shapeT, dtypeV, fortran, raw] = state as [unknown, unknown, unknown, unknown, unknown];
-    if (!Array.isArray(shapeT) || !shapeT.every((s) => typeof s === 'number' && Number.isInteger(s) && s >= 0))
-      return fail('bad ndarray shape');
+    if (!Array.isArray(shapeT) || !shapeT.every((s) => typeof s === 'number' && Number.isInteger(s) && s >= 0)) return fail('bad ndarray shape');
     const shape = shapeT as number[];
     const descr = finishDtype(dtypeV, fail);
     let count = 1;

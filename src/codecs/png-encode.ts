@@ -20,8 +20,6 @@ export interface PngImage {
 
 const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 };
 
-
-
 /** One PNG chunk: length, type, payload, CRC-32 of type + payload. */
 export function pngChunk(type: string, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + payload.length);

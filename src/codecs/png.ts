@@ -35,8 +35,6 @@ const SIG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Refuse images whose decoded size exceeds this (bytes of unfiltered scanlines). */
 const MAX_RAW_BYTES = 1 << 30;
 
-
-
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 /** Adam7 passes: x0, y0, dx, dy */
@@ -72,12 +70,19 @@ export function decodePng(bytes: Uint8Array, path = 'image.png'): PngRaster {
   let sawEnd = false;
   while (pos < bytes.length) {
     if (pos + 12 > bytes.length)
-      throw err(`the file ends at byte ${bytes.length.toLocaleString('en-US')}, inside the 12-byte header of the chunk at byte ${pos.toLocaleString('en-US')}${sawEnd ? '' : ' (no IEND yet)'}: the file is truncated`, pos);
+      throw err(
+        `the file ends at byte ${bytes.length.toLocaleString('en-US')}, inside the 12-byte header of the chunk at byte ${pos.toLocaleString('en-US')}${sawEnd ? '' : ' (no IEND yet)'}: the file is truncated`,
+        pos,
+      );
     const len = dv.getUint32(pos);
     const type = String.fromCharCode(bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]);
-    if (len > 0x7fffffff) throw err(`chunk ${JSON.stringify(type)} declares ${len.toLocaleString('en-US')} bytes (over PNG's 2^31 − 1 limit: a damaged length)`, pos);
+    if (len > 0x7fffffff)
+      throw err(`chunk ${JSON.stringify(type)} declares ${len.toLocaleString('en-US')} bytes (over PNG's 2^31 − 1 limit: a damaged length)`, pos);
     if (pos + 12 + len > bytes.length)
-      throw err(`the file ends at byte ${bytes.length.toLocaleString('en-US')} but chunk ${type} needs ${(12 + len).toLocaleString('en-US')} bytes from byte ${pos.toLocaleString('en-US')} (to byte ${(pos + 12 + len).toLocaleString('en-US')}): the file is truncated`, pos);
+      throw err(
+        `the file ends at byte ${bytes.length.toLocaleString('en-US')} but chunk ${type} needs ${(12 + len).toLocaleString('en-US')} bytes from byte ${pos.toLocaleString('en-US')} (to byte ${(pos + 12 + len).toLocaleString('en-US')}): the file is truncated`,
+        pos,
+      );
     const d0 = pos + 8;
     const crc = dv.getUint32(d0 + len);
     if (crc32(bytes.subarray(pos + 4, d0 + len)) !== crc) throw err(`CRC mismatch in chunk ${type}`, pos);
@@ -120,7 +125,10 @@ export function decodePng(bytes: Uint8Array, path = 'image.png'): PngRaster {
   const bpp = Math.max(1, bitsPP >> 3); // filter byte distance
   const passes = interlace
     ? ADAM7.map(([x0, y0, dx, dy]) => ({
-        x0, y0, dx, dy,
+        x0,
+        y0,
+        dx,
+        dy,
         w: Math.ceil((width - x0) / dx) > 0 ? Math.ceil((width - x0) / dx) : 0,
         h: Math.ceil((height - y0) / dy) > 0 ? Math.ceil((height - y0) / dy) : 0,
       }))
@@ -143,7 +151,9 @@ export function decodePng(bytes: Uint8Array, path = 'image.png'): PngRaster {
     raw = inflateBoundedSync(z, 'deflate', { maxOut: rawSize + 65536, expected: rawSize });
     if (raw.length > rawSize) raw = raw.subarray(0, rawSize);
   } catch (e) {
-    throw err(`IDAT image data (${idatLen.toLocaleString('en-US')} compressed bytes for ${rawSize.toLocaleString('en-US')} bytes of rows): ${(e as Error).message}`);
+    throw err(
+      `IDAT image data (${idatLen.toLocaleString('en-US')} compressed bytes for ${rawSize.toLocaleString('en-US')} bytes of rows): ${(e as Error).message}`,
+    );
   }
   if (raw.length < rawSize) throw err(`image data ends early: ${raw.length} of ${rawSize} bytes after inflate (truncated file?)`);
 
@@ -230,14 +240,7 @@ export function decodePng(bytes: Uint8Array, path = 'image.png'): PngRaster {
   return res;
 }
 
-function unfilter(
-  ft: number,
-  line: Uint8Array,
-  prev: Uint8Array,
-  cur: Uint8Array,
-  bpp: number,
-  err: (r: string, o?: number) => FormatError,
-): void {
+function unfilter(ft: number, line: Uint8Array, prev: Uint8Array, cur: Uint8Array, bpp: number, err: (r: string, o?: number) => FormatError): void {
   const n = line.length;
   switch (ft) {
     case 0:

@@ -77,8 +77,7 @@ export function decodePnm(bytes: Uint8Array, path = 'image.pnm'): Raster {
   if (kind === 4) {
     const rowBytes = Math.ceil(width / 8);
     if (pos + rowBytes * height > bytes.length) throw err(`pixel data truncated: ${bytes.length - pos} of ${rowBytes * height} bytes`, bytes.length);
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++) out[y * width + x] = (bytes[pos + y * rowBytes + (x >> 3)] >> (7 - (x & 7))) & 1 ? 0 : 1;
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out[y * width + x] = (bytes[pos + y * rowBytes + (x >> 3)] >> (7 - (x & 7))) & 1 ? 0 : 1;
     return res;
   }
   const need = n * (wide ? 2 : 1);

@@ -94,7 +94,10 @@ export type WireError = { name: string; message: string; stack?: string; [field:
 type Revive = (w: WireError) => Error;
 /** The one wire table: tag → the fields it keeps and how to rebuild the class. */
 const WIRE: Record<string, { fields: string[]; revive: Revive }> = {
-  FormatError: { fields: ['format', 'path', 'offset', 'reason'], revive: (w) => new FormatError(String(w.format), String(w.path), String(w.reason), typeof w.offset === 'number' ? w.offset : undefined) },
+  FormatError: {
+    fields: ['format', 'path', 'offset', 'reason'],
+    revive: (w) => new FormatError(String(w.format), String(w.path), String(w.reason), typeof w.offset === 'number' ? w.offset : undefined),
+  },
   ExportError: { fields: ['target'], revive: (w) => Object.assign(new ExportError(String(w.target), ''), { message: w.message }) },
   CodecError: { fields: ['offset'], revive: (w) => new CodecError(w.message, Number(w.offset)) },
   ProbeError: { fields: [], revive: (w) => new ProbeError(w.message) },

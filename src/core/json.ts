@@ -34,7 +34,8 @@ export function checkJsonDepth(text: string, maxDepth = DEFAULT_JSON_DEPTH): num
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }

@@ -24,7 +24,8 @@ const known = (x: number | null | undefined): x is number => typeof x === 'numbe
 
 export function nearestIndex(times: ArrayLike<number | null>, t: number, rule: NearestRule = NEAREST_RULES.first): number {
   const n = times.length;
-  const none = () => (rule.none === 'minus-one' ? -1 : rule.none === 'first' ? (n ? 0 : -1) : Number.isFinite(t) ? Math.max(0, Math.min(n - 1, Math.round(t))) : 0);
+  const none = () =>
+    rule.none === 'minus-one' ? -1 : rule.none === 'first' ? (n ? 0 : -1) : Number.isFinite(t) ? Math.max(0, Math.min(n - 1, Math.round(t))) : 0;
   if (!n) return rule.none === 'round-t' ? 0 : -1;
   if (Number.isNaN(t)) return 0;
   let sorted = known(times[0]);

@@ -36,8 +36,7 @@ interface Group {
 
 function groupFields(source: FrameSource, fields: FieldInfo[], base: string): Omit<Group, 'buffers' | 'quantStep'>[] {
   const davisFrames = source.format === 'davis' ? fields.filter((f) => /^frame\d+$/.test(f.name)) : [];
-  const together =
-    davisFrames.length > 1 && davisFrames.every((f) => f.kind === davisFrames[0].kind && sameShape(f.shape, davisFrames[0].shape));
+  const together = davisFrames.length > 1 && davisFrames.every((f) => f.kind === davisFrames[0].kind && sameShape(f.shape, davisFrames[0].shape));
   const groups: FieldInfo[][] = [];
   if (together) groups.push(davisFrames);
   for (const f of fields) if (!(together && davisFrames.includes(f))) groups.push([f]);
@@ -139,7 +138,11 @@ function fromDavisComponents(vf: DavisVectorFrame, frame: Frame, field: string):
     if (peak && keys[keys.indexOf(`${field}/ENABLED`) + 1] === `${field}/TS:Peak ratio`) vf.peakRatio = f32(peak);
   } else if (enabled && enabled.values!.some((x) => !x)) {
     // DaVis 10 keeps disabled vectors of simple formats in the typed scalar `isValid`
-    typed.push({ name: 'isValid', data: Uint16Array.from(enabled.values!, (x) => (x ? 1 : 0)), scale: { slope: 1, offset: 0, unit: '', description: 'isValid' } });
+    typed.push({
+      name: 'isValid',
+      data: Uint16Array.from(enabled.values!, (x) => (x ? 1 : 0)),
+      scale: { slope: 1, offset: 0, unit: '', description: 'isValid' },
+    });
   }
   const prefix = `${field}/TS:`;
   for (const k of Object.keys(frame.fields)) {
@@ -160,7 +163,10 @@ export async function exportDavisSet(source: FrameSource, job: ResolvedJob<Davis
   const { pack, imageFormat, grid } = o;
   const keepComponents = o.components;
   const setTime = o.setTime.trim() ? new Date(o.setTime) : undefined;
-  const fields = resolveFields(source, job, ['scalar', 'vector'], undefined, { skipSubFields: true, what: 'DaVis sets store scalar (image) and vector fields' });
+  const fields = resolveFields(source, job, ['scalar', 'vector'], undefined, {
+    skipSubFields: true,
+    what: 'DaVis sets store scalar (image) and vector fields',
+  });
   const base = baseName(source, o.name, 'davis');
   const groups: Group[] = groupFields(source, fields, base).map((g) => ({ ...g, buffers: [], quantStep: 0 }));
   const numbers = frames.map((i) => source.frames[i].number);

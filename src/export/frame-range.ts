@@ -34,7 +34,8 @@ export function frameRange(source: Pick<FrameSource, 'frames' | 'nearestIndex'>,
     const start = spec.start ?? 0;
     const stop = spec.stop ?? n - 1;
     const step = spec.step ?? 1;
-    if (![start, stop, step].every(Number.isInteger)) throw new RangeError(`frame range by index needs integers (got start ${start}, stop ${stop}, step ${step})`);
+    if (![start, stop, step].every(Number.isInteger))
+      throw new RangeError(`frame range by index needs integers (got start ${start}, stop ${stop}, step ${step})`);
     if (step <= 0) throw new RangeError(`frame range step must be > 0 (got ${step})`);
     if (start < 0 || start >= n) throw new RangeError(`frame range start ${start} outside 0…${n - 1}`);
     if (stop < start) throw new RangeError(`frame range stop ${stop} before start ${start}`);
@@ -45,14 +46,16 @@ export function frameRange(source: Pick<FrameSource, 'frames' | 'nearestIndex'>,
   }
   if (spec.by !== 'time') throw new RangeError(`frame range: unknown 'by' ${String(spec.by)} (use 'index' or 'time')`);
   const times = source.frames.map((f) => f.time);
-  if (times.some((t) => t === null || !Number.isFinite(t))) throw new RangeError('frame range by time: this source has no (finite) time for every frame; select by index');
+  if (times.some((t) => t === null || !Number.isFinite(t)))
+    throw new RangeError('frame range by time: this source has no (finite) time for every frame; select by index');
   const ts = times as number[];
   const tMin = Math.min(...ts);
   const tMax = Math.max(...ts);
   const start = spec.start ?? ts[0];
   const stop = spec.stop ?? ts[ts.length - 1];
   const step = spec.step ?? medianSpacing(ts);
-  if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step)) throw new RangeError('frame range by time: start, stop and step must be finite numbers');
+  if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step))
+    throw new RangeError('frame range by time: start, stop and step must be finite numbers');
   if (!(step > 0)) throw new RangeError(`frame range step must be > 0 (got ${step})`);
   const tol = 1e-9 * Math.max(1, Math.abs(tMin), Math.abs(tMax));
   if (start < tMin - tol || start > tMax + tol) throw new RangeError(`frame range start ${start} outside the source's times ${tMin}…${tMax}`);

@@ -83,7 +83,11 @@ export async function encodeH264Mp4(
       chunk.copyTo(data);
       chunks.push({ data, key: chunk.type === 'key' });
       const d = meta?.decoderConfig?.description;
-      if (d && !description) description = d instanceof ArrayBuffer ? d.slice(0) : new Uint8Array((d as ArrayBufferView).buffer, (d as ArrayBufferView).byteOffset, (d as ArrayBufferView).byteLength).slice().buffer;
+      if (d && !description)
+        description =
+          d instanceof ArrayBuffer
+            ? d.slice(0)
+            : new Uint8Array((d as ArrayBufferView).buffer, (d as ArrayBufferView).byteOffset, (d as ArrayBufferView).byteLength).slice().buffer;
     },
     error: (e) => {
       failure = e instanceof Error ? e : new Error(String(e));
@@ -97,7 +101,13 @@ export async function encodeH264Mp4(
       if (failure) throw failure;
       const rgba = await src.frame(i);
       if (rgba.byteLength !== width * height * 4) throw new RangeError(`frame ${i} has ${rgba.byteLength} bytes, expected ${width}×${height}×4`);
-      const vf = new VideoFrame(rgba, { format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: Math.round(i * usPerFrame), duration: Math.round(usPerFrame) });
+      const vf = new VideoFrame(rgba, {
+        format: 'RGBA',
+        codedWidth: width,
+        codedHeight: height,
+        timestamp: Math.round(i * usPerFrame),
+        duration: Math.round(usPerFrame),
+      });
       encoder.encode(vf, { keyFrame: i % gop === 0 });
       vf.close();
       // keep the encoder queue short (bounded memory)
@@ -113,7 +123,15 @@ export async function encodeH264Mp4(
   if (chunks.length !== count) throw new Error(`the H.264 encoder returned ${chunks.length} frames for ${count}`);
   const file = createFile();
   const total = count * ticks;
-  const track = file.addTrack({ timescale, width, height, duration: total, media_duration: total, avcDecoderConfigRecord: description, brands: ['isom', 'iso2', 'avc1', 'mp41'] });
+  const track = file.addTrack({
+    timescale,
+    width,
+    height,
+    duration: total,
+    media_duration: total,
+    avcDecoderConfigRecord: description,
+    brands: ['isom', 'iso2', 'avc1', 'mp41'],
+  });
   chunks.forEach((c, i) => {
     file.addSample(track, c.data as Uint8Array<ArrayBuffer>, { duration: ticks, dts: i * ticks, cts: i * ticks, is_sync: c.key });
   });

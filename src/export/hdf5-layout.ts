@@ -98,7 +98,11 @@ interface FieldPlan {
   maskDims: string[];
 }
 
-function axisValues(scale: Scale | undefined, coords: Float64Array | undefined, n: number): { data: Float64Array; unit: string; long: string; physical: boolean } {
+function axisValues(
+  scale: Scale | undefined,
+  coords: Float64Array | undefined,
+  n: number,
+): { data: Float64Array; unit: string; long: string; physical: boolean } {
   if (coords && coords.length === n) return { data: Float64Array.from(coords), unit: scale?.unit ?? '', long: scale?.description ?? '', physical: true };
   if (scale && Number.isFinite(scale.slope) && Number.isFinite(scale.offset) && scale.slope !== 0)
     return { data: Float64Array.from({ length: n }, (_, i) => scale.offset + i * scale.slope), unit: scale.unit, long: scale.description, physical: true };
@@ -130,7 +134,19 @@ function jsonSafe(v: unknown): string {
   return JSON.stringify(copy(v)) ?? 'null';
 }
 
-const RESERVED = new Set(['Conventions', 'title', 'source', 'history', 'framescope_metadata', 'framescope_format', 'framescope_time_unit', 'DIMENSION_LIST', 'REFERENCE_LIST', 'CLASS', 'NAME']);
+const RESERVED = new Set([
+  'Conventions',
+  'title',
+  'source',
+  'history',
+  'framescope_metadata',
+  'framescope_format',
+  'framescope_time_unit',
+  'DIMENSION_LIST',
+  'REFERENCE_LIST',
+  'CLASS',
+  'NAME',
+]);
 
 /** Global attributes: CF's, the metadata's top-level scalars, the whole metadata as JSON. */
 export function globalAttrs(source: FrameSource, opts: CubeOptions): Attrs {
@@ -159,7 +175,13 @@ export function globalAttrs(source: FrameSource, opts: CubeOptions): Attrs {
  * first frame; every later frame must match its shapes. A mask variable appears when the first mask
  * of a field appears (earlier frames read as the fill value 0 = valid).
  */
-export async function writeCube(source: FrameSource, job: ExportJob, ctl: ExportControl | undefined, opts: CubeOptions, sink: CubeSink): Promise<{ frames: number; variables: string[] }> {
+export async function writeCube(
+  source: FrameSource,
+  job: ExportJob,
+  ctl: ExportControl | undefined,
+  opts: CubeOptions,
+  sink: CubeSink,
+): Promise<{ frames: number; variables: string[] }> {
   const T = job.target;
   const frames = resolveFrames(source, job);
   const fields = resolveFields(source, job, ['scalar', 'vector', 'rgb']);
@@ -188,8 +210,22 @@ export async function writeCube(source: FrameSource, job: ExportJob, ctl: Export
     attrs: timeAttrs,
     dimension: true,
   });
-  await sink.coord({ name: 'frame_number', dims: ['time'], dtype: 'i8', data: BigInt64Array.from(infos, (f) => BigInt(Math.trunc(f.number))), attrs: { long_name: 'frame number in the source' }, dimension: false });
-  await sink.coord({ name: 'frame_index', dims: ['time'], dtype: 'i4', data: Int32Array.from(infos, (f) => f.index), attrs: { long_name: 'frame index in the source' }, dimension: false });
+  await sink.coord({
+    name: 'frame_number',
+    dims: ['time'],
+    dtype: 'i8',
+    data: BigInt64Array.from(infos, (f) => BigInt(Math.trunc(f.number))),
+    attrs: { long_name: 'frame number in the source' },
+    dimension: false,
+  });
+  await sink.coord({
+    name: 'frame_index',
+    dims: ['time'],
+    dtype: 'i4',
+    data: Int32Array.from(infos, (f) => f.index),
+    attrs: { long_name: 'frame index in the source' },
+    dimension: false,
+  });
 
   const axisDims = new Map<string, string>();
   let rgbDim = false;
@@ -230,7 +266,14 @@ export async function writeCube(source: FrameSource, job: ExportJob, ctl: Export
       if (d.kind === 'rgb') {
         if (!rgbDim) {
           used.add('channel');
-          await sink.coord({ name: 'channel', dims: ['channel'], dtype: 'i1', data: Int8Array.from([0, 1, 2]), attrs: { long_name: 'colour channel (0 = red, 1 = green, 2 = blue)' }, dimension: true });
+          await sink.coord({
+            name: 'channel',
+            dims: ['channel'],
+            dtype: 'i1',
+            data: Int8Array.from([0, 1, 2]),
+            attrs: { long_name: 'colour channel (0 = red, 1 = green, 2 = blue)' },
+            dimension: true,
+          });
           rgbDim = true;
         }
         dims = [...dims, 'channel'];
@@ -246,7 +289,15 @@ export async function writeCube(source: FrameSource, job: ExportJob, ctl: Export
           coordinates: 'frame_number frame_index',
         };
         if (fi.unit) attrs.units = fi.unit;
-        return { name: unique(part === 'values' ? base : `${base}_${part}`), dims: ['time', ...dims], shape: [nf, ...(d.kind === 'rgb' ? d.shape : cell)], dtype, attrs, field: fi.name, part };
+        return {
+          name: unique(part === 'values' ? base : `${base}_${part}`),
+          dims: ['time', ...dims],
+          shape: [nf, ...(d.kind === 'rgb' ? d.shape : cell)],
+          dtype,
+          attrs,
+          field: fi.name,
+          part,
+        };
       });
       for (const v of vars) await sink.variable(v);
       plans.push({ info: fi, base, kind: d.kind, shape: d.shape.slice(), cells, comps, vars, mask: null, maskDims });
@@ -261,7 +312,16 @@ export async function writeCube(source: FrameSource, job: ExportJob, ctl: Export
       dims: p.maskDims,
       shape: [nf, ...(p.kind === 'rgb' ? p.shape.slice(0, -1) : p.shape)],
       dtype: 'i1',
-      attrs: { long_name: `mask of ${p.info.name} (1 = invalid)`, dtype: 'bool', flag_values: [0, 1], flag_meanings: 'valid invalid', framescope_field: p.info.name, framescope_part: 'mask', framescope_kind: p.kind, coordinates: 'frame_number frame_index' },
+      attrs: {
+        long_name: `mask of ${p.info.name} (1 = invalid)`,
+        dtype: 'bool',
+        flag_values: [0, 1],
+        flag_meanings: 'valid invalid',
+        framescope_field: p.info.name,
+        framescope_part: 'mask',
+        framescope_kind: p.kind,
+        coordinates: 'frame_number frame_index',
+      },
       field: p.info.name,
       part: 'mask',
     };
@@ -277,23 +337,30 @@ export async function writeCube(source: FrameSource, job: ExportJob, ctl: Export
       await plan(frame);
       const SIZE: Record<CubeDtype, number> = { f4: 4, f8: 8, u1: 1, u2: 2, i1: 1, i4: 4, i8: 8 };
       let bytes = 0;
-      for (const p of plans) for (const v of [...p.vars, ...(frame.fields[p.info.name]?.mask ? [{ shape: [nf, p.cells], dtype: 'i1' as const }] : [])]) bytes += v.shape.reduce((a, b) => a * b, 1) * SIZE[v.dtype];
+      for (const p of plans)
+        for (const v of [...p.vars, ...(frame.fields[p.info.name]?.mask ? [{ shape: [nf, p.cells], dtype: 'i1' as const }] : [])])
+          bytes += v.shape.reduce((a, b) => a * b, 1) * SIZE[v.dtype];
       sink.reserve?.(bytes);
     }
     for (const p of plans) {
       const d = frame.fields[p.info.name];
       if (!d) throw new ExportError(T, `field “${p.info.name}” is missing in frame ${frame.info.number} (index ${frame.info.index})`);
       if (d.kind !== p.kind || !sameShape(d.shape, p.shape))
-        throw new ExportError(T, `field “${p.info.name}” changes from ${p.kind} ${p.shape.join('×')} to ${d.kind} ${d.shape.join('×')} in frame ${frame.info.number}; export those frames separately`);
+        throw new ExportError(
+          T,
+          `field “${p.info.name}” changes from ${p.kind} ${p.shape.join('×')} to ${d.kind} ${d.shape.join('×')} in frame ${frame.info.number}; export those frames separately`,
+        );
       const mask = d.mask;
-      if (mask && mask.length !== p.cells) throw new ExportError(T, `mask of “${p.info.name}” has ${mask.length} cells in frame ${frame.info.number}, expected ${p.cells}`);
+      if (mask && mask.length !== p.cells)
+        throw new ExportError(T, `mask of “${p.info.name}” has ${mask.length} cells in frame ${frame.info.number}, expected ${p.cells}`);
       const nanMask = mask && opts.mask !== 'variable';
       for (let c = 0; c < p.comps.length; c++) {
         const part = p.comps[c];
         const v = p.vars[c];
         const src = part === 'values' ? d.values : d[part];
         const per = p.kind === 'rgb' ? p.cells * 3 : p.cells;
-        if (!src || src.length !== per) throw new ExportError(T, `field “${p.info.name}” has ${src?.length ?? 0} ${part} values in frame ${frame.info.number}, expected ${per}`);
+        if (!src || src.length !== per)
+          throw new ExportError(T, `field “${p.info.name}” has ${src?.length ?? 0} ${part} values in frame ${frame.info.number}, expected ${per}`);
         let data: CubeArray;
         if (v.dtype === 'f4' && !(src instanceof Float32Array)) data = Float32Array.from(src as ArrayLike<number>);
         else data = src as CubeArray;

@@ -35,12 +35,14 @@ export function parseCubeOptions(target: string, raw: Record<string, unknown> | 
         break;
       case 'compression': {
         const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9) throw new ExportError(target, `option compression must be an integer 0…9 (got ${JSON.stringify(v)})`);
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9)
+          throw new ExportError(target, `option compression must be an integer 0…9 (got ${JSON.stringify(v)})`);
         o.compression = n;
         break;
       }
       case 'mask':
-        if (typeof v !== 'string' || !MASKS.includes(v as MaskMode)) throw new ExportError(target, `option mask must be one of ${MASKS.join(', ')} (got ${JSON.stringify(v)})`);
+        if (typeof v !== 'string' || !MASKS.includes(v as MaskMode))
+          throw new ExportError(target, `option mask must be one of ${MASKS.join(', ')} (got ${JSON.stringify(v)})`);
         o.mask = v as MaskMode;
         break;
       case 'metadata': {
@@ -57,7 +59,16 @@ export function parseCubeOptions(target: string, raw: Record<string, unknown> | 
 }
 
 /** The dialog's form rows (the shape of targets.ts's OptionSpec, stated here so that no import cycle arises). */
-export const CUBE_OPTION_SPECS: { key: string; label: string; type: 'string' | 'number' | 'enum' | 'boolean'; default: unknown; choices?: readonly string[]; min?: number; max?: number; help?: string }[] = [
+export const CUBE_OPTION_SPECS: {
+  key: string;
+  label: string;
+  type: 'string' | 'number' | 'enum' | 'boolean';
+  default: unknown;
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+  help?: string;
+}[] = [
   { key: 'name', label: 'File name (without extension)', type: 'string', default: CUBE_DEFAULTS.name },
   { key: 'compression', label: 'Deflate level (0 = none … 9)', type: 'number', default: CUBE_DEFAULTS.compression, min: 0, max: 9 },
   {

@@ -49,7 +49,8 @@ export async function encodeImgstoreVideoChunk(
   const rgba = async (k: number): Promise<Uint8Array> => {
     const f = k === 0 ? first : await source.readFrame(frames[k], { signal: ctl.signal });
     const d = f.fields[field.name];
-    if (!d || d.shape[0] !== h0 || d.shape[1] !== w0) throw new ExportError('imgstore', `field “${field.name}” is missing or changes size in frame ${f.info.number}`);
+    if (!d || d.shape[0] !== h0 || d.shape[1] !== w0)
+      throw new ExportError('imgstore', `field “${field.name}” is missing or changes size in frame ${f.info.number}`);
     const out = new Uint8Array(width * height * 4);
     const v = d.values as ArrayLike<number>;
     const span = map ? map[1] - map[0] || 1 : 1;
@@ -78,20 +79,40 @@ export async function encodeImgstoreVideoChunk(
     const bitrate = Math.max(1e6, width * height * 25 * 0.5);
     const config = await webCodecsH264Config(width, height, 25, bitrate);
     if (config) {
-      bytes = (await encodeH264Mp4({ width, height, count: frames.length, frame: rgba }, { fps: 25, bitrate, config, signal: ctl.signal, onProgress: ctl.onProgress })).bytes;
+      bytes = (
+        await encodeH264Mp4({ width, height, count: frames.length, frame: rgba }, { fps: 25, bitrate, config, signal: ctl.signal, onProgress: ctl.onProgress })
+      ).bytes;
       notes.push(`H.264 ${config.codec} (WebCodecs), lossy`);
     } else {
       bytes = await encodeVideo({
-        width, height, inputPixFmt: 'rgba', frameCount: frames.length, frame: rgba, outputName: 'chunk.mp4',
-        codecArgs: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '17'], outputPixFmt: 'yuv420p', fps: 25, signal: ctl.signal, onProgress: ctl.onProgress,
+        width,
+        height,
+        inputPixFmt: 'rgba',
+        frameCount: frames.length,
+        frame: rgba,
+        outputName: 'chunk.mp4',
+        codecArgs: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '17'],
+        outputPixFmt: 'yuv420p',
+        fps: 25,
+        signal: ctl.signal,
+        onProgress: ctl.onProgress,
       });
       notes.push('H.264 (x264), lossy');
     }
   } else {
     const q = quality;
     bytes = await encodeVideo({
-      width, height, inputPixFmt: 'rgba', frameCount: frames.length, frame: rgba, outputName: 'chunk.avi',
-      codecArgs: ['-c:v', 'mjpeg', '-q:v', String(q)], outputPixFmt: 'yuvj420p', fps: 25, signal: ctl.signal, onProgress: ctl.onProgress,
+      width,
+      height,
+      inputPixFmt: 'rgba',
+      frameCount: frames.length,
+      frame: rgba,
+      outputName: 'chunk.avi',
+      codecArgs: ['-c:v', 'mjpeg', '-q:v', String(q)],
+      outputPixFmt: 'yuvj420p',
+      fps: 25,
+      signal: ctl.signal,
+      onProgress: ctl.onProgress,
     });
     notes.push(`MJPEG -q:v ${q}, lossy`);
   }

@@ -28,14 +28,14 @@ const T = 'imgstore';
 
 function pickField(source: FrameSource, job: ResolvedJob<ImgstoreOptions>, opt: string): FieldInfo {
   const want = opt || job.fields?.[0];
-  const candidates = resolveFields(source, { ...job, fields: want ? [want] : undefined }, ['scalar', 'rgb'], (f) => (f.kind === 'rgb' ? f.shape.length === 3 : f.shape.length === 2));
+  const candidates = resolveFields(source, { ...job, fields: want ? [want] : undefined }, ['scalar', 'rgb'], (f) =>
+    f.kind === 'rgb' ? f.shape.length === 3 : f.shape.length === 2,
+  );
   const f = candidates[0];
   if ((f.kind === 'rgb' && f.shape.length !== 3) || (f.kind === 'scalar' && f.shape.length !== 2))
     throw new ExportError(T, `field “${f.name}” (${f.shape.join('×')}) is not a 2D image`);
   return f;
 }
-
-
 
 export async function exportImgstore(source: FrameSource, job: ResolvedJob<ImgstoreOptions>, ctl?: ExportControl): Promise<ExportedFile[]> {
   const opts = job.options;
@@ -66,7 +66,10 @@ export async function exportImgstore(source: FrameSource, job: ResolvedJob<Imgst
       plan ??= { field, h: r.height, w: r.width, color: field.kind === 'rgb', dtype: 'uint8' };
       note = r.note;
       out.push({ path: `${store}/${pad6(c)}${format === 'mjpeg/avi' ? '.avi' : '.mp4'}`, bytes: r.bytes, note: r.note });
-      out.push({ path: `${store}/${pad6(c)}.npz`, bytes: chunkIndexNpz(numbers.slice(c * chunksize, (c + 1) * chunksize), times.slice(c * chunksize, (c + 1) * chunksize)) });
+      out.push({
+        path: `${store}/${pad6(c)}.npz`,
+        bytes: chunkIndexNpz(numbers.slice(c * chunksize, (c + 1) * chunksize), times.slice(c * chunksize, (c + 1) * chunksize)),
+      });
     }
   } else {
     for (let k = 0; k < frames.length; k++) {
@@ -103,7 +106,10 @@ export async function exportImgstore(source: FrameSource, job: ResolvedJob<Imgst
   const storeMd: Record<string, unknown> = {
     chunksize,
     class: video ? 'VideoImgStore' : 'DirectoryImgStore',
-    created_utc: new Date().toISOString().replace('Z', '').replace(/\.(\d{3})$/, '.$1000'),
+    created_utc: new Date()
+      .toISOString()
+      .replace('Z', '')
+      .replace(/\.(\d{3})$/, '.$1000'),
     encoding: null,
     format,
     imgdtype: p.dtype,

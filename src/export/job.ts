@@ -124,7 +124,11 @@ export function sameShape(a: number[], b: number[]): boolean {
 }
 
 /** Min and max over valid (unmasked, finite) samples of one or more arrays. */
-export function validRange(arrays: (ArrayLike<number> | undefined)[], mask: Uint8Array | undefined, into: [number, number] = [Infinity, -Infinity]): [number, number] {
+export function validRange(
+  arrays: (ArrayLike<number> | undefined)[],
+  mask: Uint8Array | undefined,
+  into: [number, number] = [Infinity, -Infinity],
+): [number, number] {
   for (const a of arrays) {
     if (!a) continue;
     for (let i = 0; i < a.length; i++) {

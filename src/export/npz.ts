@@ -93,11 +93,15 @@ export async function exportNpz(source: FrameSource, job: ResolvedJob<NpzOptions
         stacks.set(fi.name, s);
       }
       if (d.kind !== s.kind || !sameShape(d.shape, s.shape))
-        throw new ExportError(T, `field “${fi.name}” changes from ${s.kind} ${s.shape.join('×')} to ${d.kind} ${d.shape.join('×')} in frame ${frame.info.number}; export those frames separately`);
+        throw new ExportError(
+          T,
+          `field “${fi.name}” changes from ${s.kind} ${s.shape.join('×')} to ${d.kind} ${d.shape.join('×')} in frame ${frame.info.number}; export those frames separately`,
+        );
       const off = k * s.per;
       if (d.kind === 'vector') {
         const comps = [d.u, d.v, d.w].slice(0, s.comps);
-        if (comps.some((c) => !c || c.length !== s!.cells)) throw new ExportError(T, `vector field “${fi.name}” lacks a component in frame ${frame.info.number}`);
+        if (comps.some((c) => !c || c.length !== s!.cells))
+          throw new ExportError(T, `vector field “${fi.name}” lacks a component in frame ${frame.info.number}`);
         const out = s.data as Float32Array;
         for (let c = 0; c < s.comps; c++) {
           const a = comps[c]!;
@@ -105,7 +109,8 @@ export async function exportNpz(source: FrameSource, job: ResolvedJob<NpzOptions
         }
       } else {
         const vals = d.values;
-        if (!vals || vals.length !== s.per) throw new ExportError(T, `field “${fi.name}” has ${vals?.length ?? 0} values in frame ${frame.info.number}, expected ${s.per}`);
+        if (!vals || vals.length !== s.per)
+          throw new ExportError(T, `field “${fi.name}” has ${vals?.length ?? 0} values in frame ${frame.info.number}, expected ${s.per}`);
         s.data.set(vals as ArrayLike<number>, off);
       }
       if (d.mask) {

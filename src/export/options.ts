@@ -71,7 +71,12 @@ export type OptionsOf<S extends Schema> = { -readonly [K in keyof S]: ValueOf<S[
 
 // ---- spec builders (keep literal types of enum choices) ----
 
-export const num = (label: string, def: number, more: Partial<Omit<NumberOpt, 'type' | 'label' | 'default'>> = {}): NumberOpt => ({ type: 'number', label, default: def, ...more });
+export const num = (label: string, def: number, more: Partial<Omit<NumberOpt, 'type' | 'label' | 'default'>> = {}): NumberOpt => ({
+  type: 'number',
+  label,
+  default: def,
+  ...more,
+});
 export const autoNum = (label: string, auto: string, more: Partial<Omit<AutoNumberOpt, 'type' | 'label' | 'default' | 'auto'>> = {}): AutoNumberOpt => ({
   type: 'auto-number',
   label,
@@ -79,18 +84,46 @@ export const autoNum = (label: string, auto: string, more: Partial<Omit<AutoNumb
   default: null,
   ...more,
 });
-export const str = (label: string, def = '', more: Partial<Omit<StringOpt, 'type' | 'label' | 'default'>> = {}): StringOpt => ({ type: 'string', label, default: def, ...more });
-export const bool = (label: string, def: boolean, more: Partial<Omit<BooleanOpt, 'type' | 'label' | 'default'>> = {}): BooleanOpt => ({ type: 'boolean', label, default: def, ...more });
-export function choice<const C extends string | number>(label: string, choices: readonly C[], def: NoInfer<C>, more: Partial<Omit<EnumOpt<C>, 'type' | 'label' | 'default' | 'choices'>> = {}): EnumOpt<C> {
+export const str = (label: string, def = '', more: Partial<Omit<StringOpt, 'type' | 'label' | 'default'>> = {}): StringOpt => ({
+  type: 'string',
+  label,
+  default: def,
+  ...more,
+});
+export const bool = (label: string, def: boolean, more: Partial<Omit<BooleanOpt, 'type' | 'label' | 'default'>> = {}): BooleanOpt => ({
+  type: 'boolean',
+  label,
+  default: def,
+  ...more,
+});
+export function choice<const C extends string | number>(
+  label: string,
+  choices: readonly C[],
+  def: NoInfer<C>,
+  more: Partial<Omit<EnumOpt<C>, 'type' | 'label' | 'default' | 'choices'>> = {},
+): EnumOpt<C> {
   return { type: 'enum', label, choices, default: def, ...more };
 }
-export function json<T>(label: string, def: T, check: JsonOpt<T>['check'], more: Partial<Omit<JsonOpt<T>, 'type' | 'label' | 'default' | 'check'>> = {}): JsonOpt<T> {
+export function json<T>(
+  label: string,
+  def: T,
+  check: JsonOpt<T>['check'],
+  more: Partial<Omit<JsonOpt<T>, 'type' | 'label' | 'default' | 'check'>> = {},
+): JsonOpt<T> {
   return { type: 'json', label, default: def, check, ...more };
 }
 
 /** A JSON object option (user metadata, extra info). */
 export const jsonObject = (label: string, more: Partial<Omit<JsonOpt<Record<string, unknown>>, 'type' | 'label' | 'default' | 'check'>> = {}) =>
-  json<Record<string, unknown>>(label, {}, (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? { ok: v as Record<string, unknown> } : { error: 'must be a JSON object such as {"key": "value"}' }), more);
+  json<Record<string, unknown>>(
+    label,
+    {},
+    (v) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? { ok: v as Record<string, unknown> }
+        : { error: 'must be a JSON object such as {"key": "value"}' },
+    more,
+  );
 
 /** The option name every target has: the output's base name ('' = the source's name). */
 export const nameOpt = (label = 'File name (without extension)') => str(label, '', { help: 'empty = the dataset’s name', group: 'file' });
@@ -101,7 +134,7 @@ function clone<T>(v: T): T {
   return v === null || typeof v !== 'object' ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? `“${v}”` : JSON.stringify(v) ?? String(v));
+const show = (v: unknown) => (typeof v === 'string' ? `“${v}”` : (JSON.stringify(v) ?? String(v)));
 
 /** One option's value, validated and converted; throws ExportError in words. */
 function convert(target: string, key: string, o: OptionSpec, v: unknown): unknown {
@@ -111,7 +144,8 @@ function convert(target: string, key: string, o: OptionSpec, v: unknown): unknow
     case 'auto-number': {
       if (o.type === 'auto-number' && (v === null || (typeof v === 'string' && (v.trim() === '' || v.trim().toLowerCase() === 'auto')))) return null;
       const x = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw bad(`must be a number${o.type === 'auto-number' ? ' or empty for automatic' : ''} (got ${show(v)})`);
+      if (typeof x !== 'number' || !Number.isFinite(x))
+        throw bad(`must be a number${o.type === 'auto-number' ? ' or empty for automatic' : ''} (got ${show(v)})`);
       if (o.type === 'number') {
         if (o.integer && !Number.isInteger(x)) throw bad(`must be a whole number (got ${x})`);
         if (o.min !== undefined && x < o.min) throw bad(`is ${x}, below the smallest allowed value ${o.min}`);
@@ -155,7 +189,12 @@ function convert(target: string, key: string, o: OptionSpec, v: unknown): unknow
  * choices by value or text). Unknown keys are refused in words, so a misspelt option never passes
  * silently; `legacy` maps retired option names to a sentence saying what to use instead.
  */
-export function parseOptions<S extends Schema>(target: string, schema: S, given: Record<string, unknown> | undefined, legacy: Record<string, (v: unknown) => string | null> = {}): OptionsOf<S> {
+export function parseOptions<S extends Schema>(
+  target: string,
+  schema: S,
+  given: Record<string, unknown> | undefined,
+  legacy: Record<string, (v: unknown) => string | null> = {},
+): OptionsOf<S> {
   const out: Record<string, unknown> = {};
   const input = given ?? {};
   if (typeof input !== 'object' || Array.isArray(input)) throw new ExportError(target, `options must be an object of option: value pairs (got ${show(input)})`);

@@ -25,7 +25,16 @@
  */
 import type { FieldInfo, FrameSource } from '../core/types';
 import { phiflowFieldName } from '../formats/phiflow/names';
-import { centeredGridMembers, gatherGrid, GridWriteError, gridMembers, simpleExtrapolation, sourceGridLayout, viewerFieldNames, type GridLayout } from '../formats/phiflow/write-grid';
+import {
+  centeredGridMembers,
+  gatherGrid,
+  GridWriteError,
+  gridMembers,
+  simpleExtrapolation,
+  sourceGridLayout,
+  viewerFieldNames,
+  type GridLayout,
+} from '../formats/phiflow/write-grid';
 import { axisDomain, describeExport, encodeFieldFile, sceneDescription } from '../formats/phiflow/write-scene';
 import { eachFrame, ExportError, fieldOf, pad6, resolveFields, resolveFrames, type ExportControl, type ExportedFile, type ExportJob } from './job';
 import { readOptions } from './targets';
@@ -124,7 +133,8 @@ export async function exportPhiflowScene(source: FrameSource, job: ExportJob, ct
         members = guard(`field “${p.field}” in frame ${frame.info.number}`, () => gridMembers(p.layout, gatherGrid(p.layout, p.field, frame.fields)));
       } else {
         const d = fieldOf(frame, p.field.name, T);
-        if (d.kind !== 'scalar' && d.kind !== 'vector') throw new ExportError(T, `field “${p.field.name}” is ${d.kind}; PhiFlow grids hold scalar or vector values`);
+        if (d.kind !== 'scalar' && d.kind !== 'vector')
+          throw new ExportError(T, `field “${p.field.name}” is ${d.kind}; PhiFlow grids hold scalar or vector values`);
         members = guard(`field “${p.field.name}”`, () => centeredGridMembers(d, extrapolation, false));
         domain ??= axisDomain(d);
       }

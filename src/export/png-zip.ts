@@ -65,7 +65,19 @@ export async function exportPngZip(source: FrameSource, job: ResolvedJob<PngZipO
         const d = fieldOf(frame, f.name, T);
         let m = maps.get(f.name);
         if (!m) {
-          m = { kind: d.kind, unit: f.unit, shape: d.shape.slice(), offset: 0, scale: 1, exact: true, maxError: 0, masked: false, min: Infinity, max: -Infinity, allInteger: true };
+          m = {
+            kind: d.kind,
+            unit: f.unit,
+            shape: d.shape.slice(),
+            offset: 0,
+            scale: 1,
+            exact: true,
+            maxError: 0,
+            masked: false,
+            min: Infinity,
+            max: -Infinity,
+            allInteger: true,
+          };
           if (d.kind === 'vector') m.components = ['u', 'v', 'w'].slice(0, componentsOf(d).length);
           if ((d.kind === 'rgb' ? d.shape.length - 1 : d.shape.length) === 3) m.planes = d.shape[0];
           maps.set(f.name, m);
@@ -108,19 +120,14 @@ export async function exportPngZip(source: FrameSource, job: ResolvedJob<PngZipO
   // pass 2: the PNGs
   const zip: Zippable = {};
   const table: { k: number; index: number; number: number; time: number | null }[] = [];
-  await eachFrame(
-    source,
-    frames,
-    ctl,
-    (frame, k) => {
-      table.push({ k, index: frame.info.index, number: frame.info.number, time: frame.info.time });
-      for (const f of fields) {
-        const d = fieldOf(frame, f.name, T);
-        const m = maps.get(f.name)!;
-        for (const [suffix, png] of fieldPngs(d, m)) zip[`${f.name}/${pad6(k)}${suffix}.png`] = [png, { level: 0 }];
-      }
-    },
-  );
+  await eachFrame(source, frames, ctl, (frame, k) => {
+    table.push({ k, index: frame.info.index, number: frame.info.number, time: frame.info.time });
+    for (const f of fields) {
+      const d = fieldOf(frame, f.name, T);
+      const m = maps.get(f.name)!;
+      for (const [suffix, png] of fieldPngs(d, m)) zip[`${f.name}/${pad6(k)}${suffix}.png`] = [png, { level: 0 }];
+    }
+  });
   const mapping = {
     format: 'framescope png-zip raw',
     version: 1,
@@ -155,7 +162,13 @@ export async function exportPngZip(source: FrameSource, job: ResolvedJob<PngZipO
   zip['mapping.json'] = new TextEncoder().encode(JSON.stringify(mapping, null, 2));
   const bytes = zipSync(zip, { mtime: new Date(1980, 0, 1) });
   const lossy = [...maps.entries()].filter(([, m]) => !m.exact).map(([n, m]) => `${n} ±${m.maxError.toPrecision(3)}`);
-  return [{ path: `${baseName(source, opts.name)}.zip`, bytes, note: lossy.length ? `quantised to 16 bit: ${lossy.join(', ')}` : 'lossless (integer data stored exactly)' }];
+  return [
+    {
+      path: `${baseName(source, opts.name)}.zip`,
+      bytes,
+      note: lossy.length ? `quantised to 16 bit: ${lossy.join(', ')}` : 'lossless (integer data stored exactly)',
+    },
+  ];
 }
 
 /** The PNGs of one field of one frame: [file suffix, bytes]. */

@@ -23,7 +23,10 @@ const vectorish = (o: Record<string, unknown>) => o.quiver !== false;
 
 export const RENDER_SCHEMA = {
   field: str('Field', '', { picker: 'field', group: 'render', help: 'empty = the first field of the job, else of the dataset' }),
-  component: choice('Background of a vector field', ['magnitude', 'u', 'v', 'w'], 'magnitude', { group: 'render', labels: { magnitude: '|v| (magnitude)', u: 'u component', v: 'v component', w: 'w component' } }),
+  component: choice('Background of a vector field', ['magnitude', 'u', 'v', 'w'], 'magnitude', {
+    group: 'render',
+    labels: { magnitude: '|v| (magnitude)', u: 'u component', v: 'v component', w: 'w component' },
+  }),
   plane: num('z plane of 3D fields', 0, { min: 0, integer: true, group: 'render' }),
   colormap: choice('Colormap', COLORMAPS, COLORMAP_NAMES[0], { picker: 'colormap', group: 'render' }),
   limits: choice('Colour limits', LIMITS_MODES, 'minmax', {
@@ -75,8 +78,12 @@ export interface ViewSettings {
  */
 export function viewToRenderOptions(view: ViewSettings, scope: LimitsScope = 'global'): Partial<RenderOptions> {
   const manual = view.limitsMode === 'manual' && view.vmin !== null && view.vmax !== null && view.vmin < view.vmax;
-  const component = (RENDER_SCHEMA.component.choices as readonly string[]).includes(view.component) ? (view.component as RenderOptions['component']) : 'magnitude';
-  const arrowColor = (RENDER_SCHEMA.arrowColor.choices as readonly string[]).includes(view.arrowColor) ? (view.arrowColor as RenderOptions['arrowColor']) : 'black';
+  const component = (RENDER_SCHEMA.component.choices as readonly string[]).includes(view.component)
+    ? (view.component as RenderOptions['component'])
+    : 'magnitude';
+  const arrowColor = (RENDER_SCHEMA.arrowColor.choices as readonly string[]).includes(view.arrowColor)
+    ? (view.arrowColor as RenderOptions['arrowColor'])
+    : 'black';
   const out: Partial<RenderOptions> = {
     field: view.field,
     component,
@@ -97,7 +104,8 @@ export function viewToRenderOptions(view: ViewSettings, scope: LimitsScope = 'gl
 
 /** What the render options together must satisfy (manual limits need vmin < vmax). */
 export function renderCheck(o: RenderOptions): string | null {
-  if (o.maskColor !== 'auto' && !/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(o.maskColor.trim())) return `mask colour must be auto or a hex colour such as #ff00ff (got “${o.maskColor}”)`;
+  if (o.maskColor !== 'auto' && !/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(o.maskColor.trim()))
+    return `mask colour must be auto or a hex colour such as #ff00ff (got “${o.maskColor}”)`;
   if (o.limits !== 'manual') return null;
   if (o.vmin === null || o.vmax === null) return `manual colour limits need both vmin and vmax (got ${o.vmin ?? 'none'} and ${o.vmax ?? 'none'})`;
   if (!(o.vmin < o.vmax)) return `manual colour limits need vmin below vmax (got vmin ${o.vmin}, vmax ${o.vmax})`;
@@ -107,7 +115,5 @@ export function renderCheck(o: RenderOptions): string | null {
 /** The export's old limits words, now the scope: say what to write instead. */
 export const RENDER_LEGACY: Record<string, (v: unknown) => string | null> = {
   limits: (v) =>
-    v === 'global' || v === 'frame'
-      ? `option limits “${v}” is now a scope: use limits: 'minmax' (or 'p1-99', 'symmetric') with limitsScope: '${v}'`
-      : null,
+    v === 'global' || v === 'frame' ? `option limits “${v}” is now a scope: use limits: 'minmax' (or 'p1-99', 'symmetric') with limitsScope: '${v}'` : null,
 };

@@ -50,7 +50,7 @@ export function displayedRange(d: FieldData, component: string, plane: number, i
   if (!s) return into;
   const { values, mask } = s;
   for (let i = 0; i < values.length; i++) {
-    if (mask && mask[i]) continue;
+    if (mask?.[i]) continue;
     const x = values[i];
     if (!Number.isFinite(x)) continue;
     if (x < into[0]) into[0] = x;
@@ -72,10 +72,16 @@ export async function globalLimits(
   ctl: ExportControl | undefined,
 ): Promise<[number, number]> {
   const r: [number, number] = [Infinity, -Infinity];
-  await eachFrame(source, frames, ctl, (frame) => {
-    const d = frame.fields[field];
-    if (d) displayedRange(d, component, plane, r);
-  }, 'scan');
+  await eachFrame(
+    source,
+    frames,
+    ctl,
+    (frame) => {
+      const d = frame.fields[field];
+      if (d) displayedRange(d, component, plane, r);
+    },
+    'scan',
+  );
   if (!(r[0] <= r[1])) return [0, 1];
   if (mode === 'symmetric') {
     const m = Math.max(Math.abs(r[0]), Math.abs(r[1])) || 1;
@@ -86,18 +92,24 @@ export async function globalLimits(
   const hist = new Float64Array(BINS);
   const k = (BINS - 1) / (r[1] - r[0]);
   let valid = 0;
-  await eachFrame(source, frames, ctl, (frame) => {
-    const d = frame.fields[field];
-    const s = d && displayedValues(d, component, plane);
-    if (!s) return;
-    for (let i = 0; i < s.values.length; i++) {
-      if (s.mask && s.mask[i]) continue;
-      const x = s.values[i];
-      if (!Number.isFinite(x)) continue;
-      hist[Math.floor((x - r[0]) * k)]++;
-      valid++;
-    }
-  }, 'scan');
+  await eachFrame(
+    source,
+    frames,
+    ctl,
+    (frame) => {
+      const d = frame.fields[field];
+      const s = d && displayedValues(d, component, plane);
+      if (!s) return;
+      for (let i = 0; i < s.values.length; i++) {
+        if (s.mask?.[i]) continue;
+        const x = s.values[i];
+        if (!Number.isFinite(x)) continue;
+        hist[Math.floor((x - r[0]) * k)]++;
+        valid++;
+      }
+    },
+    'scan',
+  );
   const at = (q: number) => {
     const target = q * valid;
     let acc = 0;

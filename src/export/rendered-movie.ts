@@ -45,7 +45,8 @@ export async function exportRenderedMovie(source: FrameSource, job: ResolvedJob<
   const { width, height } = first;
   const frameRgba = async (k: number): Promise<Uint8Array> => {
     const c = k === 0 ? first : composeFrame(await source.readFrame(frames[k], { signal: ctl?.signal }), plan.compose);
-    if (c.width !== width || c.height !== height) throw new ExportError(target, `frame ${frames[k]} renders at ${c.width}×${c.height}, the movie is ${width}×${height} (the field changes size)`);
+    if (c.width !== width || c.height !== height)
+      throw new ExportError(target, `frame ${frames[k]} renders at ${c.width}×${c.height}, the movie is ${width}×${height} (the field changes size)`);
     return new Uint8Array(c.rgba.buffer, c.rgba.byteOffset, c.rgba.byteLength);
   };
   const progress = (done: number) => ctl?.onProgress?.(Math.min(frames.length, done), frames.length, 'write');
@@ -58,16 +59,28 @@ export async function exportRenderedMovie(source: FrameSource, job: ResolvedJob<
     ext = 'mp4';
     const bitrate = opts.bitrateKbps ? opts.bitrateKbps * 1000 : autoBitrate(width, height, timing.fps);
     const config = opts.encoder === 'x264' ? null : await webCodecsH264Config(width, height, timing.fps, bitrate);
-    if (opts.encoder === 'webcodecs' && !config) throw new ExportError(target, 'this browser has no WebCodecs H.264 encoder for this size; choose encoder x264');
+    if (opts.encoder === 'webcodecs' && !config)
+      throw new ExportError(target, 'this browser has no WebCodecs H.264 encoder for this size; choose encoder x264');
     if (config) {
-      const r = await encodeH264Mp4({ width, height, count: frames.length, frame: frameRgba }, { fps: timing.fps, bitrate, config, signal: ctl?.signal, onProgress: progress });
+      const r = await encodeH264Mp4(
+        { width, height, count: frames.length, frame: frameRgba },
+        { fps: timing.fps, bitrate, config, signal: ctl?.signal, onProgress: progress },
+      );
       bytes = r.bytes;
       notes.push(`H.264 (${r.codec}) by WebCodecs, ${Math.round(bitrate / 1000)} kbit/s, lossy`);
     } else {
       bytes = await encodeVideo({
-        width, height, inputPixFmt: 'rgba', frameCount: frames.length, frame: frameRgba, outputName: `${name}.mp4`,
+        width,
+        height,
+        inputPixFmt: 'rgba',
+        frameCount: frames.length,
+        frame: frameRgba,
+        outputName: `${name}.mp4`,
         codecArgs: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-movflags', '+faststart'],
-        outputPixFmt: 'yuv420p', fps: timing.fps, onProgress: progress, signal: ctl?.signal,
+        outputPixFmt: 'yuv420p',
+        fps: timing.fps,
+        onProgress: progress,
+        signal: ctl?.signal,
       });
       notes.push('H.264 by x264 (ffmpeg.wasm), crf 18, lossy');
     }
@@ -75,32 +88,58 @@ export async function exportRenderedMovie(source: FrameSource, job: ResolvedJob<
     ext = 'mp4';
     const q = opts.quality ?? 2;
     bytes = await encodeVideo({
-      width, height, inputPixFmt: 'rgba', frameCount: frames.length, frame: frameRgba, outputName: `${name}.mp4`,
-      codecArgs: ['-c:v', 'mpeg4', '-q:v', String(q)], outputPixFmt: 'yuv420p', fps: timing.fps, onProgress: progress, signal: ctl?.signal,
+      width,
+      height,
+      inputPixFmt: 'rgba',
+      frameCount: frames.length,
+      frame: frameRgba,
+      outputName: `${name}.mp4`,
+      codecArgs: ['-c:v', 'mpeg4', '-q:v', String(q)],
+      outputPixFmt: 'yuv420p',
+      fps: timing.fps,
+      onProgress: progress,
+      signal: ctl?.signal,
     });
     notes.push(`MPEG-4 part 2, -q:v ${q}, lossy`);
   } else if (target === 'webm') {
     ext = 'webm';
     const kbps = opts.bitrateKbps ? opts.bitrateKbps : Math.round(autoBitrate(width, height, timing.fps) / 1000);
     bytes = await encodeVideo({
-      width, height, inputPixFmt: 'rgba', frameCount: frames.length, frame: frameRgba, outputName: `${name}.webm`,
+      width,
+      height,
+      inputPixFmt: 'rgba',
+      frameCount: frames.length,
+      frame: frameRgba,
+      outputName: `${name}.webm`,
       codecArgs: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${kbps}k`, '-auto-alt-ref', '0'],
-      outputPixFmt: 'yuv420p', fps: timing.fps, onProgress: progress, signal: ctl?.signal,
+      outputPixFmt: 'yuv420p',
+      fps: timing.fps,
+      onProgress: progress,
+      signal: ctl?.signal,
     });
     notes.push(`VP8, ${kbps} kbit/s, lossy`);
   } else if (target === 'gif') {
     ext = 'gif';
     bytes = await encodeVideo({
-      width, height, inputPixFmt: 'rgba', frameCount: frames.length, frame: frameRgba, outputName: `${name}.gif`,
+      width,
+      height,
+      inputPixFmt: 'rgba',
+      frameCount: frames.length,
+      frame: frameRgba,
+      outputName: `${name}.gif`,
       extraArgs: ['-vf', 'split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=bayer:bayer_scale=3'],
-      codecArgs: ['-c:v', 'gif', '-loop', '0'], fps: timing.fps, onProgress: progress, signal: ctl?.signal,
+      codecArgs: ['-c:v', 'gif', '-loop', '0'],
+      fps: timing.fps,
+      onProgress: progress,
+      signal: ctl?.signal,
     });
     notes.push('256-colour palette (palettegen/paletteuse), lossy');
   } else {
     throw new ExportError(target, 'not a rendered movie target');
   }
   notes.push(`${frames.length} frames, ${width}×${height}`);
-  if (plan.limits) notes.push(`colour limits ${plan.limits[0]} … ${plan.limits[1]}${opts.limits === 'manual' ? ' (manual)' : ` (${opts.limits} over the exported frames)`}`);
+  if (plan.limits)
+    notes.push(`colour limits ${plan.limits[0]} … ${plan.limits[1]}${opts.limits === 'manual' ? ' (manual)' : ` (${opts.limits} over the exported frames)`}`);
   else notes.push(`colour limits ${opts.limits} per frame`);
   return [{ path: `${name}.${ext}`, bytes, note: notes.join('; ') }];
 }

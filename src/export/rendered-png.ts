@@ -18,23 +18,18 @@ export async function exportRenderedPngs(source: FrameSource, job: ResolvedJob<P
   const plan = await planRender(source, job, opts, ctl);
   const zip: Zippable = {};
   const table: { k: number; index: number; number: number; time: number | null; limits: [number, number] | null }[] = [];
-  await eachFrame(
-    source,
-    frames,
-    ctl,
-    (frame, k) => {
-      const c = composeFrame(frame, plan.compose);
-      const n = c.width * c.height;
-      const rgb = new Uint8Array(n * 3);
-      for (let i = 0; i < n; i++) {
-        rgb[3 * i] = c.rgba[4 * i];
-        rgb[3 * i + 1] = c.rgba[4 * i + 1];
-        rgb[3 * i + 2] = c.rgba[4 * i + 2];
-      }
-      zip[`${pad6(k)}.png`] = [encodePng({ width: c.width, height: c.height, channels: 3, data: rgb }), { level: 0 }];
-      table.push({ k, index: frame.info.index, number: frame.info.number, time: frame.info.time, limits: c.limits });
-    },
-  );
+  await eachFrame(source, frames, ctl, (frame, k) => {
+    const c = composeFrame(frame, plan.compose);
+    const n = c.width * c.height;
+    const rgb = new Uint8Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      rgb[3 * i] = c.rgba[4 * i];
+      rgb[3 * i + 1] = c.rgba[4 * i + 1];
+      rgb[3 * i + 2] = c.rgba[4 * i + 2];
+    }
+    zip[`${pad6(k)}.png`] = [encodePng({ width: c.width, height: c.height, channels: 3, data: rgb }), { level: 0 }];
+    table.push({ k, index: frame.info.index, number: frame.info.number, time: frame.info.time, limits: c.limits });
+  });
   const info = {
     format: 'framescope png-zip rendered',
     field: plan.field.name,
@@ -46,5 +41,7 @@ export async function exportRenderedPngs(source: FrameSource, job: ResolvedJob<P
     frames: table,
   };
   zip['frames.json'] = new TextEncoder().encode(JSON.stringify(info, null, 2));
-  return [{ path: `${baseName(source, opts.name)}.zip`, bytes: zipSync(zip, { mtime: new Date(1980, 0, 1) }), note: 'rendered 8-bit RGB (lossy view of the data)' }];
+  return [
+    { path: `${baseName(source, opts.name)}.zip`, bytes: zipSync(zip, { mtime: new Date(1980, 0, 1) }), note: 'rendered 8-bit RGB (lossy view of the data)' },
+  ];
 }

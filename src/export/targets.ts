@@ -7,7 +7,7 @@
  * against it (the one layer that applies defaults).
  */
 import { ExportError } from '../core/errors';
-import { type OptionsOf, type Schema } from './options';
+import type { OptionsOf, Schema } from './options';
 import { resolveOptions, type ExportTarget } from './target';
 import { hdf5, zarr } from './targets/cubes';
 import { davisSet } from './targets/davis-set';

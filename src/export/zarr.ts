@@ -20,6 +20,7 @@ export async function run(source: FrameSource, job: ExportJob, ctl?: ExportContr
   const opts = parseCubeOptions(job.target, job.options);
   const sink = zarrSink(opts.compression);
   await writeCube(source, job, ctl, opts, sink);
-  if (sink.store.bytes >= 0xffff_0000) throw new ExportError(job.target, `the store would be ${sink.store.bytes} bytes; a zip without ZIP64 holds < 4 GiB: export fewer frames`);
+  if (sink.store.bytes >= 0xffff_0000)
+    throw new ExportError(job.target, `the store would be ${sink.store.bytes} bytes; a zip without ZIP64 holds < 4 GiB: export fewer frames`);
   return [{ path: `${baseName(source, opts.name)}.zarr.zip`, bytes: sink.finish() }];
 }

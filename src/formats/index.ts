@@ -56,7 +56,10 @@ async function openDetected(tree: SourceTree): Promise<FrameSource> {
   if (!tree.files.length) throw new FormatError('unknown', tree.name, 'no files');
   const fmt = await detectFormat(tree);
   if (!fmt) {
-    const names = tree.files.slice(0, 3).map((f) => f.path).join(', ');
+    const names = tree.files
+      .slice(0, 3)
+      .map((f) => f.path)
+      .join(', ');
     throw new FormatError(
       'unknown',
       tree.files.length === 1 ? tree.files[0].path : tree.name,

@@ -15,9 +15,18 @@ export function sourceTreeFromFiles(files: Iterable<File>, name?: string): Sourc
 }
 
 /** Minimal structural types for the drag-and-drop entries API (FileSystemEntry is not in every lib.dom). */
-interface FsEntry { isFile: boolean; isDirectory: boolean; name: string; fullPath: string }
-interface FsFileEntry extends FsEntry { file(ok: (f: File) => void, err: (e: unknown) => void): void }
-interface FsDirEntry extends FsEntry { createReader(): { readEntries(ok: (e: FsEntry[]) => void, err: (e: unknown) => void): void } }
+interface FsEntry {
+  isFile: boolean;
+  isDirectory: boolean;
+  name: string;
+  fullPath: string;
+}
+interface FsFileEntry extends FsEntry {
+  file(ok: (f: File) => void, err: (e: unknown) => void): void;
+}
+interface FsDirEntry extends FsEntry {
+  createReader(): { readEntries(ok: (e: FsEntry[]) => void, err: (e: unknown) => void): void };
+}
 
 /**
  * Files of a drop, with folders walked recursively. readEntries returns at most 100 entries per

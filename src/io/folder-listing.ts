@@ -82,9 +82,17 @@ export async function listFolder(folderUrl: string, ctx: RequestContext): Promis
     }
   }
   if (refused.some((s) => s === 401 || s === 403)) {
-    throw remoteError(folder.href, `access denied (HTTP ${refused.find((s) => s === 401 || s === 403)}): the folder or bucket does not allow anonymous listing; make it public, or put a framescope.json beside the data`);
+    throw remoteError(
+      folder.href,
+      `access denied (HTTP ${refused.find((s) => s === 401 || s === 403)}): the folder or bucket does not allow anonymous listing; make it public, or put a framescope.json beside the data`,
+    );
   }
-  throw remoteError(folder.href, page ? 'not found on the server (an S3 server answered, but no such bucket or prefix)' : 'not found on the server (HTTP 404): no file, folder listing or manifest at this address');
+  throw remoteError(
+    folder.href,
+    page
+      ? 'not found on the server (an S3 server answered, but no such bucket or prefix)'
+      : 'not found on the server (HTTP 404): no file, folder listing or manifest at this address',
+  );
 }
 
 function looksLikeIndexPage(t: string): boolean {
@@ -161,13 +169,18 @@ async function listS3(listUrl: URL, ctx: RequestContext, o: { bucketRoot?: boole
       if (!isSafeRelativePath(path)) continue;
       files.push({ path, url: new URL(encodePath(obj.key), bucket).href, size: obj.size, ...(obj.etag ? { etag: obj.etag } : {}) });
     }
-    if (files.length > LISTING_LIMITS.maxFiles) throw remoteError(listUrl.href, `the prefix holds more than ${LISTING_LIMITS.maxFiles} objects; open a longer prefix`);
+    if (files.length > LISTING_LIMITS.maxFiles)
+      throw remoteError(listUrl.href, `the prefix holds more than ${LISTING_LIMITS.maxFiles} objects; open a longer prefix`);
     if (!p.truncated) break;
-    if (signed) throw remoteError(listUrl.href, 'the pre-signed S3 listing is truncated (it cannot ask for the next page): sign it with a larger max-keys, or add a framescope.json');
+    if (signed)
+      throw remoteError(
+        listUrl.href,
+        'the pre-signed S3 listing is truncated (it cannot ask for the next page): sign it with a larger max-keys, or add a framescope.json',
+      );
     if (!p.nextToken || p.nextToken === token) throw remoteError(url, 'the S3 listing is truncated but gives no new continuation token');
     token = p.nextToken;
   }
   const prefixName = prefix.split('/').filter(Boolean).pop();
-  const name = prefixName ?? (o.bucketRoot ? lastSegment(bucket) : bucketName ?? lastSegment(bucket));
+  const name = prefixName ?? (o.bucketRoot ? lastSegment(bucket) : (bucketName ?? lastSegment(bucket)));
   return { name, kind: 's3', files };
 }

@@ -1,15 +1,7 @@
 import type { SourceFile } from '../core/types';
-import { FormatError } from '../core/errors';
+import type { FormatError } from '../core/errors';
 import { blockCache, blockKey, dropBlocks, planRuns, ReadAhead, type BlockRun } from './block-cache';
-import {
-  fetchWithRetries,
-  parseContentRange,
-  remoteError,
-  validatorChange,
-  validatorOf,
-  type RequestContext,
-  type Validator,
-} from './http-request';
+import { fetchWithRetries, parseContentRange, remoteError, validatorChange, validatorOf, type RequestContext, type Validator } from './http-request';
 import { remoteOptions } from './remote-options';
 
 /** One file of a remote listing. `url` is absolute; size from the listing (or a HEAD request). */
@@ -241,8 +233,12 @@ export class HttpFile implements SourceFile {
 
   private lengthError(actual: number, atLeast = false): FormatError {
     if (actual < this.size)
-      return this.fail(remoteError(this.url, `the file is shorter than its listing says: the server has ${atLeast ? 'only ' : ''}${actual} bytes, the listing ${this.size}`));
-    return this.fail(remoteError(this.url, `the file changed on the server while it was open: it has ${actual} bytes, the listing said ${this.size}; open it again`));
+      return this.fail(
+        remoteError(this.url, `the file is shorter than its listing says: the server has ${atLeast ? 'only ' : ''}${actual} bytes, the listing ${this.size}`),
+      );
+    return this.fail(
+      remoteError(this.url, `the file changed on the server while it was open: it has ${actual} bytes, the listing said ${this.size}; open it again`),
+    );
   }
 
   private fail(e: FormatError): FormatError {

@@ -83,8 +83,7 @@ export function validatorChange(known: Validator, got: Validator): string | null
 function statusError(url: string, res: Response): FormatError {
   const s = res.status;
   if (s === 404 || s === 410) return remoteError(url, `not found on the server (HTTP ${s})`);
-  if (s === 401 || s === 403)
-    return remoteError(url, `access denied (HTTP ${s}): the folder or bucket is not public, or a pre-signed link has expired`);
+  if (s === 401 || s === 403) return remoteError(url, `access denied (HTTP ${s}): the folder or bucket is not public, or a pre-signed link has expired`);
   if (s === 416) return remoteError(url, `the server has fewer bytes than were asked for (HTTP 416): the file is shorter than its listing says`);
   if (s === 412) return remoteError(url, `the file was replaced on the server while it was open (HTTP 412, ETag no longer matches); open it again`);
   return remoteError(url, `the server answered HTTP ${s}${res.statusText ? ' ' + res.statusText : ''}`);
@@ -239,7 +238,7 @@ function concat(chunks: Uint8Array[], n: number): Uint8Array {
 /** GET a listing or manifest as text; `null` when the server says there is none (404, 403 of a probe). */
 export async function getText(
   url: string,
-  ctx: RequestContext & { probe?: boolean; maxBody?: number; /** statuses of probes answered with "none here" */ refused?: number[] } = {},
+  ctx: RequestContext & { probe?: boolean; maxBody?: number /** statuses of probes answered with "none here" */; refused?: number[] } = {},
 ): Promise<{ text: string; res: Response } | null> {
   const probe = ctx.probe ?? false;
   const a = await fetchWithRetries(url, {

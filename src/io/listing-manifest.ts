@@ -40,8 +40,10 @@ export function parseManifest(text: string, url: string): Manifest {
   const seen = new Set<string>();
   m.files.forEach((f, i) => {
     if (!f || typeof f !== 'object') throw remoteError(url, `manifest entry ${i} is not an object`);
-    if (typeof f.path !== 'string' || !isSafeRelativePath(f.path)) throw remoteError(url, `manifest entry ${i} has no safe relative "path" (${JSON.stringify(f.path)})`);
-    if (typeof f.size !== 'number' || !Number.isSafeInteger(f.size) || f.size < 0) throw remoteError(url, `manifest entry ${f.path} has no valid "size" (${JSON.stringify(f.size)})`);
+    if (typeof f.path !== 'string' || !isSafeRelativePath(f.path))
+      throw remoteError(url, `manifest entry ${i} has no safe relative "path" (${JSON.stringify(f.path)})`);
+    if (typeof f.size !== 'number' || !Number.isSafeInteger(f.size) || f.size < 0)
+      throw remoteError(url, `manifest entry ${f.path} has no valid "size" (${JSON.stringify(f.size)})`);
     if (f.url !== undefined && typeof f.url !== 'string') throw remoteError(url, `manifest entry ${f.path} has a "url" that is not a string`);
     if (seen.has(f.path)) throw remoteError(url, `manifest lists ${f.path} twice`);
     seen.add(f.path);

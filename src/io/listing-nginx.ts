@@ -40,4 +40,3 @@ export function parseNginxJson(text: string, url: string): DirEntry[] | null {
   }
   return out;
 }
-

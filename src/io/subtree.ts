@@ -5,9 +5,7 @@ export function subtree(tree: SourceTree, prefix: string, name?: string): Source
   const p = prefix.endsWith('/') ? prefix : prefix + '/';
   return {
     name: name ?? prefix.split('/').filter(Boolean).pop() ?? tree.name,
-    files: tree.files
-      .filter((f) => f.path.startsWith(p))
-      .map((f) => ({ ...f, path: f.path.slice(p.length), read: f.read.bind(f) })),
+    files: tree.files.filter((f) => f.path.startsWith(p)).map((f) => ({ ...f, path: f.path.slice(p.length), read: f.read.bind(f) })),
   };
 }
 

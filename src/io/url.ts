@@ -64,7 +64,7 @@ async function rangeProbe(u: URL, name: string, ctx: RequestContext): Promise<Re
   const a = await fetchWithRetries(u.href, { ...ctx, headers: { Range: 'bytes=0-0' }, accept: (s) => s === 404 || s === 403, maxBody: 1 << 20 });
   if (!a.res.ok) return null;
   const cr = /\/(\d+)\s*$/.exec(a.res.headers.get('content-range') ?? '');
-  const size = cr ? Number(cr[1]) : a.res.status === 200 ? a.body?.length ?? 0 : NaN;
+  const size = cr ? Number(cr[1]) : a.res.status === 200 ? (a.body?.length ?? 0) : NaN;
   if (!Number.isSafeInteger(size)) throw remoteError(u.href, 'the server tells neither Content-Length nor Content-Range: the file size is unknown');
   return { path: name, url: u.href, size, ...validatorOf(a.res.headers) };
 }

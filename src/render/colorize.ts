@@ -92,7 +92,7 @@ export function colorize(
     for (let x = 0; x < nx; x++, o += 4) {
       const i = rowIn + (opts.flipX ? nx - 1 - x : x);
       const val = values[i];
-      if ((mask?.[i]) || !(val === val) || val === Infinity || val === -Infinity) continue; // alpha stays 0
+      if (mask?.[i] || !(val === val) || val === Infinity || val === -Infinity) continue; // alpha stays 0
       let t = (val - v0) * k;
       t = t < 0 ? 0 : t > 255 ? 255 : t;
       const c = (t | 0) * 3;

@@ -92,7 +92,7 @@ function fmt(x: number): string {
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(Number.isFinite(lo) && Number.isFinite(hi)) || hi <= lo) return Number.isFinite(lo) ? [lo] : [];
   const raw = (hi - lo) / Math.max(1, count);
-  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  const p = 10 ** Math.floor(Math.log10(raw));
   const m = raw / p;
   const step = (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
   const out: number[] = [];
@@ -258,7 +258,7 @@ export function composeFrame(frame: Frame, opts: ComposeOptions): ComposedFrame 
   const y0 = m.y.start - m.y.step / 2;
   const x1 = x0 + m.width * m.x.step;
   const y1 = y0 + m.height * m.y.step;
-  if (m.quiver && m.quiver.x.length) {
+  if (m.quiver?.x.length) {
     ctx.save();
     ctx.beginPath();
     ctx.rect(L.image.x, L.image.y, L.image.w, L.image.h);

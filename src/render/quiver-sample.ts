@@ -31,7 +31,11 @@ export function sampleQuiver(
   const s = stride > 0 ? Math.floor(stride) : autoStride(nx, ny);
   const o = Math.floor(s / 2);
   const cap = Math.ceil(nx / s) * Math.ceil(ny / s);
-  const xs = new Float32Array(cap), ys = new Float32Array(cap), us = new Float32Array(cap), vs = new Float32Array(cap), ms = new Float32Array(cap);
+  const xs = new Float32Array(cap),
+    ys = new Float32Array(cap),
+    us = new Float32Array(cap),
+    vs = new Float32Array(cap),
+    ms = new Float32Array(cap);
   const idx = new Uint32Array(cap);
   let n = 0;
   let maxMag = 0;
@@ -40,7 +44,8 @@ export function sampleQuiver(
     for (let i = Math.min(o, nx - 1); i < nx; i += s) {
       const k = j * nx + i;
       if (mask?.[k]) continue;
-      const a = u[k], b = v[k];
+      const a = u[k],
+        b = v[k];
       if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
       xs[n] = xAt(i);
       ys[n] = y;

@@ -110,9 +110,17 @@ export function buildViewModel(frame: Frame, req: ViewRequest, background?: Fiel
   const blankAxis: Axis = { start: 0, step: 1, unit: '', label: '', flipped: false, indexOnly: true };
   if (!f) {
     return {
-      info: frame.info, field: req.field, kind: 'missing', width: 0, height: 0, depth: 0,
+      info: frame.info,
+      field: req.field,
+      kind: 'missing',
+      width: 0,
+      height: 0,
+      depth: 0,
       message: `field “${req.field}” is not present in frame ${frame.info.number}`,
-      x: blankAxis, y: blankAxis, valueUnit: '', valueLabel: req.field,
+      x: blankAxis,
+      y: blankAxis,
+      valueUnit: '',
+      valueLabel: req.field,
     };
   }
   const shape = f.kind === 'rgb' ? f.shape.slice(0, -1) : f.shape;
@@ -121,7 +129,7 @@ export function buildViewModel(frame: Frame, req: ViewRequest, background?: Fiel
     const n = shape[0];
     const { axis } = axisFrom(f.scales?.x, n, f.coords?.x, 'x');
     const xs = new Float64Array(n);
-    for (let i = 0; i < n; i++) xs[i] = f.coords?.x?.[i] ?? (axis.indexOnly ? i : (f.scales!.x.offset + i * f.scales!.x.slope));
+    for (let i = 0; i < n; i++) xs[i] = f.coords?.x?.[i] ?? (axis.indexOnly ? i : f.scales!.x.offset + i * f.scales!.x.slope);
     let ys: Float32Array;
     if (f.kind === 'vector' && f.u && f.v) ys = magnitude(f.u, f.v, f.w, f.mask);
     else ys = Float32Array.from(f.values ?? [], (v, i) => (f.mask?.[i] ? NaN : Number(v)));
@@ -130,7 +138,20 @@ export function buildViewModel(frame: Frame, req: ViewRequest, background?: Fiel
       if (c) ys = Float32Array.from(c, (v, i) => (f.mask?.[i] ? NaN : v));
     }
     const stats = fieldStats(ys, null);
-    return { info: frame.info, field: req.field, kind: 'line', width: n, height: 1, depth: 1, x: axis, y: blankAxis, valueUnit, valueLabel: req.field, stats, line: { x: xs, y: ys } };
+    return {
+      info: frame.info,
+      field: req.field,
+      kind: 'line',
+      width: n,
+      height: 1,
+      depth: 1,
+      x: axis,
+      y: blankAxis,
+      valueUnit,
+      valueLabel: req.field,
+      stats,
+      line: { x: xs, y: ys },
+    };
   }
   const nx = shape[shape.length - 1];
   const ny = shape[shape.length - 2];
@@ -140,7 +161,15 @@ export function buildViewModel(frame: Frame, req: ViewRequest, background?: Fiel
   ay.axis.down = yAxisPointsDown(f.scales?.y, !!f.coords?.y);
   const mask = planeOf(f.mask, shape, req.plane);
   const base = {
-    info: frame.info, field: req.field, width: nx, height: ny, depth: nz, x: ax.axis, y: ay.axis, valueUnit, mask,
+    info: frame.info,
+    field: req.field,
+    width: nx,
+    height: ny,
+    depth: nz,
+    x: ax.axis,
+    y: ay.axis,
+    valueUnit,
+    mask,
   };
   if (f.kind === 'rgb') {
     const plane = planeOf(f.values as Uint8Array, [nz, ny, nx * 3], req.plane)!;
@@ -175,7 +204,16 @@ export function buildViewModel(frame: Frame, req: ViewRequest, background?: Fiel
   const rgba = colorize(values, shownMask, [ny, nx], { vmin: limits[0], vmax: limits[1], colormap: req.colormap, flipY: ay.flip, flipX: ax.flip });
   const quiver =
     vectors && req.quiver
-      ? sampleQuiver(vectors.u, vectors.v, mask, nx, ny, req.stride, (i) => coordAt(f.scales?.x, f.coords?.x, i), (j) => coordAt(f.scales?.y, f.coords?.y, j))
+      ? sampleQuiver(
+          vectors.u,
+          vectors.v,
+          mask,
+          nx,
+          ny,
+          req.stride,
+          (i) => coordAt(f.scales?.x, f.coords?.x, i),
+          (j) => coordAt(f.scales?.y, f.coords?.y, j),
+        )
       : undefined;
   return { ...base, mask: shownMask, valueUnit: unit, kind: 'image', rgba, values, stats, limits, quiver, vectors, valueLabel: label };
 }

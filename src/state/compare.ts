@@ -83,7 +83,15 @@ export function setLayout(layout: 1 | 2 | 4): void {
     const d = order[i % Math.max(1, order.length)];
     if (!d) return p;
     const field = fieldOf(d, '');
-    return { ...p, datasetId: d.id, field, colormap: defaultColormapFor(d.summary.format, d.summary.fields.find((f) => f.name === field)) };
+    return {
+      ...p,
+      datasetId: d.id,
+      field,
+      colormap: defaultColormapFor(
+        d.summary.format,
+        d.summary.fields.find((f) => f.name === field),
+      ),
+    };
   });
   useView.getState().set({ playing: false });
   c.set({ layout, panels, cursor: 0 });
@@ -222,7 +230,10 @@ class CompareController {
     clearInterval(this.blinkTimer);
     const c = useCompare.getState();
     if (c.layout === 1 || !c.panels.slice(0, c.layout).some((p) => p.mode === 'blink')) return;
-    this.blinkTimer = setInterval(() => useCompare.getState().set({ blinkPhase: useCompare.getState().blinkPhase ? 0 : 1 }), 1000 / Math.max(0.1, c.blinkHz) / 2);
+    this.blinkTimer = setInterval(
+      () => useCompare.getState().set({ blinkPhase: useCompare.getState().blinkPhase ? 0 : 1 }),
+      1000 / Math.max(0.1, c.blinkHz) / 2,
+    );
   }
 }
 

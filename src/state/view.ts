@@ -109,9 +109,25 @@ export const useView = create<ViewStore>((set, get) => ({
 }));
 
 const KEYS: Record<keyof ViewState, string> = {
-  dataset: 'd', scene: 'sc', frame: 'i', field: 'f', component: 'c', plane: 'z', colormap: 'cmap',
-  limitsMode: 'lim', vmin: 'vmin', vmax: 'vmax', stride: 'stride', arrowScale: 'arrow', quiver: 'q', arrowColor: 'ac', fps: 'fps',
-  mask: 'mask', zoom: 'zoom', derived: 'dq', smooth: 'sm',
+  dataset: 'd',
+  scene: 'sc',
+  frame: 'i',
+  field: 'f',
+  component: 'c',
+  plane: 'z',
+  colormap: 'cmap',
+  limitsMode: 'lim',
+  vmin: 'vmin',
+  vmax: 'vmax',
+  stride: 'stride',
+  arrowScale: 'arrow',
+  quiver: 'q',
+  arrowColor: 'ac',
+  fps: 'fps',
+  mask: 'mask',
+  zoom: 'zoom',
+  derived: 'dq',
+  smooth: 'sm',
 };
 
 /** View state → URL hash (only what differs from the defaults). */

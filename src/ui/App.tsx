@@ -80,7 +80,9 @@ export function App() {
         </main>
         <footer className="footer">
           Everything is decoded on this machine; no file leaves the browser.{' '}
-          {active ? `${active.summary.format} · ${active.summary.frames.length} frames · opened in ${active.summary.openMs.toFixed(0)} ms` : 'Drop files or folders anywhere.'}
+          {active
+            ? `${active.summary.format} · ${active.summary.frames.length} frames · opened in ${active.summary.openMs.toFixed(0)} ms`
+            : 'Drop files or folders anywhere.'}
         </footer>
       </div>
     </DropZone>

@@ -27,7 +27,15 @@ export function LayoutPicker() {
 /** 2 or 4 plot panels, each with its dataset, field, mode and time offset, and the comparison's settings. */
 export function CompareView() {
   const { layout, alignMode, gaps, linkZoom, sharedLimits, blinkHz, set } = useCompare(
-    useShallow((c) => ({ layout: c.layout, alignMode: c.align, gaps: c.gaps, linkZoom: c.linkZoom, sharedLimits: c.sharedLimits, blinkHz: c.blinkHz, set: c.set })),
+    useShallow((c) => ({
+      layout: c.layout,
+      alignMode: c.align,
+      gaps: c.gaps,
+      linkZoom: c.linkZoom,
+      sharedLimits: c.sharedLimits,
+      blinkHz: c.blinkHz,
+      set: c.set,
+    })),
   );
   useEffect(() => void compareController(), []);
   return (
@@ -53,11 +61,22 @@ export function CompareView() {
           <input data-testid="link-zoom" type="checkbox" checked={linkZoom} onChange={(e) => set({ linkZoom: e.target.checked })} /> link zoom
         </label>
         <label className="check">
-          <input data-testid="shared-limits" type="checkbox" checked={sharedLimits} onChange={(e) => set({ sharedLimits: e.target.checked })} /> shared colour limits (panel 1's)
+          <input data-testid="shared-limits" type="checkbox" checked={sharedLimits} onChange={(e) => set({ sharedLimits: e.target.checked })} /> shared colour
+          limits (panel 1's)
         </label>
         <label>
           blink{' '}
-          <input data-testid="blink-hz" className="num" type="number" min={0.2} max={20} step={0.2} value={blinkHz} onChange={(e) => set({ blinkHz: Math.max(0.2, Number(e.target.value) || 1) })} /> Hz
+          <input
+            data-testid="blink-hz"
+            className="num"
+            type="number"
+            min={0.2}
+            max={20}
+            step={0.2}
+            value={blinkHz}
+            onChange={(e) => set({ blinkHz: Math.max(0.2, Number(e.target.value) || 1) })}
+          />{' '}
+          Hz
         </label>
       </div>
       <div className={`compare-grid n${layout}`}>
@@ -87,7 +106,14 @@ function Panel({ i }: { i: number }) {
       : `frame ${slot.index + 1} of ${d?.summary.frames.length ?? 0}${frame && frame.number !== frame.index ? ` (number ${frame.number})` : ''}${
           alignMode === 'time' && slot.delta !== null ? ` · ${slot.delta === 0 ? 'at the cursor' : `${fmtNum(slot.delta)} s from the cursor`}` : ''
         }`;
-  const modeLabel = p.mode === 'difference' && ref ? `A − B (B = ${ref.label})` : p.mode === 'abs-difference' && ref ? `|A − B| (B = ${ref.label})` : p.mode === 'blink' && ref ? `blink: ${blinkPhase ? ref.label : (d?.label ?? '')}` : '';
+  const modeLabel =
+    p.mode === 'difference' && ref
+      ? `A − B (B = ${ref.label})`
+      : p.mode === 'abs-difference' && ref
+        ? `|A − B| (B = ${ref.label})`
+        : p.mode === 'blink' && ref
+          ? `blink: ${blinkPhase ? ref.label : (d?.label ?? '')}`
+          : '';
   return (
     <div className="compare-panel">
       <div className="panel-head">
@@ -99,7 +125,14 @@ function Panel({ i }: { i: number }) {
             const nd = datasets.find((x) => x.id === e.target.value);
             if (!nd) return setPanel(i, { datasetId: null });
             const f = fieldOf(nd, p.field);
-            setPanel(i, { datasetId: nd.id, field: f, colormap: defaultColormapFor(nd.summary.format, nd.summary.fields.find((x) => x.name === f)) });
+            setPanel(i, {
+              datasetId: nd.id,
+              field: f,
+              colormap: defaultColormapFor(
+                nd.summary.format,
+                nd.summary.fields.find((x) => x.name === f),
+              ),
+            });
           }}
         >
           <option value="">(empty)</option>
@@ -123,14 +156,23 @@ function Panel({ i }: { i: number }) {
             <option key={c}>{c}</option>
           ))}
         </select>
-        <select data-testid={`view-${i}-mode`} value={p.mode} onChange={(e) => setPanel(i, { mode: e.target.value as PanelMode, refId: p.refId ?? datasets.find((x) => x.id !== p.datasetId)?.id ?? null })}>
+        <select
+          data-testid={`view-${i}-mode`}
+          value={p.mode}
+          onChange={(e) => setPanel(i, { mode: e.target.value as PanelMode, refId: p.refId ?? datasets.find((x) => x.id !== p.datasetId)?.id ?? null })}
+        >
           <option value="normal">normal</option>
           <option value="difference">A − B</option>
           <option value="abs-difference">|A − B|</option>
           <option value="blink">blink A / B</option>
         </select>
         {needsRef && (
-          <select data-testid={`view-${i}-ref`} value={p.refId ?? ''} onChange={(e) => setPanel(i, { refId: e.target.value || null })} title="B: the other dataset">
+          <select
+            data-testid={`view-${i}-ref`}
+            value={p.refId ?? ''}
+            onChange={(e) => setPanel(i, { refId: e.target.value || null })}
+            title="B: the other dataset"
+          >
             {datasets.map((x) => (
               <option key={x.id} value={x.id}>
                 B = {x.label}
@@ -191,14 +233,37 @@ export function CompareTimeline() {
   return (
     <div className="timeline">
       <div className="row">
-        <button onClick={() => compareTimeline.step(-1)} title="previous position (←)">◀</button>
+        <button onClick={() => compareTimeline.step(-1)} title="previous position (←)">
+          ◀
+        </button>
         <button data-testid="play" onClick={() => set({ playing: !playing })}>
           {playing ? '❚❚ Pause' : '▶ Play'}
         </button>
-        <button onClick={() => compareTimeline.step(1)} title="next position (→)">▶</button>
-        <input data-testid="timeline" className="slider" type="range" min={0} max={Math.max(0, n - 1)} value={pos} onChange={(e) => compareTimeline.seek(Number(e.target.value))} aria-label="position" />
+        <button onClick={() => compareTimeline.step(1)} title="next position (→)">
+          ▶
+        </button>
+        <input
+          data-testid="timeline"
+          className="slider"
+          type="range"
+          min={0}
+          max={Math.max(0, n - 1)}
+          value={pos}
+          onChange={(e) => compareTimeline.seek(Number(e.target.value))}
+          aria-label="position"
+        />
         <label>
-          fps <input data-testid="fps" className="num" type="number" min={0.5} max={120} step={0.5} value={fps} onChange={(e) => set({ fps: Math.max(0.5, Number(e.target.value) || 1) })} />
+          fps{' '}
+          <input
+            data-testid="fps"
+            className="num"
+            type="number"
+            min={0.5}
+            max={120}
+            step={0.5}
+            value={fps}
+            onChange={(e) => set({ fps: Math.max(0.5, Number(e.target.value) || 1) })}
+          />
         </label>
       </div>
       <div className="row readouts">

@@ -7,7 +7,15 @@ import { OpenUrl } from './OpenUrl';
 /** File and folder pickers, the list of open datasets and the scene selector. */
 export function DatasetBar() {
   const { datasets, activeId, loading, setActive, close, openSpecs, selectScene } = useDatasets(
-    useShallow((s) => ({ datasets: s.datasets, activeId: s.activeId, loading: s.loading, setActive: s.setActive, close: s.close, openSpecs: s.openSpecs, selectScene: s.selectScene })),
+    useShallow((s) => ({
+      datasets: s.datasets,
+      activeId: s.activeId,
+      loading: s.loading,
+      setActive: s.setActive,
+      close: s.close,
+      openSpecs: s.openSpecs,
+      selectScene: s.selectScene,
+    })),
   );
   const active = useActiveDataset();
   const files = useRef<HTMLInputElement>(null);
@@ -21,7 +29,14 @@ export function DatasetBar() {
     <div className="dataset-bar">
       <label className="button">
         Open files…
-        <input ref={files} data-testid="open-files" type="file" multiple hidden onChange={(e) => void onPick(e.target.files, false).then(() => (e.target.value = ''))} />
+        <input
+          ref={files}
+          data-testid="open-files"
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => void onPick(e.target.files, false).then(() => (e.target.value = ''))}
+        />
       </label>
       <label className="button">
         Open folder…

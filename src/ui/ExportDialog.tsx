@@ -109,7 +109,13 @@ export function ExportDialog() {
   const selection = useMemo(() => {
     try {
       const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
-      return { indices: frameRange({ frames, nearestIndex: (t) => nearestIndex(times, t) }, { by, start: num(range.start), stop: num(range.stop), step: num(range.step) }), error: null };
+      return {
+        indices: frameRange(
+          { frames, nearestIndex: (t) => nearestIndex(times, t) },
+          { by, start: num(range.start), stop: num(range.stop), step: num(range.step) },
+        ),
+        error: null,
+      };
     } catch (e) {
       return { indices: [] as number[], error: (e as Error).message };
     }
@@ -131,10 +137,16 @@ export function ExportDialog() {
   const rendered = parsed.options ? target.rendered(parsed.options as never) : false;
 
   const dataFields = active?.summary.fields ?? [];
-  const fieldChoices = dataFields.filter((f) => (targetId === 'imgstore' ? (f.kind === 'scalar' && f.shape.length === 2) || (f.kind === 'rgb' && f.shape.length === 3) : true));
-  const shownField = dataFields.find((f) => f.name === options.field) ?? (typeof options.field === 'string' && 'field' in target.schema ? fieldChoices[0] : undefined);
+  const fieldChoices = dataFields.filter((f) =>
+    targetId === 'imgstore' ? (f.kind === 'scalar' && f.shape.length === 2) || (f.kind === 'rgb' && f.shape.length === 3) : true,
+  );
+  const shownField =
+    dataFields.find((f) => f.name === options.field) ?? (typeof options.field === 'string' && 'field' in target.schema ? fieldChoices[0] : undefined);
 
-  const jobSpec = parsed.options && active && selection.indices.length ? { target: targetId, frames: selection.indices, fields: fields.length ? fields : undefined, options: parsed.options } : null;
+  const jobSpec =
+    parsed.options && active && selection.indices.length
+      ? { target: targetId, frames: selection.indices, fields: fields.length ? fields : undefined, options: parsed.options }
+      : null;
   const jobKey = jobSpec ? JSON.stringify(jobSpec) : '';
 
   // the first output frame, drawn by the same code as the export (debounced; a newer one supersedes)
@@ -166,7 +178,13 @@ export function ExportDialog() {
 
   const start = () => {
     if (!active || !jobSpec) return;
-    useJobs.getState().start({ spec: active.spec, scene: active.summary.sceneIndex, key: `${active.id}/${active.summary.sceneIndex}`, dataset: active.summary.name, job: jobSpec });
+    useJobs.getState().start({
+      spec: active.spec,
+      scene: active.summary.sceneIndex,
+      key: `${active.id}/${active.summary.sceneIndex}`,
+      dataset: active.summary.name,
+      job: jobSpec,
+    });
   };
 
   const setOpt = (k: string, v: unknown) => setPerTarget((p) => ({ ...p, [targetId]: { ...(p[targetId] ?? startOptions(target)), [k]: v } }));
@@ -189,7 +207,13 @@ export function ExportDialog() {
     if (o.type === 'boolean') return <input id={id} data-testid={id} type="checkbox" checked={!!val} onChange={(e) => setOpt(o.key, e.target.checked)} />;
     if (o.type === 'enum')
       return (
-        <select id={id} data-testid={id} style={S.control} value={String(val)} onChange={(e) => setOpt(o.key, typeof o.default === 'number' ? Number(e.target.value) : e.target.value)}>
+        <select
+          id={id}
+          data-testid={id}
+          style={S.control}
+          value={String(val)}
+          onChange={(e) => setOpt(o.key, typeof o.default === 'number' ? Number(e.target.value) : e.target.value)}
+        >
           {o.choices.map((c) => (
             <option key={String(c)} value={String(c)}>
               {o.labels?.[String(c)] ?? String(c)}
@@ -221,11 +245,37 @@ export function ExportDialog() {
       );
     }
     if (o.type === 'json') {
-      const text = typeof val === 'string' ? val : val === null || val === undefined || (typeof val === 'object' && !Array.isArray(val) && !Object.keys(val).length) ? '' : JSON.stringify(val);
+      const text =
+        typeof val === 'string'
+          ? val
+          : val === null || val === undefined || (typeof val === 'object' && !Array.isArray(val) && !Object.keys(val).length)
+            ? ''
+            : JSON.stringify(val);
       const auto = o.default === null ? 'auto: the data range of each field over the exported frames' : '{}';
-      return <input id={id} data-testid={id} style={S.control} type="text" placeholder={auto} title={o.help ?? auto} value={text} onChange={(e) => setOpt(o.key, e.target.value)} />;
+      return (
+        <input
+          id={id}
+          data-testid={id}
+          style={S.control}
+          type="text"
+          placeholder={auto}
+          title={o.help ?? auto}
+          value={text}
+          onChange={(e) => setOpt(o.key, e.target.value)}
+        />
+      );
     }
-    return <input id={id} data-testid={id} style={S.control} type="text" placeholder={o.key === 'name' ? active?.summary.name.replace(/\.[A-Za-z0-9]{1,5}$/, '') : o.help} value={String(val ?? '')} onChange={(e) => setOpt(o.key, e.target.value)} />;
+    return (
+      <input
+        id={id}
+        data-testid={id}
+        style={S.control}
+        type="text"
+        placeholder={o.key === 'name' ? active?.summary.name.replace(/\.[A-Za-z0-9]{1,5}$/, '') : o.help}
+        value={String(val ?? '')}
+        onChange={(e) => setOpt(o.key, e.target.value)}
+      />
+    );
   };
 
   const visible = target.options.filter((o) => (!o.applies || o.applies(options)) && !meaningless(o.key, shownField) && o.group !== 'timing');
@@ -246,7 +296,11 @@ export function ExportDialog() {
       <button
         data-testid="export"
         disabled={!active || !!active.computedFrom}
-        title={active?.computedFrom ? 'a computed statistics dataset lives in the viewer only: export its source, or the statistics through npm run convert' : undefined}
+        title={
+          active?.computedFrom
+            ? 'a computed statistics dataset lives in the viewer only: export its source, or the statistics through npm run convert'
+            : undefined
+        }
         onClick={openDialog}
       >
         Export…
@@ -283,7 +337,15 @@ export function ExportDialog() {
                 {(['start', 'stop', 'step'] as const).map((k) => (
                   <label key={k} style={S.label}>
                     {k}
-                    <input data-testid={`export-range-${k}`} style={S.control} type="number" step="any" placeholder={rangeDefaults[k]} value={range[k]} onChange={(e) => setRange((r) => ({ ...r, [k]: e.target.value }))} />
+                    <input
+                      data-testid={`export-range-${k}`}
+                      style={S.control}
+                      type="number"
+                      step="any"
+                      placeholder={rangeDefaults[k]}
+                      value={range[k]}
+                      onChange={(e) => setRange((r) => ({ ...r, [k]: e.target.value }))}
+                    />
                   </label>
                 ))}
               </div>
@@ -300,7 +362,9 @@ export function ExportDialog() {
                 ))}
                 <p style={{ ...S.muted, margin: '2px 0' }} data-testid="export-timing">
                   {timingNote}
-                  {Number(options.fps) === viewFps && options.frameDurationMs == null ? ` — the viewer's playback rate` : ` (the viewer plays at ${viewFps} fps)`}
+                  {Number(options.fps) === viewFps && options.frameDurationMs == null
+                    ? ` — the viewer's playback rate`
+                    : ` (the viewer plays at ${viewFps} fps)`}
                 </p>
               </fieldset>
             )}
@@ -312,7 +376,11 @@ export function ExportDialog() {
                     .filter((f) => !f.name.includes('/'))
                     .map((f) => (
                       <label key={f.name} style={{ ...S.label, justifyContent: 'flex-start' }}>
-                        <input type="checkbox" checked={fields.includes(f.name)} onChange={(e) => setFields((s) => (e.target.checked ? [...s, f.name] : s.filter((x) => x !== f.name)))} />
+                        <input
+                          type="checkbox"
+                          checked={fields.includes(f.name)}
+                          onChange={(e) => setFields((s) => (e.target.checked ? [...s, f.name] : s.filter((x) => x !== f.name)))}
+                        />
                         {f.name} <span style={S.muted}>({f.kind})</span>
                       </label>
                     ))}
@@ -340,14 +408,22 @@ export function ExportDialog() {
             {rendered && (
               <figure style={{ margin: '0 0 8px' }}>
                 {preview && 'url' in preview ? (
-                  <img data-testid="export-preview" src={preview.url} alt={`first output frame: ${preview.info.field}, frame ${preview.info.frame.number}`} style={S.preview} />
+                  <img
+                    data-testid="export-preview"
+                    src={preview.url}
+                    alt={`first output frame: ${preview.info.field}, frame ${preview.info.frame.number}`}
+                    style={S.preview}
+                  />
                 ) : (
-                  <div style={{ ...S.muted, height: 120, display: 'grid', placeItems: 'center', border: '1px dashed #ccd' }}>{preview && 'error' in preview ? <span style={S.error}>{preview.error}</span> : 'drawing the first output frame…'}</div>
+                  <div style={{ ...S.muted, height: 120, display: 'grid', placeItems: 'center', border: '1px dashed #ccd' }}>
+                    {preview && 'error' in preview ? <span style={S.error}>{preview.error}</span> : 'drawing the first output frame…'}
+                  </div>
                 )}
                 {preview && 'info' in preview && (
                   <figcaption style={S.muted} data-testid="export-preview-caption">
                     First output frame (frame {preview.info.frame.number}, {preview.info.width}×{preview.info.height} px)
-                    {preview.info.limits && ` · colour limits ${fmtNum(preview.info.limits[0])} … ${fmtNum(preview.info.limits[1])} ${preview.info.fixed ? 'for every frame' : 'of this frame (each frame its own)'}`}
+                    {preview.info.limits &&
+                      ` · colour limits ${fmtNum(preview.info.limits[0])} … ${fmtNum(preview.info.limits[1])} ${preview.info.fixed ? 'for every frame' : 'of this frame (each frame its own)'}`}
                   </figcaption>
                 )}
               </figure>
@@ -357,19 +433,31 @@ export function ExportDialog() {
                 const left = eta(j);
                 return (
                   <div key={j.id} data-status={j.status} style={{ borderTop: '1px solid #dde', padding: '4px 0' }}>
-                    {j.dataset} → {j.target}: {j.status === 'running' && <progress max={j.total || 1} value={j.done} />} <span data-testid="export-progress">{progressText(j)}</span>
+                    {j.dataset} → {j.target}: {j.status === 'running' && <progress max={j.total || 1} value={j.done} />}{' '}
+                    <span data-testid="export-progress">{progressText(j)}</span>
                     {left !== null && ` · ${left.toFixed(0)} s left`}
                     {j.status === 'running' && <button onClick={() => useJobs.getState().cancel(j.id)}>Cancel</button>}
                     {j.error && <div style={S.error}>{j.error}</div>}
                     {j.files && (
                       <div style={S.muted}>
                         {j.files.map((f) => `${f.path} (${bytesLabel(f.size)})`).join(', ')}
-                        {j.files.some((f) => f.note) && <div>{j.files.filter((f) => f.note).map((f) => f.note).join('; ')}</div>}
+                        {j.files.some((f) => f.note) && (
+                          <div>
+                            {j.files
+                              .filter((f) => f.note)
+                              .map((f) => f.note)
+                              .join('; ')}
+                          </div>
+                        )}
                       </div>
                     )}
                     {j.status === 'done' && (
                       <>
-                        <button data-testid="export-save" onClick={() => void save(j.id, `${j.dataset}-${j.target}`, true)} title="choose where to save (File System Access API where the browser has it)">
+                        <button
+                          data-testid="export-save"
+                          onClick={() => void save(j.id, `${j.dataset}-${j.target}`, true)}
+                          title="choose where to save (File System Access API where the browser has it)"
+                        >
                           Save…
                         </button>
                         <button data-testid="export-download" onClick={() => void save(j.id, `${j.dataset}-${j.target}`, false)}>

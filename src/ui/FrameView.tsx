@@ -326,7 +326,8 @@ export function FrameView({ panel }: { panel?: number } = {}) {
           <div className="frame-error" data-testid={tid('frame-error')} role="alert">
             <strong>
               Frame {frameError.index + 1} of {frames.length}
-              {frames[frameError.index] && frames[frameError.index].number !== frameError.index ? ` (number ${frames[frameError.index].number})` : ''} could not be read.
+              {frames[frameError.index] && frames[frameError.index].number !== frameError.index ? ` (number ${frames[frameError.index].number})` : ''} could not
+              be read.
             </strong>
             <p>{frameError.message}</p>
             <p className="muted">The other frames are not affected; step on to continue.</p>
@@ -342,7 +343,11 @@ export function FrameView({ panel }: { panel?: number } = {}) {
             <span className="spinner" /> reading frame {wanted + 1}…
           </div>
         )}
-        <button className="snapshot" title="Save the plot as PNG (image, axes, colour bar and arrows)" onClick={() => div.current && canvas.current && void savePlotPng(div.current, canvas.current, `${active.label}-frame${drawnIndex}`)}>
+        <button
+          className="snapshot"
+          title="Save the plot as PNG (image, axes, colour bar and arrows)"
+          onClick={() => div.current && canvas.current && void savePlotPng(div.current, canvas.current, `${active.label}-frame${drawnIndex}`)}
+        >
           PNG
         </button>
       </div>
@@ -436,7 +441,14 @@ function linkZoom(from: number, gd: Gd, ev: Record<string, unknown>): void {
 
 const unitSuffix = (u: string) => (!u ? '' : /^\[.*\]$/.test(u.trim()) ? ` ${u.trim()}` : ` [${u}]`);
 
-type Gd = PlotlyGd & { __fsStructure?: string; __fsLimits?: string; __fsZoomed?: string; __fsExtent?: string; __fsFull?: { x: number[]; y: number[] }; __fsTouched?: number };
+type Gd = PlotlyGd & {
+  __fsStructure?: string;
+  __fsLimits?: string;
+  __fsZoomed?: string;
+  __fsExtent?: string;
+  __fsFull?: { x: number[]; y: number[] };
+  __fsTouched?: number;
+};
 
 function hideQuiver(gd: Gd): void {
   const at = gd.data?.findIndex((t) => t.type === 'quiver') ?? -1;
@@ -449,9 +461,36 @@ function hideQuiver(gd: Gd): void {
  * axes, colormap, arrow style); otherwise the colour bar limits and the arrows are restyled in place.
  * Zoom survives frame and field switches of the same grid (uirevision keys on dataset and grid).
  */
-async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: number, arrowColor: string, datasetId: string, zoom: [number, number, number, number] | null, panel = false): Promise<void> {
+async function drawAxes(
+  gd: Gd,
+  m: ViewModel,
+  colormap: string,
+  arrowScale: number,
+  arrowColor: string,
+  datasetId: string,
+  zoom: [number, number, number, number] | null,
+  panel = false,
+): Promise<void> {
   const Plotly = await loadPlotly();
-  const structure = [m.kind, m.field, m.width, m.height, m.x.start, m.x.step, m.y.start, m.y.step, m.y.down, colormap, arrowScale, arrowColor, !!m.quiver, !!m.limits, m.valueLabel, m.valueUnit, datasetId].join('|');
+  const structure = [
+    m.kind,
+    m.field,
+    m.width,
+    m.height,
+    m.x.start,
+    m.x.step,
+    m.y.start,
+    m.y.step,
+    m.y.down,
+    colormap,
+    arrowScale,
+    arrowColor,
+    !!m.quiver,
+    !!m.limits,
+    m.valueLabel,
+    m.valueUnit,
+    datasetId,
+  ].join('|');
   const grid = `${datasetId}/${m.width}x${m.height}/${m.x.start},${m.x.step},${m.y.start},${m.y.step}`;
   const layoutBase = {
     margin: { l: 70, r: 20, t: 36, b: 50 },
@@ -467,9 +506,16 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
     if (!m.quiver?.x.length) return null;
     const q = m.quiver;
     return {
-      type: 'quiver', x: q.x, y: q.y, u: q.u, v: q.v, anchor: 'center', lengthmode: 'raw',
+      type: 'quiver',
+      x: q.x,
+      y: q.y,
+      u: q.u,
+      v: q.v,
+      anchor: 'center',
+      lengthmode: 'raw',
       // raw lengths in data units (the rule shared with the rendered exports)
-      lengthfactor: arrowLengthFactor(q, m.x.step, m.y.step, arrowScale), arrowref: 'data',
+      lengthfactor: arrowLengthFactor(q, m.x.step, m.y.step, arrowScale),
+      arrowref: 'data',
       marker:
         arrowColor === 'magnitude'
           ? { color: q.mag, cmin: 0, cmax: q.maxMag || 1, colorscale: plotlyColorscale('jet'), line: { width: 1.6 }, arrowsize: 1 }
@@ -486,7 +532,8 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
       // the colour bar follows the bitmap in the next task: the frame is on screen first
       const limits = m.limits;
       setTimeout(() => {
-        if (gd.__fsLimits === lim) void Plotly.restyle(gd, { 'marker.cmin': [limits[0]], 'marker.cmax': [limits[1]], 'marker.color': [limits] } as never, [colorbarAt]);
+        if (gd.__fsLimits === lim)
+          void Plotly.restyle(gd, { 'marker.cmin': [limits[0]], 'marker.cmax': [limits[1]], 'marker.color': [limits] } as never, [colorbarAt]);
       }, 0);
     }
     const q = quiverTrace();
@@ -494,7 +541,15 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
     if (q && quiverAt >= 0)
       await Plotly.restyle(
         gd,
-        { x: [q.x], y: [q.y], u: [q.u], v: [q.v], lengthfactor: [q.lengthfactor], visible: [true], ...(arrowColor === 'magnitude' ? { 'marker.color': [m.quiver!.mag], 'marker.cmax': [m.quiver!.maxMag || 1] } : {}) } as never,
+        {
+          x: [q.x],
+          y: [q.y],
+          u: [q.u],
+          v: [q.v],
+          lengthfactor: [q.lengthfactor],
+          visible: [true],
+          ...(arrowColor === 'magnitude' ? { 'marker.color': [m.quiver!.mag], 'marker.cmax': [m.quiver!.maxMag || 1] } : {}),
+        } as never,
         [quiverAt],
       );
     return;
@@ -509,7 +564,13 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
     await Plotly.react(
       gd,
       [{ type: 'scatter', mode: 'lines+markers', x: Array.from(m.line.x), y: Array.from(m.line.y), marker: { size: 4 }, line: { width: 2 }, hoverinfo: 'x+y' }],
-      { ...layoutBase, paper_bgcolor: '#fff', plot_bgcolor: '#fff', xaxis: { title: { text: m.x.label + unitSuffix(m.x.unit) } }, yaxis: { title: { text: m.valueLabel + unitSuffix(m.valueUnit) } } },
+      {
+        ...layoutBase,
+        paper_bgcolor: '#fff',
+        plot_bgcolor: '#fff',
+        xaxis: { title: { text: m.x.label + unitSuffix(m.x.unit) } },
+        yaxis: { title: { text: m.valueLabel + unitSuffix(m.valueUnit) } },
+      },
       config,
     );
     return;
@@ -518,9 +579,21 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
   if (m.limits) {
     // an invisible marker trace that only draws the colour bar of the image
     data.push({
-      type: 'scatter', mode: 'markers', x: [m.x.start], y: [m.y.start], hoverinfo: 'skip',
-      marker: { size: 0.001, opacity: 0, color: m.limits, cmin: m.limits[0], cmax: m.limits[1], colorscale: plotlyColorscale(colormap), showscale: true,
-        colorbar: { title: { text: m.valueLabel + unitSuffix(m.valueUnit), side: 'right' }, thickness: 14, len: 0.9 } },
+      type: 'scatter',
+      mode: 'markers',
+      x: [m.x.start],
+      y: [m.y.start],
+      hoverinfo: 'skip',
+      marker: {
+        size: 0.001,
+        opacity: 0,
+        color: m.limits,
+        cmin: m.limits[0],
+        cmax: m.limits[1],
+        colorscale: plotlyColorscale(colormap),
+        showscale: true,
+        colorbar: { title: { text: m.valueLabel + unitSuffix(m.valueUnit), side: 'right' }, thickness: 14, len: 0.9 },
+      },
     });
   }
   const q = quiverTrace();
@@ -540,7 +613,15 @@ async function drawAxes(gd: Gd, m: ViewModel, colormap: string, arrowScale: numb
     {
       ...layoutBase,
       xaxis: { title: { text: m.x.label + unitSuffix(m.x.unit) }, range: z ? [z[0], z[1]] : xr, constrain: 'domain', showgrid: false, zeroline: false },
-      yaxis: { title: { text: m.y.label + unitSuffix(m.y.unit) }, range: z ? [z[2], z[3]] : yRange, scaleanchor: 'x', scaleratio: 1, constrain: 'domain', showgrid: false, zeroline: false },
+      yaxis: {
+        title: { text: m.y.label + unitSuffix(m.y.unit) },
+        range: z ? [z[2], z[3]] : yRange,
+        scaleanchor: 'x',
+        scaleratio: 1,
+        constrain: 'domain',
+        showgrid: false,
+        zeroline: false,
+      },
     } as never,
     config,
   );

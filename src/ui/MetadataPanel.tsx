@@ -21,11 +21,7 @@ export function flatten(obj: unknown, prefix = '', out: [string, string][] = [],
 }
 
 function safeJson(x: unknown): string {
-  return JSON.stringify(
-    x,
-    (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : typeof v === 'bigint' ? Number(v) : v),
-    2,
-  );
+  return JSON.stringify(x, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : typeof v === 'bigint' ? Number(v) : v), 2);
 }
 
 /** Dataset properties and the current frame's attributes: searchable, copyable as JSON. */
@@ -47,7 +43,20 @@ export function MetadataPanel() {
   const [copied, setCopied] = useState(false);
   const info = active?.summary.frames[Math.min(frame, (active?.summary.frames.length ?? 1) - 1)];
   const datasetDoc = useMemo(
-    () => (active ? { dataset: { format: active.summary.format, name: active.summary.name, frames: active.summary.frames.length, timeUnit: active.summary.timeUnit, fields: active.summary.fields, warnings: active.summary.warnings }, metadata: active.summary.metadata } : null),
+    () =>
+      active
+        ? {
+            dataset: {
+              format: active.summary.format,
+              name: active.summary.name,
+              frames: active.summary.frames.length,
+              timeUnit: active.summary.timeUnit,
+              fields: active.summary.fields,
+              warnings: active.summary.warnings,
+            },
+            metadata: active.summary.metadata,
+          }
+        : null,
     [active],
   );
   // the dataset part is flattened once per dataset, only the frame part per frame

@@ -53,7 +53,14 @@ export function OpenUrl() {
         void open();
       }}
     >
-      <input data-testid="open-url" type="url" placeholder="link to a file or folder (http, S3)" value={url} onChange={(e) => setUrl(e.target.value)} title="open a dataset from a web server or S3 bucket by its link" />
+      <input
+        data-testid="open-url"
+        type="url"
+        placeholder="link to a file or folder (http, S3)"
+        value={url}
+        onChange={(e) => setUrl(e.target.value)}
+        title="open a dataset from a web server or S3 bucket by its link"
+      />
       <button type="submit" data-testid="open-url-button" disabled={!!opening}>
         Open
       </button>

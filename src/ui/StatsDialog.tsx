@@ -58,20 +58,38 @@ export function StatsDialog() {
   const eta = state && state.done > 0 ? ((performance.now() - state.t0) / state.done) * (state.total - state.done) : null;
   return (
     <>
-      <button data-testid="stats" onClick={() => dialog.current?.showModal()} title="mean, std, min, max, count (and Reynolds stresses, tke for vectors) over frames">
+      <button
+        data-testid="stats"
+        onClick={() => dialog.current?.showModal()}
+        title="mean, std, min, max, count (and Reynolds stresses, tke for vectors) over frames"
+      >
         Time statistics…
       </button>
       <dialog ref={dialog} data-testid="stats-dialog">
         <h3>Time statistics of “{v.field}”</h3>
         <p className="muted">
-          Per cell over the chosen frames, masks respected: mean, standard deviation (population, ddof = 0), min, max, valid-sample count; for
-          vectors also ⟨u′u′⟩, ⟨v′v′⟩, ⟨u′v′⟩ and the turbulent kinetic energy. The result opens as a new dataset.
+          Per cell over the chosen frames, masks respected: mean, standard deviation (population, ddof = 0), min, max, valid-sample count; for vectors also
+          ⟨u′u′⟩, ⟨v′v′⟩, ⟨u′v′⟩ and the turbulent kinetic energy. The result opens as a new dataset.
         </p>
         <label>
-          first frame index <input data-testid="stats-start" className="num" value={range.start} placeholder="0" onChange={(e) => setRange({ ...range, start: e.target.value })} />
+          first frame index{' '}
+          <input
+            data-testid="stats-start"
+            className="num"
+            value={range.start}
+            placeholder="0"
+            onChange={(e) => setRange({ ...range, start: e.target.value })}
+          />
         </label>
         <label>
-          stop (exclusive) <input data-testid="stats-stop" className="num" value={range.stop} placeholder={String(n)} onChange={(e) => setRange({ ...range, stop: e.target.value })} />
+          stop (exclusive){' '}
+          <input
+            data-testid="stats-stop"
+            className="num"
+            value={range.stop}
+            placeholder={String(n)}
+            onChange={(e) => setRange({ ...range, stop: e.target.value })}
+          />
         </label>
         <label>
           step <input data-testid="stats-step" className="num" value={range.step} onChange={(e) => setRange({ ...range, step: e.target.value })} />
@@ -84,7 +102,8 @@ export function StatsDialog() {
         <p>{frames().length} frames</p>
         {state && (
           <p data-testid="stats-progress">
-            <progress max={state.total} value={state.done} /> {state.done} of {state.total} frames{eta !== null ? ` · about ${Math.ceil(eta / 1000)} s left` : ''}
+            <progress max={state.total} value={state.done} /> {state.done} of {state.total} frames
+            {eta !== null ? ` · about ${Math.ceil(eta / 1000)} s left` : ''}
           </p>
         )}
         {error && <p className="error">{error}</p>}

@@ -64,13 +64,21 @@ export function Timeline() {
   return (
     <div className="timeline">
       <div className="row">
-        <button onClick={() => timeline.first()} title="first frame (Home)">|◀</button>
-        <button onClick={() => timeline.step(-1)} title="previous frame (←)">◀</button>
+        <button onClick={() => timeline.first()} title="first frame (Home)">
+          |◀
+        </button>
+        <button onClick={() => timeline.step(-1)} title="previous frame (←)">
+          ◀
+        </button>
         <button data-testid="play" onClick={() => timeline.toggle()} title="play / pause (Space)">
           {playing ? '❚❚ Pause' : '▶ Play'}
         </button>
-        <button onClick={() => timeline.step(1)} title="next frame (→)">▶</button>
-        <button onClick={() => timeline.last()} title="last frame (End)">▶|</button>
+        <button onClick={() => timeline.step(1)} title="next frame (→)">
+          ▶
+        </button>
+        <button onClick={() => timeline.last()} title="last frame (End)">
+          ▶|
+        </button>
         <input
           data-testid="timeline"
           className="slider"
@@ -83,13 +91,26 @@ export function Timeline() {
           aria-label="frame"
         />
         <label>
-          fps <input data-testid="fps" className="num" type="number" min={0.5} max={120} step={0.5} value={fps} onChange={(e) => set({ fps: Math.max(0.5, Number(e.target.value) || 1) })} />
+          fps{' '}
+          <input
+            data-testid="fps"
+            className="num"
+            type="number"
+            min={0.5}
+            max={120}
+            step={0.5}
+            value={fps}
+            onChange={(e) => set({ fps: Math.max(0.5, Number(e.target.value) || 1) })}
+          />
         </label>
       </div>
       <div className="row readouts">
         <span className="counter">
           frame <b data-testid="frame-position">{n ? shownIndex + 1 : '—'}</b> of <b data-testid="frame-count">{n}</b>
-          <span className="muted"> (index <span data-testid="frame-index">{n ? shownIndex : '—'}</span>)</span>
+          <span className="muted">
+            {' '}
+            (index <span data-testid="frame-index">{n ? shownIndex : '—'}</span>)
+          </span>
         </span>
         <span className={hasOwnNumbers(frames) ? '' : 'muted'}>
           number <b data-testid="frame-number">{cur?.number ?? '—'}</b>
@@ -105,17 +126,35 @@ export function Timeline() {
             if (Number.isFinite(t) && timeInput.trim() !== '') void timeline.seekTime(t);
           }}
         >
-          <input data-testid="jump-time" className="num wide" placeholder={`time${timeUnit ? ' [' + timeUnit + ']' : ''}`} value={timeInput} onChange={(e) => setTimeInput(e.target.value)} />
+          <input
+            data-testid="jump-time"
+            className="num wide"
+            placeholder={`time${timeUnit ? ' [' + timeUnit + ']' : ''}`}
+            value={timeInput}
+            onChange={(e) => setTimeInput(e.target.value)}
+          />
           <button type="submit">Go to time</button>
         </form>
         <form
           onSubmit={(e) => {
             e.preventDefault();
             const k = Number(numberInput);
-            if (Number.isFinite(k) && numberInput.trim() !== '') timeline.seek(indexOfNumber(frames.map((f) => f.number), k));
+            if (Number.isFinite(k) && numberInput.trim() !== '')
+              timeline.seek(
+                indexOfNumber(
+                  frames.map((f) => f.number),
+                  k,
+                ),
+              );
           }}
         >
-          <input data-testid="jump-number" className="num wide" placeholder="frame number" value={numberInput} onChange={(e) => setNumberInput(e.target.value)} />
+          <input
+            data-testid="jump-number"
+            className="num wide"
+            placeholder="frame number"
+            value={numberInput}
+            onChange={(e) => setNumberInput(e.target.value)}
+          />
           <button type="submit">Go to number</button>
         </form>
       </div>

@@ -32,7 +32,8 @@ export function ViewControls() {
   const parts = fields.filter((x) => x.name.includes('/'));
   const opt = (x: (typeof fields)[number]) => (
     <option key={x.name} value={x.name}>
-      {x.name} ({x.kind}, {x.shape.join('×')}{x.unit ? `, ${x.unit}` : ''})
+      {x.name} ({x.kind}, {x.shape.join('×')}
+      {x.unit ? `, ${x.unit}` : ''})
     </option>
   );
   return (
@@ -42,7 +43,13 @@ export function ViewControls() {
       </h2>
       <label>
         Field
-        <select data-testid="field" value={f?.name ?? ''} onChange={(e) => v.set({ field: e.target.value, plane: 0, vmin: null, vmax: null, derived: '', limitsMode: v.limitsMode === 'manual' ? 'minmax' : v.limitsMode })}>
+        <select
+          data-testid="field"
+          value={f?.name ?? ''}
+          onChange={(e) =>
+            v.set({ field: e.target.value, plane: 0, vmin: null, vmax: null, derived: '', limitsMode: v.limitsMode === 'manual' ? 'minmax' : v.limitsMode })
+          }
+        >
           {main.map(opt)}
           {parts.length > 0 && <optgroup label="components">{parts.map(opt)}</optgroup>}
         </select>
@@ -58,7 +65,11 @@ export function ViewControls() {
                 const q = e.target.value;
                 // signed quantities read best in RdBu with limits symmetric about 0
                 const signed = /vorticity(-[xyz])?$|divergence|strain|^d[uvwf]d[xyz]$|q-criterion|lambda2|laplacian/.test(q);
-                v.set({ derived: q, ...(q && signed ? { colormap: 'RdBu', limitsMode: 'symmetric' } : {}), ...(q ? {} : { limitsMode: v.limitsMode === 'symmetric' ? 'minmax' : v.limitsMode }) });
+                v.set({
+                  derived: q,
+                  ...(q && signed ? { colormap: 'RdBu', limitsMode: 'symmetric' } : {}),
+                  ...(q ? {} : { limitsMode: v.limitsMode === 'symmetric' ? 'minmax' : v.limitsMode }),
+                });
               }}
             >
               <option value="">stored values</option>
@@ -72,7 +83,15 @@ export function ViewControls() {
           {v.derived && (
             <label>
               Smoothing σ = {v.smooth === 0 ? 'off' : `${v.smooth} cells`}
-              <input data-testid="smooth" type="range" min={0} max={5} step={0.5} value={v.smooth} onChange={(e) => v.set({ smooth: Number(e.target.value) })} />
+              <input
+                data-testid="smooth"
+                type="range"
+                min={0}
+                max={5}
+                step={0.5}
+                value={v.smooth}
+                onChange={(e) => v.set({ smooth: Number(e.target.value) })}
+              />
             </label>
           )}
         </>
@@ -91,43 +110,66 @@ export function ViewControls() {
       {depth > 1 && (
         <label>
           Plane z = {v.plane} / {depth - 1}
-          <input data-testid="plane" type="range" min={0} max={depth - 1} value={Math.min(v.plane, depth - 1)} onChange={(e) => v.set({ plane: Number(e.target.value) })} />
+          <input
+            data-testid="plane"
+            type="range"
+            min={0}
+            max={depth - 1}
+            value={Math.min(v.plane, depth - 1)}
+            onChange={(e) => v.set({ plane: Number(e.target.value) })}
+          />
         </label>
       )}
       {f?.kind !== 'rgb' && !is1d && (
-      <>
-      <label>
-        Colormap
-        <select data-testid="colormap" value={v.colormap} onChange={(e) => v.set({ colormap: e.target.value })}>
-          {COLORMAP_NAMES.map((c) => (
-            <option key={c}>{c}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Limits
-        <select data-testid="limits" value={v.limitsMode} onChange={(e) => v.set({ limitsMode: e.target.value as LimitsMode })}>
-          <option value="minmax">min / max</option>
-          <option value="p1-99">1–99 percentile</option>
-          <option value="symmetric">symmetric about 0</option>
-          <option value="manual">manual</option>
-        </select>
-      </label>
-      <div className="pair">
-        <input data-testid="vmin" type="number" step="any" placeholder="vmin" title="lower colour limit in force (typing switches to manual)" value={shownMin} onChange={(e) => setLimit('vmin', e.target.value)} />
-        <input data-testid="vmax" type="number" step="any" placeholder="vmax" title="upper colour limit in force (typing switches to manual)" value={shownMax} onChange={(e) => setLimit('vmax', e.target.value)} />
-      </div>
-      <label>
-        Masked cells
-        <select data-testid="mask-color" value={v.mask} onChange={(e) => v.set({ mask: e.target.value })}>
-          {MASK_STYLES.map((m) => (
-            <option key={m.value} value={m.value}>
-              {m.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      </>
+        <>
+          <label>
+            Colormap
+            <select data-testid="colormap" value={v.colormap} onChange={(e) => v.set({ colormap: e.target.value })}>
+              {COLORMAP_NAMES.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Limits
+            <select data-testid="limits" value={v.limitsMode} onChange={(e) => v.set({ limitsMode: e.target.value as LimitsMode })}>
+              <option value="minmax">min / max</option>
+              <option value="p1-99">1–99 percentile</option>
+              <option value="symmetric">symmetric about 0</option>
+              <option value="manual">manual</option>
+            </select>
+          </label>
+          <div className="pair">
+            <input
+              data-testid="vmin"
+              type="number"
+              step="any"
+              placeholder="vmin"
+              title="lower colour limit in force (typing switches to manual)"
+              value={shownMin}
+              onChange={(e) => setLimit('vmin', e.target.value)}
+            />
+            <input
+              data-testid="vmax"
+              type="number"
+              step="any"
+              placeholder="vmax"
+              title="upper colour limit in force (typing switches to manual)"
+              value={shownMax}
+              onChange={(e) => setLimit('vmax', e.target.value)}
+            />
+          </div>
+          <label>
+            Masked cells
+            <select data-testid="mask-color" value={v.mask} onChange={(e) => v.set({ mask: e.target.value })}>
+              {MASK_STYLES.map((m) => (
+                <option key={m.value} value={m.value}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
       )}
       {isVector && (
         <>
@@ -148,7 +190,15 @@ export function ViewControls() {
           </label>
           <label>
             Arrow scale ×{v.arrowScale.toFixed(2)}
-            <input data-testid="arrow-scale" type="range" min={0.1} max={5} step={0.05} value={v.arrowScale} onChange={(e) => v.set({ arrowScale: Number(e.target.value) })} />
+            <input
+              data-testid="arrow-scale"
+              type="range"
+              min={0.1}
+              max={5}
+              step={0.05}
+              value={v.arrowScale}
+              onChange={(e) => v.set({ arrowScale: Number(e.target.value) })}
+            />
           </label>
         </>
       )}

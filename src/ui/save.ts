@@ -61,7 +61,11 @@ export function zipFiles(files: { path: string; bytes: Uint8Array }[]): Uint8Arr
   return zipSync(z);
 }
 
-export async function saveFiles(files: { path: string; bytes: Uint8Array }[], suggestedName = 'export', opts: { usePickers?: boolean } = {}): Promise<SaveResult> {
+export async function saveFiles(
+  files: { path: string; bytes: Uint8Array }[],
+  suggestedName = 'export',
+  opts: { usePickers?: boolean } = {},
+): Promise<SaveResult> {
   if (!files.length) throw new Error('nothing to save');
   const w = window as PickerWindow;
   const pickers = opts.usePickers !== false;

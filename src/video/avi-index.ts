@@ -63,7 +63,37 @@ const AVIIF_KEYFRAME = 0x10;
 /** chunks smaller than this are read through rather than seeked past when walking a movi list */
 const READ_THROUGH_CHUNK = 384 << 10;
 /** codecs whose every frame is a keyframe (for tables built without an index) */
-const INTRA_ONLY = new Set(['MJPG', 'mjpg', 'AVRn', 'LJPG', 'JPGL', 'dmb1', 'MJLS', 'png ', 'MPNG', 'DIB ', 'RGB ', 'raw ', '\0\0\0\0', 'Y800', 'Y8  ', 'GREY', 'UYVY', 'YUY2', 'v210', 'HFYU', 'FFVH', 'UTVD', 'ULRG', 'ULY0', 'ULY2', 'ULH0', 'ULH2', 'ULRA', 'MLRG']);
+const INTRA_ONLY = new Set([
+  'MJPG',
+  'mjpg',
+  'AVRn',
+  'LJPG',
+  'JPGL',
+  'dmb1',
+  'MJLS',
+  'png ',
+  'MPNG',
+  'DIB ',
+  'RGB ',
+  'raw ',
+  '\0\0\0\0',
+  'Y800',
+  'Y8  ',
+  'GREY',
+  'UYVY',
+  'YUY2',
+  'v210',
+  'HFYU',
+  'FFVH',
+  'UTVD',
+  'ULRG',
+  'ULY0',
+  'ULY2',
+  'ULH0',
+  'ULH2',
+  'ULRA',
+  'MLRG',
+]);
 
 interface Strl {
   type: string;
@@ -242,7 +272,8 @@ async function readOdml(
   const n = u32(b, 4);
   if (type === 0) {
     // super index: entries {qwOffset, dwSize, dwDuration} of the ix## chunks
-    if (longsPerEntry !== 4 || subType !== 0) throw err(`OpenDML super index with ${longsPerEntry} longs per entry / sub-type ${subType} (4 / 0 expected)`, indx.pos);
+    if (longsPerEntry !== 4 || subType !== 0)
+      throw err(`OpenDML super index with ${longsPerEntry} longs per entry / sub-type ${subType} (4 / 0 expected)`, indx.pos);
     if (24 + n * 16 > b.length) throw err(`OpenDML super index lists ${n} entries but holds room for ${Math.floor((b.length - 24) / 16)}`, indx.pos + 4);
     for (let i = 0; i < n; i++) {
       const e = 24 + i * 16;
@@ -256,7 +287,8 @@ async function readOdml(
       const h = await file.read(off, off + 8);
       const id = fourccAt(h, 0);
       const chunkLen = u32(h, 4);
-      if (!(id.startsWith('ix') || id.endsWith('ix')) || chunkLen < 24) throw err(`super index entry ${i} points at '${id.replace(/[^ -~]/g, '?')}' (an ix## chunk expected)`, indx.pos + e);
+      if (!(id.startsWith('ix') || id.endsWith('ix')) || chunkLen < 24)
+        throw err(`super index entry ${i} points at '${id.replace(/[^ -~]/g, '?')}' (an ix## chunk expected)`, indx.pos + e);
       if (off + 8 + chunkLen > file.size) {
         table.truncated = true;
         return { covered, complete: false };
@@ -294,7 +326,8 @@ async function readStdIndex(
   const base = u64(b, 12);
   if (type !== 1 || longsPerEntry !== 2 || subType !== 0)
     throw err(`OpenDML standard index of type ${type}, ${longsPerEntry} longs per entry, sub-type ${subType} (1, 2, 0 expected)`, pos);
-  if (!chunkId.startsWith(prefix)) throw err(`OpenDML standard index for chunks '${chunkId.replace(/[^ -~]/g, '?')}' in the video stream's index ('${prefix}dc' expected)`, pos + 8);
+  if (!chunkId.startsWith(prefix))
+    throw err(`OpenDML standard index for chunks '${chunkId.replace(/[^ -~]/g, '?')}' in the video stream's index ('${prefix}dc' expected)`, pos + 8);
   if (24 + n * 8 > b.length) throw err(`OpenDML standard index lists ${n} entries but holds room for ${Math.floor((b.length - 24) / 8)}`, pos + 4);
   if (base >= file.size) {
     table.truncated = true;

@@ -129,7 +129,10 @@ async function run(
     /* no output */
   }
   if (!data.length) {
-    const tail = log.filter((l) => /error|invalid|could not|failed|no such/i.test(l)).slice(-3).join(' | ');
+    const tail = log
+      .filter((l) => /error|invalid|could not|failed|no such/i.test(l))
+      .slice(-3)
+      .join(' | ');
     throw new DecodeError(`ffmpeg could not decode frame ${index} (exit ${code})${tail ? ': ' + tail : ''}`);
   }
   return { data, firstPtsTime, startPtsTime, checked, errors, log, ms };

@@ -22,8 +22,7 @@ function numberArg(x: number): string {
 /** Encode a job; progress counts collected frames for the first half and encoded frames for the second. */
 export async function encodeWithFfmpeg(job: EncodeVideoJob): Promise<Uint8Array> {
   const { width, height, frameCount, inputPixFmt, signal } = job;
-  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0))
-    throw new EncodeError(`bad frame size ${width}x${height}`);
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) throw new EncodeError(`bad frame size ${width}x${height}`);
   if (!(Number.isInteger(frameCount) && frameCount > 0)) throw new EncodeError(`bad frame count ${frameCount}`);
   const fps = numberArg(job.fps);
   const fb = rawFrameBytes(inputPixFmt, width, height);
@@ -38,8 +37,7 @@ export async function encodeWithFfmpeg(job: EncodeVideoJob): Promise<Uint8Array>
     throwIfAborted(signal);
     const f = await job.frame(i);
     if (frameBytes === null) frameBytes = f.byteLength;
-    if (f.byteLength !== frameBytes)
-      throw new EncodeError(`frame ${i} has ${f.byteLength} bytes, expected ${frameBytes} (${width}x${height} ${inputPixFmt})`);
+    if (f.byteLength !== frameBytes) throw new EncodeError(`frame ${i} has ${f.byteLength} bytes, expected ${frameBytes} (${width}x${height} ${inputPixFmt})`);
     part.push(f.slice());
     partBytes += f.byteLength;
     if (partBytes >= PART_BYTES) {
@@ -88,7 +86,10 @@ export async function encodeWithFfmpeg(job: EncodeVideoJob): Promise<Uint8Array>
             bytes = null;
           }
           if (code !== 0 || !bytes || !bytes.length) {
-            const tail = log.filter((l) => /error|invalid|unknown|not|fail/i.test(l)).slice(-4).join(' | ');
+            const tail = log
+              .filter((l) => /error|invalid|unknown|not|fail/i.test(l))
+              .slice(-4)
+              .join(' | ');
             throw new EncodeError(`ffmpeg encode failed (exit ${code})${tail ? ': ' + tail : ''}`);
           }
           progress(frameCount);

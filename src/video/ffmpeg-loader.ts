@@ -35,7 +35,8 @@ export { AbortError, throwIfAborted } from '../core/abort';
  */
 export function browserMissing(): string | null {
   const g = globalThis as { location?: unknown; Worker?: unknown };
-  if (!g.location || typeof g.Worker !== 'function') return 'this format needs a browser: its video is decoded with ffmpeg.wasm or WebCodecs, which Node does not have (open it in framescope in the browser)';
+  if (!g.location || typeof g.Worker !== 'function')
+    return 'this format needs a browser: its video is decoded with ffmpeg.wasm or WebCodecs, which Node does not have (open it in framescope in the browser)';
   return null;
 }
 
@@ -175,7 +176,11 @@ export function runExclusive<T>(
         () => {
           if (hung || performance.now() - lastBeat < watchdogMs) return;
           hung = true;
-          reject(new DecodeError(`ffmpeg.wasm gave no output for ${Math.round(watchdogMs / 1000) || watchdogMs / 1000} s: the decode was cancelled and the decoder restarted`));
+          reject(
+            new DecodeError(
+              `ffmpeg.wasm gave no output for ${Math.round(watchdogMs / 1000) || watchdogMs / 1000} s: the decode was cancelled and the decoder restarted`,
+            ),
+          );
           resetFfmpeg();
         },
         Math.max(1, Math.min(1000, watchdogMs / 4)),

@@ -108,18 +108,21 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
   // block headers) spares ffprobe reading every packet of a large file.
   const { known, warnings } = await indexPackets(file, format);
   try {
-    probed = await runExclusive(async ({ ff }) => {
-      if (file.blob) {
-        await addResource(ff, { path: dir, name, blob: file.blob });
-        inputPath = `${dir}/${name}`;
-      } else {
-        const bytes = await file.read(0, file.size);
-        if (bytes.length !== file.size) throw new ProbeError(`read ${bytes.length} of ${file.size} bytes`);
-        inputPath = `${dir}-${name}`;
-        await addResource(ff, { path: inputPath, bytes });
-      }
-      return probe(ff, inputPath, known ?? undefined, warnings);
-    }, { watchdogMs: PROBE_WATCHDOG_MS });
+    probed = await runExclusive(
+      async ({ ff }) => {
+        if (file.blob) {
+          await addResource(ff, { path: dir, name, blob: file.blob });
+          inputPath = `${dir}/${name}`;
+        } else {
+          const bytes = await file.read(0, file.size);
+          if (bytes.length !== file.size) throw new ProbeError(`read ${bytes.length} of ${file.size} bytes`);
+          inputPath = `${dir}-${name}`;
+          await addResource(ff, { path: inputPath, bytes });
+        }
+        return probe(ff, inputPath, known ?? undefined, warnings);
+      },
+      { watchdogMs: PROBE_WATCHDOG_MS },
+    );
   } catch (e) {
     await removeResource(currentInstance(), file.blob ? dir : `${dir}-${name}`).catch(() => undefined);
     throw videoError(format, file.path, null, e);

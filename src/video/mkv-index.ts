@@ -339,7 +339,7 @@ async function walk(file: SourceFile, cur: Cursor, start: number, stop: number, 
         let tn = b[o] & (0xff >> th);
         for (let k = 1; k < th; k++) tn = tn * 256 + b[o + k];
         if (tn === track) {
-          const rel = ((b[o + th] << 8) | b[o + th + 1]) << 16 >> 16;
+          const rel = (((b[o + th] << 8) | b[o + th + 1]) << 16) >> 16;
           const flags = b[o + th + 2];
           if (flags & 0x06) throw err('laced video blocks (several frames per block) are not indexed', blockAt);
           if (clusterTs === null) throw err('block before its cluster timestamp', p);
@@ -385,7 +385,7 @@ function vintLen(f: number): number {
  */
 export async function readMkvVideoIndex(
   file: SourceFile,
-  opts: { format?: string; concurrency?: number; /** smallest byte span of a concurrent walk (tests) */ minRun?: number } = {},
+  opts: { format?: string; concurrency?: number /** smallest byte span of a concurrent walk (tests) */; minRun?: number } = {},
 ): Promise<MkvVideoIndex | null> {
   const err: Err = (reason, offset) => new FormatError(opts.format ?? 'video', file.path, `Matroska: ${reason}`, offset);
   const size = file.size;

@@ -174,18 +174,7 @@ export async function indexPackets(file: SourceFile, format = 'video'): Promise<
 export async function probe(ff: FFmpeg, path: string, known?: KnownPackets, warnings: string[] = []): Promise<ProbeResult> {
   const out = `/probe-${++seq}.json`;
   const entries = HEADER_ENTRIES + (known ? '' : PACKET_ENTRIES);
-  await ff.ffprobe(
-    [
-      '-v', 'error',
-      '-select_streams', 'v:0',
-      '-show_entries',
-      entries,
-      '-of', 'json=c=1',
-      path,
-      '-o', out,
-    ],
-    120_000,
-  );
+  await ff.ffprobe(['-v', 'error', '-select_streams', 'v:0', '-show_entries', entries, '-of', 'json=c=1', path, '-o', out], 120_000);
   // ffprobe in wasm returns a non-zero code even on success: judge by the output file.
   let text: string;
   try {

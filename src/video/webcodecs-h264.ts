@@ -91,13 +91,13 @@ function convert(frame: VideoFrame, pixFmt: string, w: number, h: number): Promi
  */
 export async function readMkvH264Track(file: SourceFile): Promise<Mp4VideoTrack | null> {
   const m = await readMkvVideoIndex(file, { format: 'video' });
-  if (!m || m.codecId !== 'V_MPEG4/ISO/AVC' || m.truncated || !m.pts.length) return null;
+  if (m?.codecId !== 'V_MPEG4/ISO/AVC' || m.truncated || !m.pts.length) return null;
   const avcC = m.codecPrivate;
   if (!avcC || avcC.length < 7 || avcC[0] !== 1) return null;
   const hex = (x: number) => x.toString(16).padStart(2, '0');
   const [num, den] = m.timeBase;
   const timescale = den / num;
-  const tick = m.defaultDuration ? (m.defaultDuration / m.timestampScale) : 0;
+  const tick = m.defaultDuration ? m.defaultDuration / m.timestampScale : 0;
   const samples = m.pts.map((pts, k) => ({ offset: m.offsets[k], size: m.sizes[k], cts: pts, dts: pts, duration: tick, sync: m.keys[k] }));
   return {
     codec: `avc1.${hex(avcC[1])}${hex(avcC[2])}${hex(avcC[3])}`,
@@ -271,11 +271,14 @@ export async function openWebCodecsH264(
       // watchdog: a decoder that gives no frame for `watchdogMs` is closed (a fresh one is made per batch)
       let dog: ReturnType<typeof setInterval> | undefined;
       const hung = new Promise<never>((_, reject) => {
-        dog = setInterval(() => {
-          if (performance.now() - lastOutput < watchdogMs) return;
-          reject(new DecodeError(`WebCodecs gave no frame for ${watchdogMs / 1000} s: the decoder was closed`));
-          if (decoder.state !== 'closed') decoder.close();
-        }, Math.max(1, Math.min(1000, watchdogMs / 4)));
+        dog = setInterval(
+          () => {
+            if (performance.now() - lastOutput < watchdogMs) return;
+            reject(new DecodeError(`WebCodecs gave no frame for ${watchdogMs / 1000} s: the decoder was closed`));
+            if (decoder.state !== 'closed') decoder.close();
+          },
+          Math.max(1, Math.min(1000, watchdogMs / 4)),
+        );
       });
       try {
         await Promise.race([decoder.flush(), hung]);

@@ -36,7 +36,11 @@ class WorkerHandle {
   }
 
   /** Send one typed operation; the promise has that operation's result type. */
-  call<K extends DatasetOp>(op: K, args: DatasetOps[K]['args'], progress?: (done: number, total: number) => void): { reqId: number; promise: Promise<DatasetOps[K]['result']> } {
+  call<K extends DatasetOp>(
+    op: K,
+    args: DatasetOps[K]['args'],
+    progress?: (done: number, total: number) => void,
+  ): { reqId: number; promise: Promise<DatasetOps[K]['result']> } {
     const reqId = this.next++;
     const promise = new Promise<DatasetOps[K]['result']>((resolve, reject) => {
       this.pending.set(reqId, { resolve: resolve as (v: unknown) => void, reject, progress });
@@ -84,14 +88,19 @@ export class DatasetClient {
     const summary = await this.openOn(this.pool[0], id, this.pool[0].call('open', { id, spec }).promise);
     // Only the pure-TypeScript decoders spread over the pool: a video format would load one more
     // ffmpeg.wasm core (and its memory) per worker for little gain.
-    if (POOLED_FORMATS.has(summary.format)) for (const w of this.pool.slice(1)) void this.openOn(w, id, w.call('open', { id, spec }).promise).catch(() => undefined);
+    if (POOLED_FORMATS.has(summary.format))
+      for (const w of this.pool.slice(1)) void this.openOn(w, id, w.call('open', { id, spec }).promise).catch(() => undefined);
     return summary;
   }
 
   async scene(id: string, scene: number): Promise<DatasetSummary> {
     const summary = await this.openOn(this.pool[0], id, this.pool[0].call('scene', { id, scene }).promise);
     for (const w of this.pool.slice(1))
-      if (w.ready.has(id)) void w.ready.get(id)!.then(() => this.openOn(w, id, w.call('scene', { id, scene }).promise)).catch(() => undefined);
+      if (w.ready.has(id))
+        void w.ready
+          .get(id)!
+          .then(() => this.openOn(w, id, w.call('scene', { id, scene }).promise))
+          .catch(() => undefined);
     return summary;
   }
 

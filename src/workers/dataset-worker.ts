@@ -18,7 +18,11 @@ const running = new Map<number, AbortController>();
 const post = (msg: WorkerResponse, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg, transfer);
 
 type Handlers = {
-  [K in DatasetOp]: (args: DatasetOps[K]['args'], signal: AbortSignal, progress: (done: number, total: number) => void) => Promise<DatasetOps[K]['result']> | DatasetOps[K]['result'];
+  [K in DatasetOp]: (
+    args: DatasetOps[K]['args'],
+    signal: AbortSignal,
+    progress: (done: number, total: number) => void,
+  ) => Promise<DatasetOps[K]['result']> | DatasetOps[K]['result'];
 };
 
 const handlers: Handlers = {
@@ -43,7 +47,12 @@ const handlers: Handlers = {
     const { timeStatistics, statisticsSource } = await import('../analysis/index');
     const source = pipeline.source(id);
     const result = await timeStatistics(source, { field, frames, quantity }, { signal, onProgress: progress });
-    const stats = statisticsSource(source, result, { field, frames, quantity, name: `${source.name} · statistics of ${quantity ? `${field} ${quantity}` : field}` });
+    const stats = statisticsSource(source, result, {
+      field,
+      frames,
+      quantity,
+      name: `${source.name} · statistics of ${quantity ? `${field} ${quantity}` : field}`,
+    });
     return pipeline.adopt(newId, stats);
   },
   config: ({ cacheBytes }) => {

@@ -24,7 +24,10 @@ async function sourceOf(req: ExportRequest): Promise<FrameSource> {
         return req.scene > 0 && s.scenes?.[req.scene] ? s.scenes[req.scene].open() : s;
       })(),
     };
-    void previous?.source.then((s) => s.close(), () => undefined);
+    void previous?.source.then(
+      (s) => s.close(),
+      () => undefined,
+    );
   }
   return open.source;
 }
@@ -52,7 +55,10 @@ self.onmessage = async (ev: MessageEvent<ExportWorkerInput>) => {
       signal: mine.signal,
       onProgress: (done, total, stage = 'write') => post({ type: 'progress', done, total, stage }),
     });
-    post({ type: 'done', files }, files.map((f) => f.bytes.buffer as ArrayBuffer).filter((b, i, a) => a.indexOf(b) === i));
+    post(
+      { type: 'done', files },
+      files.map((f) => f.bytes.buffer as ArrayBuffer).filter((b, i, a) => a.indexOf(b) === i),
+    );
   } catch (e) {
     if (req.op === 'preview' && ctl !== mine) return;
     post({ type: 'error', error: toWire(e) });

@@ -147,7 +147,8 @@ export class FramePipeline {
         if (s.aborted) throw abortError();
         // a reader that returns the rest of a frame names the field that failed: that is this view's error
         const failed = (frame.attributes.field_errors as Record<string, unknown> | undefined)?.[req.field];
-        if (!frame.fields[req.field] && failed) throw failed instanceof Error ? failed : new Error(typeof failed === 'string' ? failed : `field “${req.field}” could not be read in this frame`);
+        if (!frame.fields[req.field] && failed)
+          throw failed instanceof Error ? failed : new Error(typeof failed === 'string' ? failed : `field “${req.field}” could not be read in this frame`);
         let shown = frame;
         let viewReq = req;
         if (req.reference) {
@@ -318,5 +319,16 @@ export class FramePipeline {
 
 /** A stable key of what a view request renders. */
 export function viewKey(req: ViewRequest): string {
-  return JSON.stringify([req.field, req.plane, req.component, req.colormap, req.limitsMode, req.manual ?? null, req.stride, req.quiver, req.reference ?? null, req.derived ?? null]);
+  return JSON.stringify([
+    req.field,
+    req.plane,
+    req.component,
+    req.colormap,
+    req.limitsMode,
+    req.manual ?? null,
+    req.stride,
+    req.quiver,
+    req.reference ?? null,
+    req.derived ?? null,
+  ]);
 }

@@ -80,7 +80,8 @@ describe('derived quantities on analytic fields', () => {
     };
     const omega = (xm: number, ym: number) => (G / (Math.PI * rc * rc)) * Math.exp(-(xm * xm + ym * ym) / (rc * rc));
     // mask: a block in a corner, a single masked column segment, an isolated valid cell surrounded by masked ones
-    const masked = (i: number, j: number) => (i >= 70 && j >= 70) || (i === 20 && j >= 30 && j < 50) || (i >= 5 && i <= 7 && j >= 5 && j <= 7 && !(i === 6 && j === 6));
+    const masked = (i: number, j: number) =>
+      (i >= 70 && j >= 70) || (i === 20 && j >= 30 && j < 50) || (i >= 5 && i <= 7 && j >= 5 && j <= 7 && !(i === 6 && j === 6));
     const f = vectorField(g, (x, y) => vel(x * 1e-3, y * 1e-3), masked);
     const w = deriveFromField(f, 'vorticity');
     expect(w.scales!.i!.unit).toBe('1/s');
@@ -112,14 +113,24 @@ describe('derived quantities on analytic fields', () => {
     expect(dvdx.values![40 * n + 30]).toBe(Math.fround((v[40 * n + 31] - v[40 * n + 29]) / (2 * hm)));
     // ∂u/∂y at the top edge (j = 0) is the forward difference with the (negative) y step
     const dudy = deriveFromField(f, 'dudy');
-    expect(dudy.values![3]).toBe(Math.fround((f.u![n + 3] - f.u![3]) / (-hm)));
+    expect(dudy.values![3]).toBe(Math.fround((f.u![n + 3] - f.u![3]) / -hm));
   });
 
   it('volumes: rotation about x gives ω_x = 2Ω; λ₂ = −Ω², λ_ci = Ω, |ω| = 2Ω', () => {
     const Om = 1.5;
     const g: GridSpec = { nx: 6, ny: 7, nz: 8, x: scale(1, 0, 'mm'), y: scale(-2, 10, 'mm'), z: scale(0.5, -2, 'mm'), valueUnit: 'm/s' };
     const f = vectorField(g, (_x, y, z) => [0, -Om * z * mm, Om * y * mm]);
-    const r = deriveMany(f, ['vorticity-x', 'vorticity-y', 'vorticity-z', 'vorticity', 'vorticity-magnitude', 'lambda2', 'swirling-strength', 'q-criterion', 'divergence']);
+    const r = deriveMany(f, [
+      'vorticity-x',
+      'vorticity-y',
+      'vorticity-z',
+      'vorticity',
+      'vorticity-magnitude',
+      'lambda2',
+      'swirling-strength',
+      'q-criterion',
+      'divergence',
+    ]);
     for (const x of r['vorticity-x'].values!) expect(x).toBeCloseTo(2 * Om, 4);
     for (const x of r['vorticity-y'].values!) expect(Math.abs(x)).toBeLessThan(1e-4);
     for (const x of r['vorticity-z'].values!) expect(Math.abs(x)).toBeLessThan(1e-4);
@@ -170,7 +181,10 @@ describe('derived quantities on analytic fields', () => {
     const g: GridSpec = { nx: 30, ny: 30, x: scale(1, 0, 'mm'), y: scale(1, 0, 'mm'), valueUnit: 'm/s' };
     const masked = (i: number, j: number) => i === 15 && j === 15;
     const f = vectorField(g, (x, y) => [-2 * y * mm, 2 * x * mm], masked);
-    for (const smooth of [{ kind: 'gaussian' as const, size: 1 }, { kind: 'box' as const, size: 3 }]) {
+    for (const smooth of [
+      { kind: 'gaussian' as const, size: 1 },
+      { kind: 'box' as const, size: 3 },
+    ]) {
       const w = deriveFromField(f, 'vorticity', { smooth });
       expect(w.mask![15 * 30 + 15]).toBe(1);
       expect(w.values![10 * 30 + 5]).toBeCloseTo(4, 3);
@@ -206,7 +220,22 @@ describe('derived quantities on analytic fields', () => {
     const f = vectorField(davis, () => [1, 2]);
     const q = availableQuantities(f);
     const names = q.map((x) => x.name);
-    expect(names).toEqual(['magnitude', 'kinetic-energy', 'vorticity', 'divergence', 'shear-strain', 'normal-strain-x', 'normal-strain-y', 'q-criterion', 'swirling-strength', 'dudx', 'dudy', 'dvdx', 'dvdy', 'flow-angle']);
+    expect(names).toEqual([
+      'magnitude',
+      'kinetic-energy',
+      'vorticity',
+      'divergence',
+      'shear-strain',
+      'normal-strain-x',
+      'normal-strain-y',
+      'q-criterion',
+      'swirling-strength',
+      'dudx',
+      'dudy',
+      'dvdx',
+      'dvdy',
+      'flow-angle',
+    ]);
     expect(q.find((x) => x.name === 'vorticity')!.unit).toBe('1/s');
     const vol = vectorField({ nx: 3, ny: 3, nz: 3, x: scale(1, 0, 'mm'), y: scale(1, 0, 'mm'), z: scale(1, 0, 'mm'), valueUnit: 'm/s' }, () => [1, 2, 3]);
     const vn = availableQuantities(vol).map((x) => x.name);

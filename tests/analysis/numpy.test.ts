@@ -91,8 +91,11 @@ describeFixtures('analysis against numpy on the fixtures', () => {
   it('DaVis PIVMAT_jet (3 frames with an uncomputed triangle) and the 3D-3C volume and stereo plane', async () => {
     const jet = await openDataset(await treeOf('davis', 'pivpy', 'pivpy', 'data', 'PIVMAT_jet'));
     const jf = await fieldsOf(jet, 'frame0', [0, 1, 2]);
-    const vol = (await (await openDataset(await treeOf('davis', 'neuromech', 'analyzepiv', 'readimx_v2.0_win64', 'TestImages', '3D-3C.VC7'))).readFrame(0)).fields.frame0;
-    const plane = (await (await openDataset(await treeOf('davis', 'neuromech', 'analyzepiv', 'readimx_v2.0_win64', 'TestImages', '3D-PIV-SinglePlane.vc7'))).readFrame(0)).fields.frame0;
+    const vol = (await (await openDataset(await treeOf('davis', 'neuromech', 'analyzepiv', 'readimx_v2.0_win64', 'TestImages', '3D-3C.VC7'))).readFrame(0))
+      .fields.frame0;
+    const plane = (
+      await (await openDataset(await treeOf('davis', 'neuromech', 'analyzepiv', 'readimx_v2.0_win64', 'TestImages', '3D-PIV-SinglePlane.vc7'))).readFrame(0)
+    ).fields.frame0;
     expect(vol.shape).toEqual([14, 66, 69]);
     const vq = availableQuantities(vol).map((q) => q.name);
     expect(vq).toEqual(expect.arrayContaining(['lambda2', 'vorticity-x', 'vorticity-magnitude', 'dwdz']));

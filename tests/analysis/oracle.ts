@@ -40,19 +40,32 @@ function spacingOf(f: FieldData): Record<string, { slope?: number; coords?: numb
   const shape = f.shape;
   const n = shape.length;
   const vf = parseUnit(f.scales?.i?.unit ?? '')?.factor ?? 1;
-  for (const [a, k] of [['x', n - 1], ['y', n - 2], ['z', n - 3]] as const) {
+  for (const [a, k] of [
+    ['x', n - 1],
+    ['y', n - 2],
+    ['z', n - 3],
+  ] as const) {
     if (k < 0) continue;
     const sc = f.scales?.[a];
     const lf = lengthFactor(sc?.unit ?? '') ?? 1;
     const c = f.coords?.[a];
     if (c && c.length === shape[k]) s[a] = { coords: Array.from(c), factor: lf / vf };
-    else s[a] = { slope: sc && sc.slope ? sc.slope : 1, factor: lf / vf };
+    else s[a] = { slope: sc?.slope ? sc.slope : 1, factor: lf / vf };
   }
   return s;
 }
 
 function comps(f: FieldData): [string, Float32Array | Uint8Array | Uint16Array | Float64Array][] {
-  if (f.kind === 'vector') return ([['u', f.u], ['v', f.v], ['w', f.w]] as const).filter(([, a]) => a).map(([n, a]) => [n, a!]);
+  if (f.kind === 'vector')
+    return (
+      [
+        ['u', f.u],
+        ['v', f.v],
+        ['w', f.w],
+      ] as const
+    )
+      .filter(([, a]) => a)
+      .map(([n, a]) => [n, a!]);
   return [['f', f.values!]];
 }
 
@@ -60,12 +73,19 @@ function comps(f: FieldData): [string, Float32Array | Uint8Array | Uint16Array |
 export function runOracle(cases: OracleCase[], stats: OracleStats[] = []): { read(name: string): Float64Array; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'fs-analysis-'));
   const meta = { cases: [] as unknown[], stats: [] as unknown[] };
-  const put = (name: string, shape: number[], data: Float32Array | Float64Array | Uint8Array | Uint16Array) => writeFileSync(join(dir, `${name}.npy`), encodeNpy({ shape, data }));
+  const put = (name: string, shape: number[], data: Float32Array | Float64Array | Uint8Array | Uint16Array) =>
+    writeFileSync(join(dir, `${name}.npy`), encodeNpy({ shape, data }));
   for (const c of cases) {
     const cs = comps(c.field);
     for (const [n, a] of cs) put(`${c.name}__${n}`, c.field.shape, a);
     put(`${c.name}__mask`, c.field.shape, c.field.mask ?? new Uint8Array(a0(cs).length));
-    meta.cases.push({ name: c.name, comps: cs.map(([n]) => n), spacing: spacingOf(c.field), quantities: c.quantities, ...(c.smooth ? { smooth: c.smooth } : {}) });
+    meta.cases.push({
+      name: c.name,
+      comps: cs.map(([n]) => n),
+      spacing: spacingOf(c.field),
+      quantities: c.quantities,
+      ...(c.smooth ? { smooth: c.smooth } : {}),
+    });
   }
   for (const s of stats) {
     const f0 = s.frames[0];
@@ -102,7 +122,12 @@ function a0(cs: [string, ArrayLike<number>][]): ArrayLike<number> {
  * Compare our float32 result (with mask) to numpy's float64 (NaN = no value): masks must agree
  * exactly; values within `ulps` float32 ulps, plus `rel`·max|numpy| for results of cancellation.
  */
-export function compare(ours: ArrayLike<number>, mask: Uint8Array | undefined, theirs: Float64Array, opts: { ulps?: number; rel?: number } = {}): { compared: number; maskDiff: number; worst: number; worstAt: number; ok: boolean } {
+export function compare(
+  ours: ArrayLike<number>,
+  mask: Uint8Array | undefined,
+  theirs: Float64Array,
+  opts: { ulps?: number; rel?: number } = {},
+): { compared: number; maskDiff: number; worst: number; worstAt: number; ok: boolean } {
   const ulps = opts.ulps ?? 1;
   let scale = 0;
   for (const x of theirs) if (!Number.isNaN(x)) scale = Math.max(scale, Math.abs(x));

@@ -38,7 +38,13 @@ describe('time statistics', () => {
     const src = memorySource(fr);
     const progress: [number, number][] = [];
     const r = await timeStatistics(src, { field: 'vel' }, { onProgress: (d, t) => progress.push([d, t]) });
-    expect(progress).toEqual([[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
+    expect(progress).toEqual([
+      [1, 5],
+      [2, 5],
+      [3, 5],
+      [4, 5],
+      [5, 5],
+    ]);
     expect(Object.keys(r)).toEqual(['mean', 'std', 'min', 'max', 'count', 'reynolds-uu', 'reynolds-vv', 'reynolds-uv', 'tke']);
     expect(r.mean.kind).toBe('vector');
     expect(r.count.kind).toBe('scalar');
@@ -104,7 +110,20 @@ describe('time statistics', () => {
     const g3: GridSpec = { ...g, valueUnit: 'm/s' };
     const fr = [0, 1, 2].map((t) => frameOf({ v3: vectorField(g3, (x, y) => [t, x * t, y + t * t]) }, t));
     const r = await timeStatistics(memorySource(fr), { field: 'v3' });
-    expect(Object.keys(r)).toEqual(['mean', 'std', 'min', 'max', 'count', 'reynolds-uu', 'reynolds-vv', 'reynolds-ww', 'reynolds-uv', 'reynolds-uw', 'reynolds-vw', 'tke']);
+    expect(Object.keys(r)).toEqual([
+      'mean',
+      'std',
+      'min',
+      'max',
+      'count',
+      'reynolds-uu',
+      'reynolds-vv',
+      'reynolds-ww',
+      'reynolds-uv',
+      'reynolds-uw',
+      'reynolds-vw',
+      'tke',
+    ]);
     // u = t, w = y + t²: ⟨u'w'⟩ = cov(t, t²) over t = 0, 1, 2 = (0·… ) = 4/3 − 1·5/3 … computed directly
     const t = [0, 1, 2];
     const mt = 1;
@@ -151,7 +170,10 @@ describe('time statistics', () => {
     expect(fl.u![3]).toBeCloseTo(fr[1].fields.vel.u![3] - r.mean.u![3], 6);
     expect(fl.mask![5]).toBe(1); // masked in the frame
     expect(fl.mask![11]).toBe(1); // masked in the mean
-    const withFl = deriveFrame(fr[2], [{ field: 'vel', fluctuationOf: r.mean }, { field: 'vel', quantity: 'vorticity' }]);
+    const withFl = deriveFrame(fr[2], [
+      { field: 'vel', fluctuationOf: r.mean },
+      { field: 'vel', quantity: 'vorticity' },
+    ]);
     expect(Object.keys(withFl.fields)).toEqual(['vel', 'vel-fluctuation', 'vel-vorticity']);
     const wrapped = await withDerivedFields(src, [{ field: 'vel', quantity: 'vorticity' }]);
     expect(wrapped.fields.at(-1)).toEqual({ name: 'vel-vorticity', kind: 'scalar', shape: [3, 4], unit: '1/s' });

@@ -19,10 +19,14 @@ describe('analysis worker host', () => {
   it('runs jobs on a cached source, reports progress, returns results and errors in wire form', async () => {
     const w = fakeWorker();
     let opened = 0;
-    serveAnalysis(w.scope, async (d: { name: string }) => {
-      opened++;
-      return memorySource(frames, d.name);
-    }, { progressMs: 0 });
+    serveAnalysis(
+      w.scope,
+      async (d: { name: string }) => {
+        opened++;
+        return memorySource(frames, d.name);
+      },
+      { progressMs: 0 },
+    );
     w.send({ type: 'run', id: 1, key: 'a', dataset: { name: 'a' }, job: { kind: 'time-statistics', field: 'vel', stats: ['mean'] } });
     w.send({ type: 'run', id: 2, key: 'a', dataset: { name: 'a' }, job: { kind: 'derive', index: 9, field: 'vel', quantity: 'vorticity' } });
     await w.until(() => w.got.some((m) => m.id === 2 && m.type !== 'progress'));

@@ -228,7 +228,11 @@ print(json.dumps(cases))
       expect(a.fortranOrder, name).toBe(c.fortran);
       if (c.values === null) continue;
       const got = Array.from(a.data as ArrayLike<unknown>);
-      if (/[iub]/.test(c.descr)) expect(got.map((v) => String(typeof v === 'bigint' ? v : Number(v))), name).toEqual(c.values);
+      if (/[iub]/.test(c.descr))
+        expect(
+          got.map((v) => String(typeof v === 'bigint' ? v : Number(v))),
+          name,
+        ).toEqual(c.values);
       else if (/[fc]/.test(c.descr)) {
         const want = c.values as number[];
         got.forEach((v, k) => {

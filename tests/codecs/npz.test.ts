@@ -175,7 +175,15 @@ print(json.dumps([c['a'].tolist(), str(c['s']), s['x'].tolist(), sorted(c.files)
 `,
       [dir],
     );
-    expect(JSON.parse(out)).toEqual([[[1, 2], [3, -4]], 'hi', [0.5, 1, 2], ['a', 's']]);
+    expect(JSON.parse(out)).toEqual([
+      [
+        [1, 2],
+        [3, -4],
+      ],
+      'hi',
+      [0.5, 1, 2],
+      ['a', 's'],
+    ]);
     const s = await openNpz(bytesSourceFile('np_s.npz', new Uint8Array(readFileSync(join(dir, 'np_s.npz')))));
     expect(s.names).toEqual(['a', 'b']);
     expect(s.entries.map((e) => e.method)).toEqual([0, 0]);

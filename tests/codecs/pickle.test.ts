@@ -18,9 +18,7 @@ describeFixtures('pickle: object members of the PhiFlow fixtures', (dir) => {
       const oracle = JSON.parse(readFileSync(join(dir, 'phiflow', scenes, 'ORACLE.json'), 'utf8'));
       const tree = await treeOf('phiflow', scenes);
       let checked = 0;
-      for (const [scene, s] of Object.entries<{ fields: Record<string, Record<string, { npz: Record<string, { value: unknown }> }>> }>(
-        oracle.scenes,
-      )) {
+      for (const [scene, s] of Object.entries<{ fields: Record<string, Record<string, { npz: Record<string, { value: unknown }> }>> }>(oracle.scenes)) {
         for (const [field, f] of Object.entries(s.fields)) {
           for (const frame of ['0', '5', '9']) {
             const file = tree.files.find((x) => x.path === `${scene}/${field}_${frame.padStart(6, '0')}.npz`)!;
@@ -196,7 +194,19 @@ print(json.dumps(res))
         {
           dim_item_names: encodeObjectNpy([null, null, tuple('x', 'y')], [3], protocol),
           extrapolation: encodeObjectNpy(
-            [{ type: 'mixed_v2', dims: { 'x-': { type: 'constant', value: scalarArray(0) }, 'x+': { type: 'constant', value: scalarArray(2.5, '<f8') }, y: { type: 'zero-gradient' } }, n: 3, f: 0.5, s: 'é' }],
+            [
+              {
+                type: 'mixed_v2',
+                dims: {
+                  'x-': { type: 'constant', value: scalarArray(0) },
+                  'x+': { type: 'constant', value: scalarArray(2.5, '<f8') },
+                  y: { type: 'zero-gradient' },
+                },
+                n: 3,
+                f: 0.5,
+                s: 'é',
+              },
+            ],
             [],
             protocol,
           ),
@@ -226,7 +236,25 @@ print(json.dumps(res))
     );
     const res = JSON.parse(out);
     for (const r of res) {
-      expect(r).toEqual(['|O', [3], [null, null, ['x', 'y']], true, 'mixed_v2', 'ndarray', 'int64', [], 0, 2.5, 'float64', { type: 'zero-gradient' }, 3, 'int', 0.5, 'é', null]);
+      expect(r).toEqual([
+        '|O',
+        [3],
+        [null, null, ['x', 'y']],
+        true,
+        'mixed_v2',
+        'ndarray',
+        'int64',
+        [],
+        0,
+        2.5,
+        'float64',
+        { type: 'zero-gradient' },
+        3,
+        'int',
+        0.5,
+        'é',
+        null,
+      ]);
     }
   });
 });

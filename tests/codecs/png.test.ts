@@ -17,10 +17,17 @@ const CH = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
 
 describe('PNG decoder', () => {
   const cases: [PngSpec['colorType'], PngSpec['depth']][] = [
-    [0, 1], [0, 2], [0, 4], [0, 8], [0, 16],
-    [2, 8], [2, 16],
-    [4, 8], [4, 16],
-    [6, 8], [6, 16],
+    [0, 1],
+    [0, 2],
+    [0, 4],
+    [0, 8],
+    [0, 16],
+    [2, 8],
+    [2, 16],
+    [4, 8],
+    [4, 16],
+    [6, 8],
+    [6, 16],
   ];
   for (const interlace of [false, true]) {
     for (const [ct, d] of cases) {

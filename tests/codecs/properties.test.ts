@@ -20,7 +20,8 @@ import { channelSamples } from '../../src/formats/pypde/unpack';
 import { packFrame, quantise, PYPDE_FORMATS, type PypdeLayout } from '../../src/formats/pypde/pack';
 import { dequantise as dequantiseSamples } from '../../src/formats/pypde/unpack';
 /** one sample's value from its quantised level (the reader's rule, for a single number) */
-const dequantise = (q: number, a: number, b: number, M: number) => dequantiseSamples(M === 255 ? Uint8Array.of(q) : Uint16Array.of(q), a, b, M === 255 ? 8 : 16)[0];
+const dequantise = (q: number, a: number, b: number, M: number) =>
+  dequantiseSamples(M === 255 ? Uint8Array.of(q) : Uint16Array.of(q), a, b, M === 255 ? 8 : 16)[0];
 import { bytesSourceFile } from '../../src/io/slice-file';
 
 const RUNS = { numRuns: 60 };
@@ -60,9 +61,9 @@ describe('npy', () => {
 });
 
 describe('npz', () => {
-  const members = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), { minLength: 1, maxLength: 4 }).chain((names) =>
-    fc.tuple(fc.constant(names), fc.array(typedArray, { minLength: names.length, maxLength: names.length }), fc.boolean()),
-  );
+  const members = fc
+    .uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), { minLength: 1, maxLength: 4 })
+    .chain((names) => fc.tuple(fc.constant(names), fc.array(typedArray, { minLength: names.length, maxLength: names.length }), fc.boolean()));
   it('encodeNpz (stored or deflated) → openNpz.readMany gives every member back', async () => {
     await fc.assert(
       fc.asyncProperty(members, async ([names, arrays, compress]) => {
@@ -139,29 +140,42 @@ describe('pickle subset', () => {
 
 describe('PNG', () => {
   const image = fc
-    .record({ w: fc.integer({ min: 1, max: 9 }), h: fc.integer({ min: 1, max: 9 }), ch: fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<1 | 2 | 3 | 4>, deep: fc.boolean() })
+    .record({
+      w: fc.integer({ min: 1, max: 9 }),
+      h: fc.integer({ min: 1, max: 9 }),
+      ch: fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<1 | 2 | 3 | 4>,
+      deep: fc.boolean(),
+    })
     .chain(({ w, h, ch, deep }) =>
-      (deep ? fc.array(fc.nat({ max: 65535 }), { minLength: w * h * ch, maxLength: w * h * ch }).map((a) => Uint16Array.from(a)) : fc.uint8Array({ minLength: w * h * ch, maxLength: w * h * ch })).map(
-        (data) => ({ width: w, height: h, channels: ch, data }),
-      ),
+      (deep
+        ? fc.array(fc.nat({ max: 65535 }), { minLength: w * h * ch, maxLength: w * h * ch }).map((a) => Uint16Array.from(a))
+        : fc.uint8Array({ minLength: w * h * ch, maxLength: w * h * ch })
+      ).map((data) => ({ width: w, height: h, channels: ch, data })),
     );
   it('encodePng (any filter, level) → decodePng gives every sample back', () => {
     fc.assert(
-      fc.property(image, fc.constantFrom(0, 1, 6, 9) as fc.Arbitrary<0 | 1 | 6 | 9>, fc.constantFrom('adaptive', 'none') as fc.Arbitrary<'adaptive' | 'none'>, (img, level, filter) => {
-        const r = decodePng(encodePng(img, level, filter), 'p.png');
-        expect([r.width, r.height, r.channels]).toEqual([img.width, img.height, img.channels]);
-        expect(r.data.constructor).toBe(img.data.constructor);
-        sameBits(img.data, r.data);
-      }),
+      fc.property(
+        image,
+        fc.constantFrom(0, 1, 6, 9) as fc.Arbitrary<0 | 1 | 6 | 9>,
+        fc.constantFrom('adaptive', 'none') as fc.Arbitrary<'adaptive' | 'none'>,
+        (img, level, filter) => {
+          const r = decodePng(encodePng(img, level, filter), 'p.png');
+          expect([r.width, r.height, r.channels]).toEqual([img.width, img.height, img.channels]);
+          expect(r.data.constructor).toBe(img.data.constructor);
+          sameBits(img.data, r.data);
+        },
+      ),
       RUNS,
     );
   });
 });
 
 describe('DaVis packers', () => {
-  const frames = fc.record({ nx: fc.integer({ min: 1, max: 12 }), ny: fc.integer({ min: 1, max: 8 }), nf: fc.integer({ min: 1, max: 3 }) }).chain(({ nx, ny, nf }) =>
-    fc.array(fc.array(fc.nat({ max: 65535 }), { minLength: nx * ny, maxLength: nx * ny }), { minLength: nf, maxLength: nf }).map((fs) => ({ nx, ny, fs })),
-  );
+  const frames = fc
+    .record({ nx: fc.integer({ min: 1, max: 12 }), ny: fc.integer({ min: 1, max: 8 }), nf: fc.integer({ min: 1, max: 3 }) })
+    .chain(({ nx, ny, nf }) =>
+      fc.array(fc.array(fc.nat({ max: 65535 }), { minLength: nx * ny, maxLength: nx * ny }), { minLength: nf, maxLength: nf }).map((fs) => ({ nx, ny, fs })),
+    );
   it('raw and zlib-packed word images: write → read gives every pixel of every frame', async () => {
     await fc.assert(
       fc.asyncProperty(frames, fc.constantFrom('raw', 'zlib') as fc.Arbitrary<'raw' | 'zlib'>, async ({ nx, ny, fs }, pack) => {
@@ -191,21 +205,29 @@ describe('DaVis packers', () => {
 describe('py-pde packing', () => {
   it('quantise → dequantise stays within one step of the clipped value, and is monotone', () => {
     fc.assert(
-      fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), fc.constantFrom(255, 65535), (v, a, span, M) => {
-        const b = a + span;
-        const q = quantise(v, a, b, M);
-        expect(Number.isInteger(q) && q >= 0 && q <= M).toBe(true);
-        const c = Math.min(b, Math.max(a, v));
-        expect(Math.abs(dequantise(q, a, b, M) - c)).toBeLessThanOrEqual(span / M + 1e-9 * Math.abs(b));
-        expect(quantise(v + span / 10, a, b, M)).toBeGreaterThanOrEqual(q);
-      }),
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: -1e3, max: 1e3, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+        fc.constantFrom(255, 65535),
+        (v, a, span, M) => {
+          const b = a + span;
+          const q = quantise(v, a, b, M);
+          expect(Number.isInteger(q) && q >= 0 && q <= M).toBe(true);
+          const c = Math.min(b, Math.max(a, v));
+          expect(Math.abs(dequantise(q, a, b, M) - c)).toBeLessThanOrEqual(span / M + 1e-9 * Math.abs(b));
+          expect(quantise(v + span / 10, a, b, M)).toBeGreaterThanOrEqual(q);
+        },
+      ),
       { numRuns: 200 },
     );
   });
   it('packFrame → the reader’s channelSamples gives back each field’s quantised samples', () => {
-    const frame = fc.record({ nx: fc.integer({ min: 1, max: 7 }), ny: fc.integer({ min: 1, max: 5 }), bits: fc.constantFrom(8, 16) as fc.Arbitrary<8 | 16> }).chain(({ nx, ny, bits }) =>
-      fc.tuple(fc.constant({ nx, ny, bits }), fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: nx * ny, maxLength: nx * ny })),
-    );
+    const frame = fc
+      .record({ nx: fc.integer({ min: 1, max: 7 }), ny: fc.integer({ min: 1, max: 5 }), bits: fc.constantFrom(8, 16) as fc.Arbitrary<8 | 16> })
+      .chain(({ nx, ny, bits }) =>
+        fc.tuple(fc.constant({ nx, ny, bits }), fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: nx * ny, maxLength: nx * ny })),
+      );
     fc.assert(
       fc.property(frame, ([{ nx, ny, bits }, vals]) => {
         const format = PYPDE_FORMATS.find((f) => f.bits === bits && f.channels === 1) ?? PYPDE_FORMATS.find((f) => f.bits === bits)!;
@@ -225,7 +247,11 @@ describe('py-pde packing', () => {
           channels: format.channels,
           bits,
         } as PypdeLayout;
-        const fr: Frame = { info: { index: 0, number: 0, time: 0 }, fields: { c: { kind: 'scalar', shape: [ny, nx], values: Float64Array.from(vals) } }, attributes: {} };
+        const fr: Frame = {
+          info: { index: 0, number: 0, time: 0 },
+          fields: { c: { kind: 'scalar', shape: [ny, nx], values: Float64Array.from(vals) } },
+          attributes: {},
+        };
         const raw = packFrame(fr, layout, [[-5, 5]]);
         const got = channelSamples(raw, { width: nx, height: ny, channels: format.channels, bits: format.bits as 8 | 16 }, 0);
         const want = vals.map((v) => quantise(v, -5, 5, format.max));

@@ -65,7 +65,15 @@ describe('DaVis codecs', () => {
 describe('DaVis synthetic buffers', () => {
   const pixels = [0, 1, 2, 3, 1000, 1001, 65535, 7];
   it('the minimal IM7 of the format note (pack 0, uint16 4x2)', async () => {
-    const b = await decodeDavisBuffer('min.im7', im7({ nx: 4, ny: 2, data: u16(...pixels), items: [scaleItem(1, '1 0\0pixel\0\0'), scaleItem(2, '1 0\0pixel\0\0'), scaleItem(4, '1 0\0counts\0\0'), attr('MyKey', 'hello')] }));
+    const b = await decodeDavisBuffer(
+      'min.im7',
+      im7({
+        nx: 4,
+        ny: 2,
+        data: u16(...pixels),
+        items: [scaleItem(1, '1 0\0pixel\0\0'), scaleItem(2, '1 0\0pixel\0\0'), scaleItem(4, '1 0\0counts\0\0'), attr('MyKey', 'hello')],
+      }),
+    );
     expect(Array.from(b.frames[0].components[0].data)).toEqual(pixels);
     expect(b.attributes.MyKey).toBe('hello');
     expect(b.fields.frame0.shape).toEqual([2, 4]);
@@ -83,15 +91,24 @@ describe('DaVis synthetic buffers', () => {
     expect(Array.from(t.frames[0].components[0].data)).toEqual(small);
     const raw = u16(...pixels);
     const lzb = concat([Uint8Array.from([0xf0, 1]), raw]); // one literal-only sequence of 15 + 1 bytes
-    const l = await decodeDavisBuffer('lz.im7', im7({ nx: 4, ny: 2, pack: 20, data: concat([new Uint8Array(new BigUint64Array([BigInt(lzb.length)]).buffer), lzb]) }));
+    const l = await decodeDavisBuffer(
+      'lz.im7',
+      im7({ nx: 4, ny: 2, pack: 20, data: concat([new Uint8Array(new BigUint64Array([BigInt(lzb.length)]).buffer), lzb]) }),
+    );
     expect(Array.from(l.frames[0].components[0].data)).toEqual(pixels);
   });
   it('float image with scale, raw mask at tail[2], Bayer warning', async () => {
-    const b = await decodeDavisBuffer('f.im7', im7({
-      nx: 2, ny: 2, format: -3, data: f32(1, 2, 3, 4),
-      items: [scaleItem(4, '2 1\0counts\0\0'), attr('RGBFrame', '1')],
-      sections: { 2: Uint8Array.from([1, 0, 1, 1]) },
-    }));
+    const b = await decodeDavisBuffer(
+      'f.im7',
+      im7({
+        nx: 2,
+        ny: 2,
+        format: -3,
+        data: f32(1, 2, 3, 4),
+        items: [scaleItem(4, '2 1\0counts\0\0'), attr('RGBFrame', '1')],
+        sections: { 2: Uint8Array.from([1, 0, 1, 1]) },
+      }),
+    );
     expect(Array.from(b.fields.frame0.values!)).toEqual([3, 5, 7, 9]);
     expect(Array.from(b.fields.frame0.mask!)).toEqual([0, 1, 0, 0]);
     expect(b.warnings).toContain(BAYER_WARNING);
@@ -104,10 +121,26 @@ describe('DaVis synthetic buffers', () => {
       return v;
     };
     const data = f32(...frame([2, 5], 0), ...frame([0, 1], 100));
-    const b = await decodeDavisBuffer('v.vc7', im7({
-      nx: 2, ny: 1, nf: 2, format: 1, vgrid: 8, data,
-      items: [scaleItem(1, '0.5 10\0mm\0\0'), scaleItem(2, '-0.5 20\0mm\0\0'), scaleItem(4, '2 0\0m/s\0\0'), attr('CameraName0', 'A'), attr('CameraName1', 'B'), attr('AcqTimeSeries0', '1500 ms'), attr('AcqTimeSeries1', '1600 ms')],
-    }));
+    const b = await decodeDavisBuffer(
+      'v.vc7',
+      im7({
+        nx: 2,
+        ny: 1,
+        nf: 2,
+        format: 1,
+        vgrid: 8,
+        data,
+        items: [
+          scaleItem(1, '0.5 10\0mm\0\0'),
+          scaleItem(2, '-0.5 20\0mm\0\0'),
+          scaleItem(4, '2 0\0m/s\0\0'),
+          attr('CameraName0', 'A'),
+          attr('CameraName1', 'B'),
+          attr('AcqTimeSeries0', '1500 ms'),
+          attr('AcqTimeSeries1', '1600 ms'),
+        ],
+      }),
+    );
     expect(b.frames.map((f) => f.attributes.CameraName)).toEqual(['A', 'B']);
     expect(b.frames.map((f) => f.time)).toEqual([1.5, 1.6]);
     const f0 = b.fields.frame0;
@@ -124,7 +157,19 @@ describe('DaVis synthetic buffers', () => {
   it('attribute arrays and planes with alignment padding', async () => {
     const name = text('Arr\0');
     const plane = concat([text('Pl\0'), Uint8Array.from([0x30]), i32(2, 1), f32(1.5, 2.5)]);
-    const b = await decodeDavisBuffer('a.im7', im7({ nx: 1, ny: 1, data: u16(9), items: [[9, concat([name, i32(5, 6)])], [14, plane], [11, new Uint8Array(0)]] }));
+    const b = await decodeDavisBuffer(
+      'a.im7',
+      im7({
+        nx: 1,
+        ny: 1,
+        data: u16(9),
+        items: [
+          [9, concat([name, i32(5, 6)])],
+          [14, plane],
+          [11, new Uint8Array(0)],
+        ],
+      }),
+    );
     expect(b.attributes.Arr).toEqual(new Int32Array([5, 6]));
     expect(b.attributes.Pl).toEqual({ sizeX: 2, sizeY: 1, data: new Float32Array([1.5, 2.5]) });
     expect(b.attributes._TIME).toBe('');

@@ -51,11 +51,21 @@ describe('DaVis reader errors (synthetic)', () => {
     await fails('n.im7', patch(good, 12, i32(-3)), /sizeY = -3/, 12);
   });
   it('uncompressed data running past the end', async () => {
-    await fails('d.im7', good.subarray(0, 256 + 10), /^the file ends at byte 266 but the uncompressed data of 4x2x1 × 1 frame\(s\) needs 16 bytes from byte 256 \(to byte 272\): the file is truncated/, 256);
+    await fails(
+      'd.im7',
+      good.subarray(0, 256 + 10),
+      /^the file ends at byte 266 but the uncompressed data of 4x2x1 × 1 frame\(s\) needs 16 bytes from byte 256 \(to byte 272\): the file is truncated/,
+      256,
+    );
   });
   it('zlib length past the end and a corrupt zlib stream', async () => {
     const z = im7({ nx: 2, ny: 1, pack: 2, data: concat([i32(1000), Uint8Array.from([0x78, 0x9c, 1, 2, 3])]) });
-    await fails('z.im7', z, /the file ends at byte \d+ but the zlib data \(pack_type 2\) of 1 frame\(s\) needs 1,000 bytes from byte 260 \(to byte 1,260\)/, 260);
+    await fails(
+      'z.im7',
+      z,
+      /the file ends at byte \d+ but the zlib data \(pack_type 2\) of 1 frame\(s\) needs 1,000 bytes from byte 260 \(to byte 1,260\)/,
+      260,
+    );
     const bad = im7({ nx: 2, ny: 1, pack: 2, data: concat([i32(6), Uint8Array.from([0x78, 0x9c, 0xff, 0xff, 0xff, 0xff])]) });
     await fails('z.im7', bad, /zlib/, (o) => o >= 260);
   });
@@ -71,7 +81,12 @@ describe('DaVis reader errors (synthetic)', () => {
   it('garbage attribute sections', async () => {
     const attrAt = 256 + 16;
     await fails('a.im7', patch(good, attrAt, i32(99)), /attribute item type 99 is invalid/, attrAt);
-    await fails('a.im7', patch(good, attrAt + 4, i32(5000)), /the file ends at byte 291 but attribute item 1 \(type 6\) needs 5,008 bytes from byte 272/, attrAt);
+    await fails(
+      'a.im7',
+      patch(good, attrAt + 4, i32(5000)),
+      /the file ends at byte 291 but attribute item 1 \(type 6\) needs 5,008 bytes from byte 272/,
+      attrAt,
+    );
     await fails('a.im7', patch(good, attrAt + 4, i32(-1)), /attribute item 1 \(type 6\) declares a size of -1 bytes/, attrAt);
     await fails('a.im7', good.subarray(0, attrAt + 4), /the file ends at byte 276 but attribute item 1's header needs 8 bytes from byte 272/, attrAt);
     const arr = im7({ nx: 1, ny: 1, data: u16(1), items: [[9, text('NoNulName')]] });
@@ -82,7 +97,12 @@ describe('DaVis reader errors (synthetic)', () => {
   it('tail offsets outside the file, bad masks and typed scalars', async () => {
     const withMask = im7({ nx: 2, ny: 1, data: u16(1, 2), sections: { 2: Uint8Array.from([1, 1]) } });
     const tailAt = withMask.length - 256;
-    await fails('t.vc7', patch(withMask, tailAt + 16, new Uint8Array(new BigUint64Array([10n ** 9n]).buffer)), /the offset tail in its last 256 bytes puts the mask at byte 1,000,000,000/, tailAt + 16);
+    await fails(
+      't.vc7',
+      patch(withMask, tailAt + 16, new Uint8Array(new BigUint64Array([10n ** 9n]).buffer)),
+      /the offset tail in its last 256 bytes puts the mask at byte 1,000,000,000/,
+      tailAt + 16,
+    );
     const short = im7({ nx: 2, ny: 1, data: u16(1, 2), sections: { 2: Uint8Array.from([1]) } });
     await fails('m.vc7', short, /the mask \(2 bytes, one per vector\) needs 2 bytes from byte \d+ .* but its region ends at byte/, (o) => o > 256);
     const packed = im7({ nx: 2, ny: 1, data: u16(1, 2), sections: { 5: concat([i32(3, 4), i32(0)]) } });
@@ -93,7 +113,11 @@ describe('DaVis reader errors (synthetic)', () => {
     await fails('s.vc7', tsType, /element type 77 is unknown/, (o) => o > 256);
   });
   it('open(): garbage buffer file and a set without its folder', async () => {
-    await expect(open({ name: 'x', files: [bytesSourceFile('x.vc7', new Uint8Array(400).fill(0x41))] })).rejects.toMatchObject({ name: 'FormatError', path: 'x.vc7', offset: 0 });
+    await expect(open({ name: 'x', files: [bytesSourceFile('x.vc7', new Uint8Array(400).fill(0x41))] })).rejects.toMatchObject({
+      name: 'FormatError',
+      path: 'x.vc7',
+      offset: 0,
+    });
     const set = text('// set file <s.set> created by DaVis\n#GROUP Sets\nSetType = 512;\n');
     await expect(open({ name: 'x', files: [bytesSourceFile('s.set', set)] })).rejects.toMatchObject({ name: 'FormatError', path: 's.set' });
   });
@@ -107,24 +131,47 @@ describeFixtures('DaVis reader errors (truncated and corrupted fixtures)', () =>
   });
   it('2C.VC7 with a zlib length past the end, and with a damaged stream', async () => {
     const b = real('readim/ReadIM/sample_files/2C.VC7');
-    await fails('2C.VC7', patch(b, 256, i32(10_000_000)), /the file ends at byte 68,993 but the zlib data \(pack_type 2\) of 1 frame\(s\) needs 10,000,000 bytes from byte 260/, 260);
+    await fails(
+      '2C.VC7',
+      patch(b, 256, i32(10_000_000)),
+      /the file ends at byte 68,993 but the zlib data \(pack_type 2\) of 1 frame\(s\) needs 10,000,000 bytes from byte 260/,
+      260,
+    );
     const dam = b.slice();
     for (let i = 300; i < 400; i++) dam[i] = 0xff;
     await fails('2C.VC7', dam, /zlib/, (o) => o >= 260);
   });
   it('urban_canopy B00001 truncated: the tail is gone and the data runs past the end', async () => {
     const b = real('pivpy/pivpy/data/urban_canopy/B00001.vc7');
-    await fails('B00001.vc7', b.subarray(0, 500000), /^the file ends at byte 500,000 but the uncompressed data of 160x135x1 × 1 frame\(s\) needs 864,000 bytes from byte 256 \(to byte 864,256\)/, 256);
+    await fails(
+      'B00001.vc7',
+      b.subarray(0, 500000),
+      /^the file ends at byte 500,000 but the uncompressed data of 160x135x1 × 1 frame\(s\) needs 864,000 bytes from byte 256 \(to byte 864,256\)/,
+      256,
+    );
   });
   it('urban_canopy B00001 cut after its data: the missing tail (not a garbage offset) is named', async () => {
     const b = real('pivpy/pivpy/data/urban_canopy/B00001.vc7');
     // cut inside the typed scalars: the "tail" is then zeros (it opened silently without mask before)
-    await fails('B00001.vc7', b.subarray(0, 1404027), /the file ends at byte 1,404,027; its last 256 bytes should be the offset tail .* but are all zero: the file is truncated/);
+    await fails(
+      'B00001.vc7',
+      b.subarray(0, 1404027),
+      /the file ends at byte 1,404,027; its last 256 bytes should be the offset tail .* but are all zero: the file is truncated/,
+    );
     // cut elsewhere: the last 256 bytes are data, read as absurd offsets
-    await fails('B00001.vc7', b.subarray(0, 877517), /the file ends at byte 877,517, but the offset tail in its last 256 bytes puts the attribute section at an offset beyond 2\^53 .*: the file is truncated/);
+    await fails(
+      'B00001.vc7',
+      b.subarray(0, 877517),
+      /the file ends at byte 877,517, but the offset tail in its last 256 bytes puts the attribute section at an offset beyond 2\^53 .*: the file is truncated/,
+    );
   });
   it('truncated fixtures: every cut says where the file ends, never "Infinity" or a bare offset list', async () => {
-    for (const rel of ['readim/ReadIM/sample_files/2C.VC7', 'neuromech/analyzepiv/readimx_v2.0_win64/TestImages/Volume.im7', 'neuromech/analyzepiv/readimx_v2.0_win64/TestImages/3D-PIV-SinglePlane.vc7', 'neuromech/analyzepiv/readimx_v2.0_win64/TestImages/2D-PIV-Simple.vec']) {
+    for (const rel of [
+      'readim/ReadIM/sample_files/2C.VC7',
+      'neuromech/analyzepiv/readimx_v2.0_win64/TestImages/Volume.im7',
+      'neuromech/analyzepiv/readimx_v2.0_win64/TestImages/3D-PIV-SinglePlane.vc7',
+      'neuromech/analyzepiv/readimx_v2.0_win64/TestImages/2D-PIV-Simple.vec',
+    ]) {
       const b = real(rel);
       for (const frac of [0.002, 0.05, 0.4, 0.9, 0.999]) {
         const cut = Math.floor(b.length * frac);

@@ -54,7 +54,11 @@ describeFixtures('DaVis buffers against ORACLES_computed.json', (dir) => {
         expect(tail).toEqual(d.tail ?? {});
         // the oracle counts the END item
         expect(b.attributeItems.length + 1).toBe(d.n_attr_items);
-        for (const [k, key] of [['scaleX', 'x'], ['scaleY', 'y'], ['scaleI', 'i']] as const) {
+        for (const [k, key] of [
+          ['scaleX', 'x'],
+          ['scaleY', 'y'],
+          ['scaleI', 'i'],
+        ] as const) {
           const s = b.frames[0].scales[key];
           expectClose(s.slope, d[k][0], `${k} slope`);
           expectClose(s.offset, d[k][1], `${k} offset`);
@@ -198,11 +202,39 @@ describeFixtures('DaVis buffers: facts from INDEX.md', () => {
     for (const x of comp(b, 'MASK').data) m += x;
     expect(m).toBe(16700);
     expect(b.typedScalars.map((t) => t.name)).toEqual([
-      'Correlation value', 'Peak ratio', 'IntWin type', 'IntWin factor X', 'IntWin factor Y', 'IntWin angle', 'Particle size', 'Uncertainty V', 'Uncertainty Vx', 'Uncertainty Vy',
+      'Correlation value',
+      'Peak ratio',
+      'IntWin type',
+      'IntWin factor X',
+      'IntWin factor Y',
+      'IntWin angle',
+      'Particle size',
+      'Uncertainty V',
+      'Uncertainty Vx',
+      'Uncertainty Vy',
     ]);
     expect(b.frames[0].components.map((c) => c.name)).toEqual([
-      'U0', 'V0', 'U1', 'V1', 'U2', 'V2', 'U3', 'V3', 'ACTIVE_CHOICE', 'ENABLED', 'TS:Peak ratio', 'MASK', 'TS:Correlation value', 'TS:IntWin angle',
-      'TS:IntWin factor X', 'TS:IntWin factor Y', 'TS:IntWin type', 'TS:Particle size', 'TS:Uncertainty V', 'TS:Uncertainty Vx', 'TS:Uncertainty Vy',
+      'U0',
+      'V0',
+      'U1',
+      'V1',
+      'U2',
+      'V2',
+      'U3',
+      'V3',
+      'ACTIVE_CHOICE',
+      'ENABLED',
+      'TS:Peak ratio',
+      'MASK',
+      'TS:Correlation value',
+      'TS:IntWin angle',
+      'TS:IntWin factor X',
+      'TS:IntWin factor Y',
+      'TS:IntWin type',
+      'TS:Particle size',
+      'TS:Uncertainty V',
+      'TS:Uncertainty Vx',
+      'TS:Uncertainty Vy',
     ]);
     expect(b.attributes.AcqTimeSeries).toEqual(new Int32Array([0, 178439840]));
     expect(b.time).toBeCloseTo(0.17843984, 9);
@@ -213,8 +245,19 @@ describeFixtures('DaVis buffers: facts from INDEX.md', () => {
   it('PIV_Velocity_Field_with_Uncertainty B00001 (DaVis 10.2): lvpyio component keys, isValid hidden, typed scalars', async () => {
     const b = await load('lvpyio-example-scripts/data/PIV_Velocity_Field_with_Uncertainty/B00001.vc7');
     expect(b.frames[0].components.map((c) => c.name)).toEqual([
-      'U0', 'V0', 'ACTIVE_CHOICE', 'ENABLED', 'MASK', 'TS:Correlation value', 'TS:IntWin angle', 'TS:IntWin factor X', 'TS:IntWin factor Y',
-      'TS:Peak ratio', 'TS:Uncertainty V', 'TS:Uncertainty Vx', 'TS:Uncertainty Vy',
+      'U0',
+      'V0',
+      'ACTIVE_CHOICE',
+      'ENABLED',
+      'MASK',
+      'TS:Correlation value',
+      'TS:IntWin angle',
+      'TS:IntWin factor X',
+      'TS:IntWin factor Y',
+      'TS:Peak ratio',
+      'TS:Uncertainty V',
+      'TS:Uncertainty Vx',
+      'TS:Uncertainty Vy',
     ]);
     expect(Object.keys(b.fields).filter((k) => k.startsWith('frame0/'))).toEqual(b.frames[0].components.map((c) => `frame0/${c.name}`));
     let m = 0;
@@ -248,7 +291,14 @@ describeFixtures('DaVis buffers: facts from INDEX.md', () => {
     expect(b.mask!.length).toBe(66 * 63);
     expect(b.typedScalars.map((t) => t.name)).toEqual(['Peak ratio', 'Correlation value', 'Stereo reconstruction error']);
     expect(b.frames[0].components.length).toBe(12 + 2 + 1 + 3);
-    expect(b.frames[0].components.map((c) => c.name).slice(12)).toEqual(['ACTIVE_CHOICE', 'ENABLED', 'MASK', 'TS:Correlation value', 'TS:Peak ratio', 'TS:Stereo reconstruction error']);
+    expect(b.frames[0].components.map((c) => c.name).slice(12)).toEqual([
+      'ACTIVE_CHOICE',
+      'ENABLED',
+      'MASK',
+      'TS:Correlation value',
+      'TS:Peak ratio',
+      'TS:Stereo reconstruction error',
+    ]);
   });
   it('2D-PIV-Simple.vec (version 43): rows = ny * C, U0/V0 means', async () => {
     const b = await load('neuromech/analyzepiv/readimx_v2.0_win64/TestImages/2D-PIV-Simple.vec');

@@ -23,10 +23,11 @@ function sameArray(a: ArrayLike<number> | undefined, b: ArrayLike<number> | unde
   if (!a || !b) return;
   expect(b.length, `${what} length`).toBe(a.length);
   let bad = -1;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
-    bad = i;
-    break;
-  }
+  for (let i = 0; i < a.length; i++)
+    if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
+      bad = i;
+      break;
+    }
   expect(bad, `${what}: first difference ${bad >= 0 ? `${a[bad]} vs ${b[bad]}` : ''}`).toBe(-1);
 }
 
@@ -104,7 +105,11 @@ describe('exportDavisSet from a synthetic source', () => {
   it('writes one set per field, renumbers frames 0.. to B00001.., keeps times, values, masks and scales', async () => {
     const src = synthetic();
     const progress: [number, number][] = [];
-    const files = await exportDataset(src, { target: 'davis-set', frames: [0, 1, 2], options: { setTime: '2024-01-01T00:00:00Z' } }, { onProgress: (d, t) => progress.push([d, t]) });
+    const files = await exportDataset(
+      src,
+      { target: 'davis-set', frames: [0, 1, 2], options: { setTime: '2024-01-01T00:00:00Z' } },
+      { onProgress: (d, t) => progress.push([d, t]) },
+    );
     expect(files.map((f) => f.path)).toEqual([
       'synth-density.set',
       'synth-density/B00001.im7',
@@ -135,7 +140,11 @@ describe('exportDavisSet from a synthetic source', () => {
         const b = await back.readFrame(k);
         const want = a.fields[field];
         const got = b.fields.frame0;
-        sameField({ ...want, scales: { ...want.scales!, i: want.scales?.i ?? { slope: 1, offset: 0, unit: 'm/s', description: '' } } }, got, `${field} frame ${k}`);
+        sameField(
+          { ...want, scales: { ...want.scales!, i: want.scales?.i ?? { slope: 1, offset: 0, unit: 'm/s', description: '' } } },
+          got,
+          `${field} frame ${k}`,
+        );
         expect(b.attributes.SourceFrameNumber0 ?? b.attributes.SourceFrameNumber).toBe(String(k));
         expect(b.attributes.SourceFormat).toBe('memory');
       }
@@ -149,7 +158,12 @@ describe('exportDavisSet from a synthetic source', () => {
     ac.abort();
     await expect(exportDataset(src, { target: 'davis-set', frames: [0, 1] }, { signal: ac.signal })).rejects.toThrow();
     const numbered: FrameSource = { ...src, frames: src.frames.map((f, i) => ({ ...f, number: 10 + 5 * i })) };
-    const files = await exportDataset(numbered, { target: 'davis-set', frames: [0, 1, 2], fields: ['velocity'], options: { pack: 'raw', grid: 16, name: 'run' } });
+    const files = await exportDataset(numbered, {
+      target: 'davis-set',
+      frames: [0, 1, 2],
+      fields: ['velocity'],
+      options: { pack: 'raw', grid: 16, name: 'run' },
+    });
     expect(files.map((f) => f.path)).toEqual(['run.set', 'run/B00010.vc7', 'run/B00015.vc7', 'run/B00020.vc7']);
     expect(Buffer.from(files[0].bytes).toString('latin1')).toMatch(/SetStart = 10;\nSetInc = 5;/);
     const back = await openDataset(treeOfFiles('run', files));
@@ -205,7 +219,10 @@ describe('built-in sample public/samples/piv-vortex', () => {
   const root = resolve(__dirname, '../../public/samples');
   it('is a DaVis vector set of 12 masked 48×36 frames 1 ms apart with disabled vectors and TS:Uncertainty V', async () => {
     expect(existsSync(join(root, 'piv-vortex.json'))).toBe(true);
-    const listing = (await import(join(root, 'piv-vortex.json'), { with: { type: 'json' } })).default as { name: string; files: { path: string; size: number }[] };
+    const listing = (await import(join(root, 'piv-vortex.json'), { with: { type: 'json' } })).default as {
+      name: string;
+      files: { path: string; size: number }[];
+    };
     expect(listing.name).toBe('piv-vortex');
     expect(listing.files.length).toBe(13);
     const total = listing.files.reduce((s, f) => s + f.size, 0);
@@ -219,7 +236,15 @@ describe('built-in sample public/samples/piv-vortex', () => {
       expect(f.number).toBe(k + 1);
       expect(f.time).toBeCloseTo(0.1 + k * 1e-3, 9);
     });
-    expect(src.fields.map((f) => f.name)).toEqual(['frame0', 'frame0/U0', 'frame0/V0', 'frame0/ACTIVE_CHOICE', 'frame0/ENABLED', 'frame0/MASK', 'frame0/TS:Uncertainty V']);
+    expect(src.fields.map((f) => f.name)).toEqual([
+      'frame0',
+      'frame0/U0',
+      'frame0/V0',
+      'frame0/ACTIVE_CHOICE',
+      'frame0/ENABLED',
+      'frame0/MASK',
+      'frame0/TS:Uncertainty V',
+    ]);
     const fr = await src.readFrame(0);
     const f = fr.fields.frame0;
     expect(f.shape).toEqual([36, 48]);

@@ -63,7 +63,10 @@ function expectSameBuffer(a: DavisBuffer, b: DavisBuffer): void {
   for (const [f, fa] of a.frames.entries()) {
     const fb = b.frames[f];
     expect(fb.kind).toBe(fa.kind);
-    expect(fb.components.map((c) => c.name), `frame ${f} component names`).toEqual(fa.components.map((c) => c.name));
+    expect(
+      fb.components.map((c) => c.name),
+      `frame ${f} component names`,
+    ).toEqual(fa.components.map((c) => c.name));
     for (const [j, ca] of fa.components.entries()) {
       const cb = fb.components[j];
       expect(cb.dtype, `component ${ca.name} dtype`).toBe(ca.dtype);
@@ -148,7 +151,7 @@ const ms: Scale = { slope: 1, offset: 0, unit: 'm/s', description: 'velocity' };
 /** deterministic pseudo-random numbers */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function vectorField(nx: number, ny: number, nz: number, seed: number, threeC: boolean): FieldData {
@@ -171,7 +174,12 @@ describe('synthetic round trips: FieldData → writeIm7 / writeVc7 → reader', 
       const nx = 7;
       const ny = 5;
       const r = lcg(3);
-      const u8: FieldData = { kind: 'scalar', shape: [ny, nx], values: new Uint8Array(nx * ny).map(() => Math.floor(r() * 256)), scales: { x: mm(0.1, 0), y: mm(-0.1, 2), i: { slope: 1, offset: 0, unit: 'counts', description: '' } } };
+      const u8: FieldData = {
+        kind: 'scalar',
+        shape: [ny, nx],
+        values: new Uint8Array(nx * ny).map(() => Math.floor(r() * 256)),
+        scales: { x: mm(0.1, 0), y: mm(-0.1, 2), i: { slope: 1, offset: 0, unit: 'counts', description: '' } },
+      };
       for (const imageFormat of ['uint8', 'uint16'] as const) {
         const b = await read('u8.im7', writeIm7([u8], { pack, imageFormat }));
         expect(b.header.bufferFormat).toBe(imageFormat === 'uint8' ? -2 : -4);
@@ -180,7 +188,12 @@ describe('synthetic round trips: FieldData → writeIm7 / writeVc7 → reader', 
       // uint16 counts with an intensity scale: stored as counts, read back as the same physical values
       const counts = new Uint16Array(nx * ny).map(() => Math.floor(r() * 65536));
       const iScale: Scale = { slope: 0.25, offset: -100, unit: 'photons', description: 'intensity' };
-      const phys: FieldData = { kind: 'scalar', shape: [ny, nx], values: Float32Array.from(counts, (c) => iScale.offset + c * iScale.slope), scales: { x: mm(0.1, 0), y: mm(0.1, 0), i: iScale } };
+      const phys: FieldData = {
+        kind: 'scalar',
+        shape: [ny, nx],
+        values: Float32Array.from(counts, (c) => iScale.offset + c * iScale.slope),
+        scales: { x: mm(0.1, 0), y: mm(0.1, 0), i: iScale },
+      };
       const pb = await read('c.im7', writeIm7([phys], { pack }));
       expect(pb.header.bufferFormat).toBe(-4);
       sameArray(counts, pb.frames[0].components[0].data, 'stored counts');
@@ -200,7 +213,16 @@ describe('synthetic round trips: FieldData → writeIm7 / writeVc7 → reader', 
       };
       const f0 = fl(1);
       const f1 = fl(2);
-      const vb = await read('vol.im7', writeIm7([{ ...f0, time: 0.5 }, { ...f1, time: 0.75 }], { pack }));
+      const vb = await read(
+        'vol.im7',
+        writeIm7(
+          [
+            { ...f0, time: 0.5 },
+            { ...f1, time: 0.75 },
+          ],
+          { pack },
+        ),
+      );
       expect(vb.header).toMatchObject({ nx, ny, nz, nf: 2, bufferFormat: -3 });
       sameField(f0, vb.fields.frame0, 'volume frame 0', 1e-12);
       sameField(f1, vb.fields.frame1, 'volume frame 1', 1e-12);
@@ -220,7 +242,11 @@ describe('synthetic round trips: FieldData → writeIm7 / writeVc7 → reader', 
       sameField(f3, b3.fields.frame0, '3C volume', 1e-12);
       sameField(vectorField(5, 4, 3, 13, true), b3.fields.frame1, '3C volume frame 1', 1e-12);
       // the component fields carry the DaVis view: MASK 1 = valid, ENABLED all 1
-      sameArray(Float32Array.from(f3.mask!, (m) => 1 - m), b3.fields['frame0/MASK'].values, 'MASK component');
+      sameArray(
+        Float32Array.from(f3.mask!, (m) => 1 - m),
+        b3.fields['frame0/MASK'].values,
+        'MASK component',
+      );
     });
   }
 
@@ -229,7 +255,24 @@ describe('synthetic round trips: FieldData → writeIm7 / writeVc7 → reader', 
     const u = new Float32Array([1, 2, 3, 4]);
     const v = new Float32Array([5, 6, 7, 8]);
     const base = { nx, ny: 1, u, v, scales: { x: mm(1, 0), y: mm(1, 0), i: ms }, valid: new Uint8Array([1, 1, 1, 0]) };
-    const ext = await read('e.vc7', writeDavisBuffer([{ ...base, enabled: new Uint8Array([1, 0, 1, 1]), activeChoice: [0, 0, 3, 4], extraChoices: [{ u, v }, { u, v }, { u: new Float32Array(4).fill(9), v }] }], { pack: 'zlib' }));
+    const ext = await read(
+      'e.vc7',
+      writeDavisBuffer(
+        [
+          {
+            ...base,
+            enabled: new Uint8Array([1, 0, 1, 1]),
+            activeChoice: [0, 0, 3, 4],
+            extraChoices: [
+              { u, v },
+              { u, v },
+              { u: new Float32Array(4).fill(9), v },
+            ],
+          },
+        ],
+        { pack: 'zlib' },
+      ),
+    );
     expect(ext.header.bufferFormat).toBe(1);
     const c = (name: string) => ext.fields[`frame0/${name}`].values!;
     expect(Array.from(c('ENABLED'))).toEqual([1, 0, 1, 1]);
@@ -238,7 +281,15 @@ describe('synthetic round trips: FieldData → writeIm7 / writeVc7 → reader', 
     expect(Array.from(ext.fields.frame0.u!)).toEqual([1, 0, 9, 0]);
     const simple = await read(
       's.vc7',
-      writeDavisBuffer([{ ...base, typedScalars: [{ name: 'isValid', data: new Uint16Array([1, 0, 1, 1]), scale: { slope: 1, offset: 0, unit: '', description: 'isValid' } }] }], { pack: 'raw' }),
+      writeDavisBuffer(
+        [
+          {
+            ...base,
+            typedScalars: [{ name: 'isValid', data: new Uint16Array([1, 0, 1, 1]), scale: { slope: 1, offset: 0, unit: '', description: 'isValid' } }],
+          },
+        ],
+        { pack: 'raw' },
+      ),
     );
     expect(simple.header.bufferFormat).toBe(2);
     expect(Array.from(simple.fields['frame0/ENABLED'].values!)).toEqual([1, 0, 1, 1]);
@@ -252,13 +303,28 @@ describe('synthetic round trips: FieldData → writeIm7 / writeVc7 → reader', 
     const b = await read(
       't.vc7',
       writeDavisBuffer(
-        [{ nx: 3, ny: 1, u: one, v: one, typedScalars: [{ name: 'Uncertainty V', data: new Float32Array([0.1, 0.2, 0.3]), scale: unc }], scalars: [{ name: 'Number of vectors', data: new Float32Array([27, 50, 73]), scale: { slope: 1, offset: 0, unit: 'n', description: 'number of vectors' } }] }],
+        [
+          {
+            nx: 3,
+            ny: 1,
+            u: one,
+            v: one,
+            typedScalars: [{ name: 'Uncertainty V', data: new Float32Array([0.1, 0.2, 0.3]), scale: unc }],
+            scalars: [
+              { name: 'Number of vectors', data: new Float32Array([27, 50, 73]), scale: { slope: 1, offset: 0, unit: 'n', description: 'number of vectors' } },
+            ],
+          },
+        ],
         { pack: 'zlib' },
       ),
     );
     expect(b.header.scalarN).toBe(1);
     expect(b.frames[0].components.map((x) => x.name)).toEqual(['U0', 'V0', 'ACTIVE_CHOICE', 'ENABLED', 'TS:Number of vectors', 'TS:Uncertainty V']);
-    sameArray(Float32Array.from([0.1, 0.2, 0.3], (x) => Math.fround(x) * 0.5), b.fields['frame0/TS:Uncertainty V'].values, 'TS physical');
+    sameArray(
+      Float32Array.from([0.1, 0.2, 0.3], (x) => Math.fround(x) * 0.5),
+      b.fields['frame0/TS:Uncertainty V'].values,
+      'TS physical',
+    );
     expect(b.fields['frame0/TS:Uncertainty V'].scales!.i).toEqual(unc);
     sameArray([27, 50, 73], b.fields['frame0/TS:Number of vectors'].values, 'scalar plane');
   });

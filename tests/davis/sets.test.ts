@@ -102,7 +102,12 @@ describeFixtures('DaVis sets and folders', () => {
 
 describe('DaVis set parsing, sniffing and recordings (synthetic)', () => {
   it('parses .set text with CRLF, escapes and a 2-digit SetTime', () => {
-    const s = parseSetFile('a.set', text('// set file <C:/x/a.set> created by DaVis 8.4.0 at 14.02.24\r\n\r\n#GROUP Sets\r\nSetType = 256;\r\nSetTime = "Wed Feb 14 15:15:19 24";\r\nbpInfoString = "a\\n\\tb";\r\n'));
+    const s = parseSetFile(
+      'a.set',
+      text(
+        '// set file <C:/x/a.set> created by DaVis 8.4.0 at 14.02.24\r\n\r\n#GROUP Sets\r\nSetType = 256;\r\nSetTime = "Wed Feb 14 15:15:19 24";\r\nbpInfoString = "a\\n\\tb";\r\n',
+      ),
+    );
     expect(s.setType).toBe(256);
     expect(s.setTypeName).toBe('image set');
     expect(s.entries.SetTime).toBe('Wed Feb 14 15:15:19 24');
@@ -143,9 +148,21 @@ describe('DaVis set parsing, sniffing and recordings (synthetic)', () => {
     const set = text('// set file <r.set> created by DaVis\n#GROUP Sets\nSetType = 4352;\nSetIdentifier = "StreamSet";\n');
     const files = [
       bytesSourceFile('r.set', set),
-      bytesSourceFile('r/Frame0-0.ims', idx([[0, 16], [16, 16]])),
+      bytesSourceFile(
+        'r/Frame0-0.ims',
+        idx([
+          [0, 16],
+          [16, 16],
+        ]),
+      ),
       bytesSourceFile('r/Frame0-1.ims', concat([img0, img1])),
-      bytesSourceFile('r/Frame1-0.ims', idx([[0, 12], [12, 12]])),
+      bytesSourceFile(
+        'r/Frame1-0.ims',
+        idx([
+          [0, 12],
+          [12, 12],
+        ]),
+      ),
       bytesSourceFile('r/Frame1-1.ims', concat([p12, p12])),
       bytesSourceFile('r/Frame1-decoder.xml', text('<decoder><id>mono-12p</id></decoder>')),
       bytesSourceFile('r/FrameScales0.scales', text('<Scales><ScaleI Factor="2" Offset="1" Unit="counts"/></Scales>')),

@@ -58,7 +58,11 @@ function items(b: Uint8Array, start: number): { items: Item[]; end: number } {
 }
 
 const attr = (its: Item[], name: string): string | undefined =>
-  its.filter((i) => i.type === 6).map((i) => latin1(i.data)).find((s) => s.startsWith(`${name}=`))?.slice(name.length + 1);
+  its
+    .filter((i) => i.type === 6)
+    .map((i) => latin1(i.data))
+    .find((s) => s.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 
 function tail(b: Uint8Array): number[] {
   const d = dv(b);
@@ -94,7 +98,13 @@ describe('IM7 header, data and attributes (davis.md §2, §5)', () => {
   it('pack 2: int32 length + one zlib stream (78 9C) inflating to the whole data section', () => {
     const n = 64 * 48;
     const data = new Uint16Array(n).map((_, k) => (k * 37) % 4096);
-    const z = writeIm7([{ nx: 64, ny: 48, data }, { nx: 64, ny: 48, data: data.map((x) => x + 1) }], { pack: 'zlib' });
+    const z = writeIm7(
+      [
+        { nx: 64, ny: 48, data },
+        { nx: 64, ny: 48, data: data.map((x) => x + 1) },
+      ],
+      { pack: 'zlib' },
+    );
     const h = header(z);
     expect(h).toMatchObject({ pack: 2, fmt: -4, nx: 64, ny: 48, nz: 1, nf: 2, extra: 0 });
     const L = dv(z).getInt32(256, true);
@@ -171,7 +181,14 @@ describe('IM7 header, data and attributes (davis.md §2, §5)', () => {
   it('writes per-frame scales and suffixed frame attributes, acquisition times in µs and as [s, ns]', () => {
     const b = writeIm7(
       [
-        { nx: 1, ny: 1, data: new Uint16Array([1]), scales: { x: mm(0.5, -3), y: mm(-0.5, 7), i: { slope: 2, offset: 1, unit: 'counts', description: '' } }, time: 0.001, attributes: { CameraName: 'cam A' } },
+        {
+          nx: 1,
+          ny: 1,
+          data: new Uint16Array([1]),
+          scales: { x: mm(0.5, -3), y: mm(-0.5, 7), i: { slope: 2, offset: 1, unit: 'counts', description: '' } },
+          time: 0.001,
+          attributes: { CameraName: 'cam A' },
+        },
         { nx: 1, ny: 1, data: new Uint16Array([2]), time: 1.5000005, attributes: { CameraName: 'cam B' } },
       ],
       { pack: 'raw' },
@@ -211,7 +228,11 @@ describe('VC7 vectors, masks, typed scalars and the tail (davis.md §2.3, §2.6�
       { name: 'isValid', data: new Uint16Array(n).fill(1), scale: { slope: 1, offset: 0, unit: '', description: 'isValid' } },
     ],
   });
-  const b = writeVc7([frame(0), frame(1)], { pack: 'raw', grid: 16, scales: { x: mm(0.1, -5), y: mm(-0.1, 5), z: mm(1, 0), i: { slope: 0.2, offset: 0, unit: 'm/s', description: 'velocity' } } });
+  const b = writeVc7([frame(0), frame(1)], {
+    pack: 'raw',
+    grid: 16,
+    scales: { x: mm(0.1, -5), y: mm(-0.1, 5), z: mm(1, 0), i: { slope: 0.2, offset: 0, unit: 'm/s', description: 'velocity' } },
+  });
   const h = header(b);
   const t = tail(b);
 
@@ -308,7 +329,17 @@ describe('VC7 vectors, masks, typed scalars and the tail (davis.md §2.3, §2.6�
   it('extra scalar planes (scalarN) follow the vector components and are named by ComponentName<k>', () => {
     const one = new Float32Array([1, 2]);
     const s = writeDavisBuffer(
-      [{ nx: 2, ny: 1, u: one, v: one, scalars: [{ name: 'Number of vectors', data: new Float32Array([27, 73]), scale: { slope: 1, offset: 0, unit: 'n', description: 'number of vectors' } }] }],
+      [
+        {
+          nx: 2,
+          ny: 1,
+          u: one,
+          v: one,
+          scalars: [
+            { name: 'Number of vectors', data: new Float32Array([27, 73]), scale: { slope: 1, offset: 0, unit: 'n', description: 'number of vectors' } },
+          ],
+        },
+      ],
       { pack: 'raw' },
     );
     expect(header(s).scalarN).toBe(1);
@@ -347,7 +378,9 @@ describe('FieldData → DaVis conventions (davis.md §4.3, §4.4)', () => {
 
 describe('.set files (davis.md §6.1–6.2)', () => {
   it('writes the DaVis set text with SetType and the B-file folder', () => {
-    const text = Buffer.from(encodeSetFile({ name: 'run', setType: 512, time: new Date(Date.UTC(2023, 4, 8, 13, 34, 47)), info: 'line1\n\tline2' })).toString('latin1');
+    const text = Buffer.from(encodeSetFile({ name: 'run', setType: 512, time: new Date(Date.UTC(2023, 4, 8, 13, 34, 47)), info: 'line1\n\tline2' })).toString(
+      'latin1',
+    );
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^\/\/ set file <run\.set> created by DaVis/);
     expect(lines[1]).toBe('');
@@ -362,7 +395,10 @@ describe('.set files (davis.md §6.1–6.2)', () => {
 
   it('names the buffers B00001.vc7 … and picks SetType 512 for vectors, 256 for images', () => {
     const one = new Float32Array([1]);
-    const files = writeDavisSet([{ frames: [{ nx: 1, ny: 1, u: one, v: one }] }, { frames: [{ nx: 1, ny: 1, u: one, v: one }] }], { name: 'vec', pack: 'zlib' });
+    const files = writeDavisSet([{ frames: [{ nx: 1, ny: 1, u: one, v: one }] }, { frames: [{ nx: 1, ny: 1, u: one, v: one }] }], {
+      name: 'vec',
+      pack: 'zlib',
+    });
     expect(files.map((f) => f.path)).toEqual(['vec.set', 'vec/B00001.vc7', 'vec/B00002.vc7']);
     expect(Buffer.from(files[0].bytes).toString('latin1')).toContain('SetType = 512;');
     const im = writeDavisSet([{ frames: [{ nx: 1, ny: 1, data: new Uint16Array([1]) }] }], { name: 'img', pack: 'raw', start: 5 });
@@ -396,12 +432,41 @@ describe('writer robustness', () => {
   it('rejects inconsistent input with a clear message', () => {
     const one = new Float32Array([1]);
     expect(() => writeDavisBuffer([], { pack: 'raw' })).toThrow(/at least one frame/);
-    expect(() => writeDavisBuffer([{ nx: 1, ny: 1, data: new Uint16Array([1]) }, { nx: 1, ny: 1, u: one, v: one }], { pack: 'raw' })).toThrow(/mix image and vector/);
-    expect(() => writeDavisBuffer([{ nx: 1, ny: 1, data: new Uint16Array([1]) }, { nx: 2, ny: 1, data: new Uint16Array([1, 2]) }], { pack: 'raw' })).toThrow(/shape differs/);
+    expect(() =>
+      writeDavisBuffer(
+        [
+          { nx: 1, ny: 1, data: new Uint16Array([1]) },
+          { nx: 1, ny: 1, u: one, v: one },
+        ],
+        { pack: 'raw' },
+      ),
+    ).toThrow(/mix image and vector/);
+    expect(() =>
+      writeDavisBuffer(
+        [
+          { nx: 1, ny: 1, data: new Uint16Array([1]) },
+          { nx: 2, ny: 1, data: new Uint16Array([1, 2]) },
+        ],
+        { pack: 'raw' },
+      ),
+    ).toThrow(/shape differs/);
     expect(() => writeDavisBuffer([{ nx: 2, ny: 1, data: new Uint16Array([1]) }], { pack: 'raw' })).toThrow(/holds 1 values, expected 2/);
     expect(() => writeIm7([{ nx: 1, ny: 1, data: new Uint16Array([1]) }], { pack: 'raw', attributes: { 'a=b': 1 } })).toThrow(/bad attribute name/);
-    expect(() => writeDavisBuffer([{ nx: 1, ny: 1, u: one, v: one, w: one }, { nx: 1, ny: 1, u: one, v: one }], { pack: 'raw' })).toThrow(/need w, or none/);
-    expect(() => writeDavisBuffer([{ nx: 1, ny: 1, u: one, v: one, activeChoice: [7], enabled: new Uint8Array([1]), extraChoices: [] }], { pack: 'raw', vectorFormat: 'extended' })).toThrow(/ACTIVE_CHOICE 7/);
+    expect(() =>
+      writeDavisBuffer(
+        [
+          { nx: 1, ny: 1, u: one, v: one, w: one },
+          { nx: 1, ny: 1, u: one, v: one },
+        ],
+        { pack: 'raw' },
+      ),
+    ).toThrow(/need w, or none/);
+    expect(() =>
+      writeDavisBuffer([{ nx: 1, ny: 1, u: one, v: one, activeChoice: [7], enabled: new Uint8Array([1]), extraChoices: [] }], {
+        pack: 'raw',
+        vectorFormat: 'extended',
+      }),
+    ).toThrow(/ACTIVE_CHOICE 7/);
     expect(() => writeDavisSet([{ frames: [{ nx: 1, ny: 1, data: new Uint16Array([1]) }] }], { name: 'a/b', pack: 'raw' })).toThrow(/bad set name/);
   });
 });

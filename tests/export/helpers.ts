@@ -60,7 +60,13 @@ export function expectSameField(a: FieldData, b: FieldData, tol = 0, label = '')
     if (ia !== ib) expect.fail(`${label}: mask differs at cell ${i} (${ia} vs ${ib})`);
   }
   const arrays: [ArrayLike<number> | undefined, ArrayLike<number> | undefined][] =
-    a.kind === 'vector' ? [[a.u, b.u], [a.v, b.v], [a.w, b.w]] : [[a.values as ArrayLike<number>, b.values as ArrayLike<number>]];
+    a.kind === 'vector'
+      ? [
+          [a.u, b.u],
+          [a.v, b.v],
+          [a.w, b.w],
+        ]
+      : [[a.values as ArrayLike<number>, b.values as ArrayLike<number>]];
   const per = a.kind === 'rgb' ? 3 : 1;
   let worst = 0;
   for (const [x, y] of arrays) {
@@ -68,7 +74,7 @@ export function expectSameField(a: FieldData, b: FieldData, tol = 0, label = '')
     if (!x || !y) expect.fail(`${label}: component present on one side only`);
     for (let i = 0; i < x.length; i++) {
       const cell = Math.floor(i / per);
-      if ((ma?.[cell]) || (mb?.[cell])) continue;
+      if (ma?.[cell] || mb?.[cell]) continue;
       const d = Math.abs(x[i] - y[i]);
       if (!(d <= tol) && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) worst = Math.max(worst, Number.isNaN(d) ? Infinity : d);
     }

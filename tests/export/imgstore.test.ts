@@ -18,7 +18,11 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 describe('imgstore export (synthetic)', () => {
   it('npy store of a uint16 image: chunks of chunksize, index npz, metadata, same pixels', async () => {
     const src = syntheticSource({ frames: 5, numbers: [100, 101, 105, 106, 200], times: [1.5, 1.6, 2.0, 2.1, null] });
-    const files = await exportDataset(src, { target: 'imgstore', fields: ['img'], options: { chunksize: 2, metadata: { genotype: 'wt', on: 'yes' }, fps: 10 } });
+    const files = await exportDataset(src, {
+      target: 'imgstore',
+      fields: ['img'],
+      options: { chunksize: 2, metadata: { genotype: 'wt', on: 'yes' }, fps: 10 },
+    });
     expect(files.map((f) => f.path)).toEqual([
       'synth/metadata.yaml',
       'synth/000000/000000.npy',
@@ -31,7 +35,15 @@ describe('imgstore export (synthetic)', () => {
       'synth/000002/index.npz',
     ]);
     const md = parse(text(files[0].bytes), { version: '1.1' });
-    expect(md.__store).toMatchObject({ chunksize: 2, class: 'DirectoryImgStore', encoding: null, format: 'npy', imgdtype: 'uint16', imgshape: [5, 7], version: 2 });
+    expect(md.__store).toMatchObject({
+      chunksize: 2,
+      class: 'DirectoryImgStore',
+      encoding: null,
+      format: 'npy',
+      imgdtype: 'uint16',
+      imgshape: [5, 7],
+      version: 2,
+    });
     expect(md.__store.uuid).toMatch(/^[0-9a-f]{32}$/);
     expect(md.__store.created_utc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
     expect(md.genotype).toBe('wt');
@@ -109,7 +121,10 @@ print(json.dumps({'store': md['__store'], 'user': {k: v for k, v in md.items() i
 describeFixtures('imgstore export of real datasets', () => {
   it('imgstore dir_npy_color → npy store → our reader: same images, numbers, times, user metadata', async () => {
     const src = await openDataset(await treeOf('imgstore', 'dir_npy_color'));
-    const files = await exportDataset(src, { target: 'imgstore', options: { chunksize: 20, metadata: (src.metadata as { user: Record<string, unknown> }).user } });
+    const files = await exportDataset(src, {
+      target: 'imgstore',
+      options: { chunksize: 20, metadata: (src.metadata as { user: Record<string, unknown> }).user },
+    });
     const back = await reopen(files, 'dir_npy_color');
     expect(back.frames.length).toBe(50);
     expect(back.frames.map((f) => f.number)).toEqual(src.frames.map((f) => f.number));

@@ -10,7 +10,9 @@ import { syntheticSource } from './synthetic';
 
 describe('export targets', () => {
   it('lists the nine contract targets with option schemas and defaults', () => {
-    expect(EXPORT_TARGETS.map((t) => t.id).sort()).toEqual(['davis-set', 'gif', 'hdf5', 'imgstore', 'mp4', 'npz', 'phiflow-scene', 'png-zip', 'pypde-movie', 'webm', 'zarr'].sort());
+    expect(EXPORT_TARGETS.map((t) => t.id).sort()).toEqual(
+      ['davis-set', 'gif', 'hdf5', 'imgstore', 'mp4', 'npz', 'phiflow-scene', 'png-zip', 'pypde-movie', 'webm', 'zarr'].sort(),
+    );
     for (const t of EXPORT_TARGETS) {
       for (const o of t.options) {
         expect(o.key, t.id).toMatch(/^\w+$/);
@@ -21,7 +23,15 @@ describe('export targets', () => {
     expect(EXPORT_TARGETS.find((t) => t.id === 'mp4')!.needsBrowser).toBe(true);
   });
   it('readOptions fills defaults and validates', () => {
-    expect(readOptions('mp4', {})).toMatchObject({ codec: 'h264', frameDurationMs: null, fps: 10, quality: 2, colormap: 'viridis', limits: 'minmax', limitsScope: 'global' });
+    expect(readOptions('mp4', {})).toMatchObject({
+      codec: 'h264',
+      frameDurationMs: null,
+      fps: 10,
+      quality: 2,
+      colormap: 'viridis',
+      limits: 'minmax',
+      limitsScope: 'global',
+    });
     expect(readOptions('pypde-movie', { bits: '8', vmin: '[0, -1]' })).toMatchObject({ bits: 8, vmin: [0, -1], container: 'avi' });
     expect(() => readOptions('mp4', { quality: 40 })).toThrow(/above the largest allowed value 31/);
     expect(() => readOptions('mp4', { codec: 'vp9' })).toThrow(/one of h264, mpeg4/);
@@ -61,13 +71,18 @@ describeFixtures('davis-set export through exportDataset', () => {
   it('DaVis PIV series → davis-set → our DaVis reader: same vectors, masks, numbers, times', async () => {
     const src = await openDataset(await treeOf('davis', 'pivpy', 'pivpy', 'data', 'urban_canopy'));
     const progress: number[] = [];
-    const files = await exportDataset(src, { target: 'davis-set', fields: ['frame0'], frames: [0, 2, 4], options: { name: 'canopy' } }, { onProgress: (d) => progress.push(d) });
+    const files = await exportDataset(
+      src,
+      { target: 'davis-set', fields: ['frame0'], frames: [0, 2, 4], options: { name: 'canopy' } },
+      { onProgress: (d) => progress.push(d) },
+    );
     expect(progress[progress.length - 1]).toBe(3);
     expect(files.some((f) => f.path === 'canopy.set')).toBe(true);
     const back = await openDataset(treeFromFiles(files, 'canopy'));
     expect(back.format).toBe('davis');
     expect(back.frames.map((f) => f.number)).toEqual([1, 3, 5]);
     back.frames.forEach((f, k) => expect(f.time).toBeCloseTo(src.frames[[0, 2, 4][k]].time!, 9));
-    for (const [k, i] of [0, 2, 4].entries()) expectSameField((await src.readFrame(i)).fields.frame0, (await back.readFrame(k)).fields.frame0, 1e-6, `frame ${i}`);
+    for (const [k, i] of [0, 2, 4].entries())
+      expectSameField((await src.readFrame(i)).fields.frame0, (await back.readFrame(k)).fields.frame0, 1e-6, `frame ${i}`);
   });
 });

@@ -12,12 +12,35 @@ describe('npz export (synthetic source)', () => {
   it('stacks raw values, masks, coordinates, frame numbers and times', async () => {
     const src = syntheticSource({ frames: 4, nx: 7, ny: 5, times: [0.5, null, 1.0, 1.25], numbers: [10, 11, 15, 20] });
     const progress: number[] = [];
-    const files = await exportDataset(src, { target: 'npz', frames: [3, 0, 2], fields: ['c', 'vel', 'img', 'rgb', 'line'] }, { onProgress: (d) => progress.push(d) });
+    const files = await exportDataset(
+      src,
+      { target: 'npz', frames: [3, 0, 2], fields: ['c', 'vel', 'img', 'rgb', 'line'] },
+      { onProgress: (d) => progress.push(d) },
+    );
     expect(progress).toEqual([1, 2, 3]);
     expect(files.map((f) => f.path)).toEqual(['synth.npz']);
     const npz = await openNpz(bytesSourceFile('synth.npz', files[0].bytes));
     expect(npz.names.sort()).toEqual(
-      ['c', 'c_mask', 'c_x', 'c_y', 'vel', 'vel_mask', 'vel_x', 'vel_y', 'img', 'img_x', 'img_y', 'rgb', 'line', 'line_x', 'frame_number', 'frame_time', 'frame_index', 'info'].sort(),
+      [
+        'c',
+        'c_mask',
+        'c_x',
+        'c_y',
+        'vel',
+        'vel_mask',
+        'vel_x',
+        'vel_y',
+        'img',
+        'img_x',
+        'img_y',
+        'rgb',
+        'line',
+        'line_x',
+        'frame_number',
+        'frame_time',
+        'frame_index',
+        'info',
+      ].sort(),
     );
     const a = await npz.readMany();
     expect(a.c.dtype).toBe('<f4');

@@ -59,8 +59,7 @@ describe('phiflow-scene export (synthetic)', () => {
           if (!arr || fa.shape.length < 2) return arr as never;
           const out = new Float32Array(arr.length);
           for (let z = 0; z < planes; z++)
-            for (let y = 0; y < ny; y++)
-              for (let x = 0; x < nx; x++) out[(z * ny + (ny - 1 - y)) * nx + x] = arr[(z * ny + y) * nx + x];
+            for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) out[(z * ny + (ny - 1 - y)) * nx + x] = arr[(z * ny + y) * nx + x];
           return out;
         };
         const expected = {
@@ -162,9 +161,14 @@ describeFixtures('phiflow-scene export of real datasets', () => {
     const files = await exportDataset(src, { target: 'phiflow-scene', fields, frames: [0, 4, 9] });
     const back = await reopen(files);
     expect(back.frames.map((f) => f.number)).toEqual([0, 4, 9]);
-    expect(back.frames.map((f) => f.time)).toEqual([0, 0.4, 0.9].map((t, i) => src.frames[[0, 4, 9][i]].time));
+    expect(back.frames.map((f) => f.time)).toEqual([0, 0.4, 0.9].map((_t, i) => src.frames[[0, 4, 9][i]].time));
     // `velocity` (a StaggeredGrid) comes back with its faces: exactly the source's viewer fields
-    expect(back.fields.map((f) => f.name).sort()).toEqual(src.fields.filter((f) => fields.includes(f.name.replace(/\/.*$/, ''))).map((f) => f.name).sort());
+    expect(back.fields.map((f) => f.name).sort()).toEqual(
+      src.fields
+        .filter((f) => fields.includes(f.name.replace(/\/.*$/, '')))
+        .map((f) => f.name)
+        .sort(),
+    );
     for (const [k, i] of [0, 4, 9].entries()) {
       const a = await src.readFrame(i);
       const b = await back.readFrame(k);
@@ -189,7 +193,17 @@ describeFixtures('phiflow-scene export of real datasets', () => {
           const base = f.path.split('/').pop()!;
           const orig = await openNpz(bytesSourceFile(base, new Uint8Array(readFileSync(fixture('phiflow', sub, scene, base)))));
           const mine = await openNpz(bytesSourceFile(base, f.bytes));
-          expect(mine.names).toEqual(['dim_names', 'dim_types', 'dim_item_names', 'field_type', 'lower', 'upper', 'bounds_item_names', 'extrapolation', 'data']);
+          expect(mine.names).toEqual([
+            'dim_names',
+            'dim_types',
+            'dim_item_names',
+            'field_type',
+            'lower',
+            'upper',
+            'bounds_item_names',
+            'extrapolation',
+            'data',
+          ]);
           const a = await orig.readMany(orig.names);
           const b = await mine.readMany(mine.names);
           for (const m of ['dim_names', 'dim_types', 'field_type', 'bounds_item_names']) expect(b[m].data, `${base} ${m}`).toEqual(a[m].data);
@@ -211,7 +225,10 @@ describeFixtures('phiflow-scene export of real datasets', () => {
     expect(files.map((f) => f.path)).toEqual(['sim_000000/description.json', 'sim_000000/velocity_zgrad_000002.npz']);
     const back = await reopen(files);
     expect(back.fields.map((f) => f.name)).toEqual(['velocity_zgrad', 'velocity_zgrad/x', 'velocity_zgrad/y']);
-    expect((back.metadata.fields as Record<string, { field_type: string; extrapolation: unknown }>).velocity_zgrad).toMatchObject({ field_type: 'StaggeredGrid', extrapolation: { type: 'zero-gradient' } });
+    expect((back.metadata.fields as Record<string, { field_type: string; extrapolation: unknown }>).velocity_zgrad).toMatchObject({
+      field_type: 'StaggeredGrid',
+      extrapolation: { type: 'zero-gradient' },
+    });
   });
 
   it('DaVis vector field → PhiFlow: y flipped to increase, masked vectors NaN', async () => {
@@ -233,8 +250,6 @@ describeFixtures('phiflow-scene export of real datasets', () => {
     expect(b.scales!.y.slope).toBeGreaterThan(0);
   });
 });
-
-
 
 describe('phiflow-scene export of synthetic PhiFlow sources: every grid written back as stored', () => {
   /** Export the whole scene, reopen it, and expect every viewer field and grid description unchanged. */
@@ -295,18 +310,33 @@ describe('phiflow-scene export of synthetic PhiFlow sources: every grid written 
 
   it('complex CenteredGrid stored (vector, y, x) with item names (y, x), float64 scalar, 1-D grid', async () => {
     const c = new Float32Array(2 * 2 * 3 * 2).map((_, k) => k - 5.5); // (vector 2, y 2, x 3) complex64
-    const { back } = await roundTrip({
-      'c_000000.npz': fieldFile({
-        dims: [{ name: 'vector', type: 'channel', items: ['y', 'x'] }, { name: 'y', type: 'spatial' }, { name: 'x', type: 'spatial' }],
-        shape: [2, 2, 3],
-        data: c,
-        dtype: '<c8',
-        bounds: ['x', 'y'],
-        upper: [3, 2],
-      }),
-      'd_000000.npz': fieldFile({ dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }], shape: [3, 2], data: Float64Array.of(1e-300, 2, 3, 4, 5, 6), extrapolation: { type: 'periodic' } }),
-      'p_000000.npz': fieldFile({ dims: [{ name: 'x', type: 'spatial' }], shape: [5], data: Float32Array.of(1, 2, 3, 4, 5), lower: [-1], upper: [4] }),
-    }, ['c']);
+    const { back } = await roundTrip(
+      {
+        'c_000000.npz': fieldFile({
+          dims: [
+            { name: 'vector', type: 'channel', items: ['y', 'x'] },
+            { name: 'y', type: 'spatial' },
+            { name: 'x', type: 'spatial' },
+          ],
+          shape: [2, 2, 3],
+          data: c,
+          dtype: '<c8',
+          bounds: ['x', 'y'],
+          upper: [3, 2],
+        }),
+        'd_000000.npz': fieldFile({
+          dims: [
+            { name: 'x', type: 'spatial' },
+            { name: 'y', type: 'spatial' },
+          ],
+          shape: [3, 2],
+          data: Float64Array.of(1e-300, 2, 3, 4, 5, 6),
+          extrapolation: { type: 'periodic' },
+        }),
+        'p_000000.npz': fieldFile({ dims: [{ name: 'x', type: 'spatial' }], shape: [5], data: Float32Array.of(1, 2, 3, 4, 5), lower: [-1], upper: [4] }),
+      },
+      ['c'],
+    );
     const meta = (back.metadata.fields as Record<string, Record<string, unknown>>).c;
     expect(meta.dim_names).toEqual(['vector', 'x', 'y']);
     expect(meta.dim_item_names).toEqual([['x', 'y'], null, null]);

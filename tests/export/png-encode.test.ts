@@ -8,7 +8,7 @@ import { encodePng } from '../../src/codecs/png-encode';
 
 function rand(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('encodePng', () => {
@@ -19,7 +19,10 @@ describe('encodePng', () => {
         const h = 9;
         const r = rand(channels * 100 + bits);
         const n = w * h * channels;
-        const data = bits === 16 ? Uint16Array.from({ length: n }, (_, i) => (i % 5 === 0 ? Math.floor(r() * 65536) : (i * 257) & 0xffff)) : Uint8Array.from({ length: n }, (_, i) => (i % 3 ? i & 255 : Math.floor(r() * 256)));
+        const data =
+          bits === 16
+            ? Uint16Array.from({ length: n }, (_, i) => (i % 5 === 0 ? Math.floor(r() * 65536) : (i * 257) & 0xffff))
+            : Uint8Array.from({ length: n }, (_, i) => (i % 3 ? i & 255 : Math.floor(r() * 256)));
         const png = encodePng({ width: w, height: h, channels, data, text: { Software: 'framescope' } });
         const dec = decodePng(png, 't.png');
         expect(dec.width).toBe(w);

@@ -29,7 +29,15 @@ describe('Python text', () => {
     expect(pyJson('a"b\\c\n')).toBe('"a\\"b\\\\c\\n"');
   });
   it('reproduces a py-pde comment byte for byte (scalar2d_8bit.avi)', () => {
-    const grid = pyJson({ bounds: [[pyFloat(0), pyFloat(2)], [pyFloat(0), pyFloat(1.5)]], shape: [32, 24], periodic: [true, false], class: 'CartesianGrid' });
+    const grid = pyJson({
+      bounds: [
+        [pyFloat(0), pyFloat(2)],
+        [pyFloat(0), pyFloat(1.5)],
+      ],
+      shape: [32, 24],
+      periodic: [true, false],
+      class: 'CartesianGrid',
+    });
     const meta = {
       field_attributes: { class: pyJson('ScalarField'), grid, label: pyJson('c'), dtype: pyJson('<f8') },
       video_format: 'gray',

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { openNpz } from '../../src/codecs/npz';
-import { chooseVideoFormat, commentJson, commentTag, fieldAttributes, packFrame, planLayout, quantise, timesText, uniformTimes } from '../../src/formats/pypde/pack';
+import {
+  chooseVideoFormat,
+  commentJson,
+  commentTag,
+  fieldAttributes,
+  packFrame,
+  planLayout,
+  quantise,
+  timesText,
+  uniformTimes,
+} from '../../src/formats/pypde/pack';
 import type { FieldData, Frame, FrameSource, Scale } from '../../src/formats/types';
 import { sourceTreeFromPath } from '../../src/io/node';
 import { describeFixtures, fixture } from '../fixtures';
@@ -41,14 +51,34 @@ describe('py-pde layout of a non-py-pde source', () => {
     const members = JSON.parse(fa.fields);
     expect(members.map((m: Record<string, string>) => JSON.parse(m.label))).toEqual(['c', 'vel']);
     expect(JSON.parse(members[1].class)).toBe('VectorField');
-    expect(JSON.parse(members[0].grid)).toEqual({ bounds: [[-1.125, 0.625], [7.75, 10.25]], shape: [7, 5], periodic: [false, false], class: 'CartesianGrid' });
+    expect(JSON.parse(members[0].grid)).toEqual({
+      bounds: [
+        [-1.125, 0.625],
+        [7.75, 10.25],
+      ],
+      shape: [7, 5],
+      periodic: [false, false],
+      class: 'CartesianGrid',
+    });
     expect(members[0].grid).toContain('[[-1.125, 0.625], [7.75, 10.25]]');
-    const json = commentJson(layout, [[-3, 3], [-5, 5]], [0.5, 0.75], { user: "O'Brien" }, true);
+    const json = commentJson(
+      layout,
+      [
+        [-3, 3],
+        [-5, 5],
+      ],
+      [0.5, 0.75],
+      { user: "O'Brien" },
+      true,
+    );
     expect(json.startsWith('{"user": "O\'Brien", "dt": 0.25, "t_start": 0.5, "field_attributes": {"class": "\\"FieldCollection\\""')).toBe(true);
     expect(json.endsWith('"video_format": "gbrp16le", "version": 1, "vmin": [-3.0, -5.0], "vmax": [3.0, 5.0], "write_times": true}')).toBe(true);
     expect(commentTag(json)).toContain(`"O'"'"'Brien"`);
     // packing: y flipped, masked cells 0, channel 2 unused
-    const raw = packFrame(first, layout, [[-3, 3], [-5, 5]]);
+    const raw = packFrame(first, layout, [
+      [-3, 3],
+      [-5, 5],
+    ]);
     expect(raw.length).toBe(7 * 5 * 3 * 2);
     const u16 = new Uint16Array(raw.buffer.slice(0));
     const c = first.fields.c;
@@ -117,11 +147,81 @@ function oracleSource(name: string, data: Float64Array, shape: number[], kinds: 
 
 describeFixtures('py-pde packing against the oracles (raw frames bit for bit)', () => {
   const cases: { file: string; kinds: ('scalar' | 'vector')[]; bits: number; limits: [number, number][]; grid: Record<string, unknown>; fmt: string }[] = [
-    { file: 'scalar2d_8bit', kinds: ['scalar'], bits: 8, limits: [[0, 1]], fmt: 'gray', grid: { bounds: [[0, 2], [0, 1.5]], shape: [32, 24], periodic: [true, false], class: 'CartesianGrid' } },
-    { file: 'scalar2d_16bit', kinds: ['scalar'], bits: 16, limits: [[-0.25, 1.25]], fmt: 'gray16le', grid: { bounds: [[0, 2], [0, 1.5]], shape: [32, 24], periodic: [true, false], class: 'CartesianGrid' } },
-    { file: 'vector2d_16bit', kinds: ['vector'], bits: 16, limits: [[-1, 1]], fmt: 'gbrp16le', grid: { bounds: [[0, 2], [0, 1.5]], shape: [32, 24], periodic: [true, false], class: 'CartesianGrid' } },
-    { file: 'collection2d_mixed_8bit', kinds: ['scalar', 'vector'], bits: 8, limits: [[0, 1], [-1, 1]], fmt: 'rgb24', grid: { bounds: [[0, 2], [0, 1.5]], shape: [32, 24], periodic: [true, false], class: 'CartesianGrid' } },
-    { file: 'scalar1d_16bit', kinds: ['scalar'], bits: 16, limits: [[0, 1]], fmt: 'gray16le', grid: { bounds: [[0, 10]], shape: [64], periodic: [true], class: 'CartesianGrid' } },
+    {
+      file: 'scalar2d_8bit',
+      kinds: ['scalar'],
+      bits: 8,
+      limits: [[0, 1]],
+      fmt: 'gray',
+      grid: {
+        bounds: [
+          [0, 2],
+          [0, 1.5],
+        ],
+        shape: [32, 24],
+        periodic: [true, false],
+        class: 'CartesianGrid',
+      },
+    },
+    {
+      file: 'scalar2d_16bit',
+      kinds: ['scalar'],
+      bits: 16,
+      limits: [[-0.25, 1.25]],
+      fmt: 'gray16le',
+      grid: {
+        bounds: [
+          [0, 2],
+          [0, 1.5],
+        ],
+        shape: [32, 24],
+        periodic: [true, false],
+        class: 'CartesianGrid',
+      },
+    },
+    {
+      file: 'vector2d_16bit',
+      kinds: ['vector'],
+      bits: 16,
+      limits: [[-1, 1]],
+      fmt: 'gbrp16le',
+      grid: {
+        bounds: [
+          [0, 2],
+          [0, 1.5],
+        ],
+        shape: [32, 24],
+        periodic: [true, false],
+        class: 'CartesianGrid',
+      },
+    },
+    {
+      file: 'collection2d_mixed_8bit',
+      kinds: ['scalar', 'vector'],
+      bits: 8,
+      limits: [
+        [0, 1],
+        [-1, 1],
+      ],
+      fmt: 'rgb24',
+      grid: {
+        bounds: [
+          [0, 2],
+          [0, 1.5],
+        ],
+        shape: [32, 24],
+        periodic: [true, false],
+        class: 'CartesianGrid',
+      },
+    },
+    {
+      file: 'scalar1d_16bit',
+      kinds: ['scalar'],
+      bits: 16,
+      limits: [[0, 1]],
+      fmt: 'gray16le',
+      grid: { bounds: [[0, 10]], shape: [64], periodic: [true], class: 'CartesianGrid' },
+    },
     { file: 'polar_vector_16bit', kinds: ['vector'], bits: 16, limits: [[-1, 1]], fmt: 'gbrp16le', grid: { radius: 3, shape: [40], class: 'PolarSymGrid' } },
   ];
   for (const c of cases) {

@@ -7,7 +7,9 @@ const sc = (slope: number, offset: number, unit = 'mm', description = ''): Scale
  * `vel` (vector), `img` (uint16 scalar, integer values), `rgb` (uint8 rgb), `line` (1D scalar),
  * optionally `vol` (3D). Values are deterministic functions of (frame, x, y).
  */
-export function syntheticSource(opts: { frames?: number; nx?: number; ny?: number; times?: (number | null)[]; numbers?: number[]; flipY?: boolean; vol?: boolean } = {}): FrameSource & { reads: number[] } {
+export function syntheticSource(
+  opts: { frames?: number; nx?: number; ny?: number; times?: (number | null)[]; numbers?: number[]; flipY?: boolean; vol?: boolean } = {},
+): FrameSource & { reads: number[] } {
   const nf = opts.frames ?? 5;
   const nx = opts.nx ?? 7;
   const ny = opts.ny ?? 5;

@@ -37,7 +37,13 @@ describe('the target table', () => {
   });
 
   it('converts text from forms once: numbers, enum numbers, booleans, JSON', () => {
-    expect(readOptions('mp4', { quality: '7', fps: '12.5', quiver: 'false', limits: 'p1-99', limitsScope: 'frame' })).toMatchObject({ quality: 7, fps: 12.5, quiver: false, limits: 'p1-99', limitsScope: 'frame' });
+    expect(readOptions('mp4', { quality: '7', fps: '12.5', quiver: 'false', limits: 'p1-99', limitsScope: 'frame' })).toMatchObject({
+      quality: 7,
+      fps: 12.5,
+      quiver: false,
+      limits: 'p1-99',
+      limitsScope: 'frame',
+    });
     expect(readOptions('pypde-movie', { bits: '8', vmin: '{"u": 0}', vmax: '' })).toMatchObject({ bits: 8, vmin: { u: 0 }, vmax: null });
     expect(readOptions('imgstore', { metadata: '{"genotype": "wt"}' }).metadata).toEqual({ genotype: 'wt' });
     expect(readOptions('mp4', { vmin: '', vmax: 'auto' })).toMatchObject({ vmin: null, vmax: null });
@@ -83,17 +89,44 @@ describe('the target table', () => {
   });
 
   it('davis-set runs through exportDataset with typed options (no hand parsing)', async () => {
-    const files = await exportDataset(syntheticSource(), { target: 'davis-set', fields: ['c'], frames: [0, 1], options: { pack: 'raw', grid: '2', name: 'x' } });
+    const files = await exportDataset(syntheticSource(), {
+      target: 'davis-set',
+      fields: ['c'],
+      frames: [0, 1],
+      options: { pack: 'raw', grid: '2', name: 'x' },
+    });
     expect(files.map((f) => f.path)).toEqual(['x.set', 'x/B00001.im7', 'x/B00002.im7']);
   });
 });
 
 describe('viewToRenderOptions', () => {
-  const view = { ...DEFAULT_VIEW, field: 'vel', component: 'v', plane: 2, colormap: 'magma', limitsMode: 'p1-99' as const, stride: 3, quiver: true, arrowScale: 2.5, arrowColor: 'white', fps: 7 };
+  const view = {
+    ...DEFAULT_VIEW,
+    field: 'vel',
+    component: 'v',
+    plane: 2,
+    colormap: 'magma',
+    limitsMode: 'p1-99' as const,
+    stride: 3,
+    quiver: true,
+    arrowScale: 2.5,
+    arrowColor: 'white',
+    fps: 7,
+  };
   it('carries every view setting that changes a rendered frame', () => {
     expect(viewToRenderOptions(view)).toEqual({
-      field: 'vel', component: 'v', plane: 2, colormap: 'magma', limits: 'p1-99', limitsScope: 'global', vmin: null, vmax: null,
-      quiver: true, stride: 3, arrowScale: 2.5, arrowColor: 'white',
+      field: 'vel',
+      component: 'v',
+      plane: 2,
+      colormap: 'magma',
+      limits: 'p1-99',
+      limitsScope: 'global',
+      vmin: null,
+      vmax: null,
+      quiver: true,
+      stride: 3,
+      arrowScale: 2.5,
+      arrowColor: 'white',
     });
     expect(viewToRenderOptions({ ...view, maskColor: '#00ff00' }, 'frame')).toMatchObject({ maskColor: '#00ff00', limitsScope: 'frame' });
   });
@@ -120,7 +153,7 @@ describe('limits: the view modes over a scope', () => {
     const all: number[] = [];
     for (const i of frames) {
       const s = displayedValues((await src.readFrame(i)).fields[field], component, 0)!;
-      for (let k = 0; k < s.values.length; k++) if (!(s.mask && s.mask[k]) && Number.isFinite(s.values[k])) all.push(s.values[k]);
+      for (let k = 0; k < s.values.length; k++) if (!s.mask?.[k] && Number.isFinite(s.values[k])) all.push(s.values[k]);
     }
     return all;
   }
@@ -160,7 +193,9 @@ describe('limits: the view modes over a scope', () => {
   it('frame scope leaves the limits to each frame (no scan, the mode handed to compose); manual uses vmin/vmax', async () => {
     const src = syntheticSource();
     const progress: string[] = [];
-    const p = await planRender(src, { target: 'mp4', frames }, opts({ limits: 'p1-99', limitsScope: 'frame' }), { onProgress: (d, t, s) => progress.push(`${s}:${d}/${t}`) });
+    const p = await planRender(src, { target: 'mp4', frames }, opts({ limits: 'p1-99', limitsScope: 'frame' }), {
+      onProgress: (d, t, s) => progress.push(`${s}:${d}/${t}`),
+    });
     expect(p.limits).toBeNull();
     expect(p.compose.limitsMode).toBe('p1-99');
     expect(src.reads).toEqual([]);

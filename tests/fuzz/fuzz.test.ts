@@ -18,7 +18,22 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describeFixtures('fuzz: fixed seed, 2,000 cases', () => {
   it('every damaged input opens or gives a FormatError (0 other exceptions, 0 hangs, 0 OOM)', async () => {
     const json = join(out, 'summary.json');
-    const args = ['--import', 'tsx', 'scripts/fuzz/fuzz.ts', '--cases', '2000', '--seed', '1', '--quiet', '--timeout', '30000', '--out', join(out, 'repro'), '--json', json];
+    const args = [
+      '--import',
+      'tsx',
+      'scripts/fuzz/fuzz.ts',
+      '--cases',
+      '2000',
+      '--seed',
+      '1',
+      '--quiet',
+      '--timeout',
+      '30000',
+      '--out',
+      join(out, 'repro'),
+      '--json',
+      json,
+    ];
     // light readers weighted up so the run stays near a minute on a 2-core machine
     args.push('--reader', 'davis,imgstore,phiflow,npz,npy,pickle,png,npz,npy,pickle,png');
     const stdout = await new Promise<string>((res) => execFile(process.execPath, args, { cwd: root, maxBuffer: 1 << 24 }, (_e, so, se) => res(`${so}\n${se}`)));
@@ -26,6 +41,12 @@ describeFixtures('fuzz: fixed seed, 2,000 cases', () => {
     expect(s.total.cases, stdout).toBe(2000);
     expect(s.total.format, 'some mutations must be refused').toBeGreaterThan(200);
     expect(s.total.ok, 'some mutations must still open').toBeGreaterThan(100);
-    expect({ error: s.total.error, hang: s.total.hang, oom: s.total.oom, crash: s.total.crash, findings: s.findings }, stdout).toEqual({ error: 0, hang: 0, oom: 0, crash: 0, findings: [] });
+    expect({ error: s.total.error, hang: s.total.hang, oom: s.total.oom, crash: s.total.crash, findings: s.findings }, stdout).toEqual({
+      error: 0,
+      hang: 0,
+      oom: 0,
+      crash: 0,
+      findings: [],
+    });
   }, 400_000);
 });

@@ -90,7 +90,10 @@ describe('deflate bombs stop at the declared size, fast and within memory', () =
 
   it('an imgstore index.npz bomb: the chunk is skipped with a warning, the other chunk opens', async () => {
     const store = dirStore();
-    const bombIdx = rawZip([{ name: 'frame_number.npy', method: 8, data: bomb, size: 200 }, { name: 'frame_time.npy', method: 8, data: bomb, size: 200 }]);
+    const bombIdx = rawZip([
+      { name: 'frame_number.npy', method: 8, data: bomb, size: 200 },
+      { name: 'frame_time.npy', method: 8, data: bomb, size: 200 },
+    ]);
     const files = store.filter(([p]) => p !== '000001/index.npz');
     const t0 = performance.now();
     const src = await openImgstore(tree('s', [...files, ['000001/index.npz', bombIdx]]));
@@ -156,7 +159,12 @@ describe('DaVis 10 StreamSet.xml scan is linear', () => {
   it('a .set line of 2 MB of blanks before a stray character parses at once', async () => {
     const set = '// set file <r.set> created by DaVis\n#GROUP Sets\nSetType = 256;\nKey = 1' + ' '.repeat(2_000_000) + 'x;\n';
     const t0 = performance.now();
-    await openDavis(tree('r', [['r.set', set], ['r/B00001.im7', im7({ nx: 2, ny: 1, data: Uint8Array.of(1, 0, 2, 0) })]]));
+    await openDavis(
+      tree('r', [
+        ['r.set', set],
+        ['r/B00001.im7', im7({ nx: 2, ny: 1, data: Uint8Array.of(1, 0, 2, 0) })],
+      ]),
+    );
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 });
@@ -165,9 +173,15 @@ describe('DaVis 10 StreamSet.xml scan is linear', () => {
 function dirStore(yaml?: string): [string, Uint8Array | string][] {
   const frame = (v: number) => encodeNpy({ data: Uint8Array.of(v, v, v, v), shape: [2, 2] });
   const idx = (n0: number) =>
-    zipSync({ 'frame_number.npy': encodeNpy({ data: Float64Array.of(n0, n0 + 1), shape: [2] }), 'frame_time.npy': encodeNpy({ data: Float64Array.of(n0, n0 + 1), shape: [2] }) });
+    zipSync({
+      'frame_number.npy': encodeNpy({ data: Float64Array.of(n0, n0 + 1), shape: [2] }),
+      'frame_time.npy': encodeNpy({ data: Float64Array.of(n0, n0 + 1), shape: [2] }),
+    });
   return [
-    ['metadata.yaml', yaml ?? '__store: {chunksize: 2, class: DirectoryImgStore, encoding: null, format: npy, imgdtype: uint8, imgshape: [2, 2], version: 2}\n'],
+    [
+      'metadata.yaml',
+      yaml ?? '__store: {chunksize: 2, class: DirectoryImgStore, encoding: null, format: npy, imgdtype: uint8, imgshape: [2, 2], version: 2}\n',
+    ],
     ['000000/index.npz', idx(0)],
     ['000000/000000.npy', frame(1)],
     ['000000/000001.npy', frame(2)],
@@ -182,7 +196,10 @@ describe('values of the wrong type in metadata and extra data are FormatErrors (
   const base = 'chunksize: 2, encoding: null, format: npy, imgdtype: uint8, imgshape: [2, 2], version: 2';
   it.each([
     ['class: {toString: 1}, ' + base, /__store\.class must be text, not a mapping/],
-    ['class: DirectoryImgStore, chunksize: {valueOf: 1, toString: 1}, encoding: null, format: npy, imgshape: [2, 2], version: 2', /__store\.chunksize must be a number, not a mapping/],
+    [
+      'class: DirectoryImgStore, chunksize: {valueOf: 1, toString: 1}, encoding: null, format: npy, imgshape: [2, 2], version: 2',
+      /__store\.chunksize must be a number, not a mapping/,
+    ],
     ['class: DirectoryImgStore, chunksize: 2, format: npy, imgshape: [{toString: 1}, 2], version: 2', /__store\.imgshape\[0\] must be a number, not a mapping/],
   ])('%s', (s, why) => {
     expect(() => parseStoreMetadata(store(s), 'metadata.yaml')).toThrow(FormatError);
@@ -225,7 +242,13 @@ describe('values of the wrong type in metadata and extra data are FormatErrors (
 });
 
 describe('public entry points throw only Errors with words', () => {
-  const fake = (open: () => Promise<FrameSource>) => ({ id: 'fake-test', label: 'fake', video: false, sniff: async (t: SourceTree) => (t.name === 'fake-test' ? 1 : 0), load: async () => ({ open }) });
+  const fake = (open: () => Promise<FrameSource>) => ({
+    id: 'fake-test',
+    label: 'fake',
+    video: false,
+    sniff: async (t: SourceTree) => (t.name === 'fake-test' ? 1 : 0),
+    load: async () => ({ open }),
+  });
   it('a reader that throws a string or an object: openDataset rejects with an Error carrying its words', async () => {
     formats.push(fake(() => Promise.reject('[object Object]')));
     formats.push(fake(() => Promise.reject({ message: 'ffmpeg exited with code 1' })));

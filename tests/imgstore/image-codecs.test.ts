@@ -81,7 +81,12 @@ describe('BMP decoder', () => {
   });
 
   it('bad input → FormatError', () => {
-    const good = bmp(4, 4, 24, Array.from({ length: 4 }, () => rnd(12, 255)));
+    const good = bmp(
+      4,
+      4,
+      24,
+      Array.from({ length: 4 }, () => rnd(12, 255)),
+    );
     expect(() => decodeBmp(good.subarray(0, 60), 'd/t.bmp')).toThrow(FormatError);
     expect(() => decodeBmp(good.subarray(0, 60), 'd/t.bmp')).toThrow(/d\/t\.bmp.*truncated/);
     const rle = good.slice();
@@ -231,14 +236,14 @@ function tiff(s: TiffSpec): Uint8Array {
   stripTag.vals = offs;
   if (stripTag.off >= 0) {
     // rewrite the stored offsets
-    let q = extraAt;
+    let _q = extraAt;
     for (const t of tagData) {
       if (t.off < 0) continue;
       if (t === stripTag) {
         const bdv = new DataView(extras[tagData.filter((u) => u.off >= 0).indexOf(t)].buffer);
         offs.forEach((x, i) => bdv.setUint32(4 * i, x, le));
       }
-      q += (t.type === 3 ? 2 : 4) * t.vals.length;
+      _q += (t.type === 3 ? 2 : 4) * t.vals.length;
     }
   }
   const out = new Uint8Array(p);

@@ -9,8 +9,6 @@ import { pngChunk as chunk } from '../../src/codecs/png-encode';
 
 const CH: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-
-
 export interface PngSpec {
   width: number;
   height: number;
@@ -29,9 +27,7 @@ export function encodePng(s: PngSpec): Uint8Array {
   const nch = CH[s.colorType];
   const bitsPP = nch * s.depth;
   const bpp = Math.max(1, bitsPP >> 3);
-  const passes = s.interlace
-    ? ADAM7.map(([x0, y0, dx, dy]) => ({ x0, y0, dx, dy }))
-    : [{ x0: 0, y0: 0, dx: 1, dy: 1 }];
+  const passes = s.interlace ? ADAM7.map(([x0, y0, dx, dy]) => ({ x0, y0, dx, dy })) : [{ x0: 0, y0: 0, dx: 1, dy: 1 }];
   const lines: number[] = [];
   let row = 0;
   for (const p of passes) {

@@ -152,7 +152,10 @@ describeFixtures('imgstore robustness', () => {
     const s = await open(await treeAt(d));
     expect(s.frames.length).toBe(20);
     expect(s.warnings.join('\n')).toMatch(
-      new RegExp(`^chunk 000001/: index unreadable, chunk skipped: 000001/index\\.npz @\\d+: the file ends at byte ${(size - 100).toLocaleString('en-US')} without a ZIP end record`, 'm'),
+      new RegExp(
+        `^chunk 000001/: index unreadable, chunk skipped: 000001/index\\.npz @\\d+: the file ends at byte ${(size - 100).toLocaleString('en-US')} without a ZIP end record`,
+        'm',
+      ),
     );
     expect((await s.readFrame(19)).info.index).toBe(19);
   });
@@ -164,8 +167,12 @@ describeFixtures('imgstore robustness', () => {
     const i = s.indexOfNumber(s.table.numbers[0]) + 20 + 3; // chunk 1, row 3 (chunksize 20)
     const err = await s.readFrame(i).catch((e) => e);
     expect(err.name).toBe('FormatError');
-    expect(err.reason).toMatch(/^shape \(\d+, \d+, 3\) of \|u1 needs \d+ bytes, only 1872 present: the array data ends at byte 2,000 but needs bytes up to [\d,]+ \(the file is truncated/);
-    expect(s.warnings.some((w) => w.startsWith('chunk 000001/: frame file 000003.npy is damaged (shape') && w.includes('the array data ends at byte 2,000'))).toBe(true);
+    expect(err.reason).toMatch(
+      /^shape \(\d+, \d+, 3\) of \|u1 needs \d+ bytes, only 1872 present: the array data ends at byte 2,000 but needs bytes up to [\d,]+ \(the file is truncated/,
+    );
+    expect(
+      s.warnings.some((w) => w.startsWith('chunk 000001/: frame file 000003.npy is damaged (shape') && w.includes('the array data ends at byte 2,000')),
+    ).toBe(true);
     expect((await s.readFrame(i + 1)).fields.image.shape.length).toBe(3);
   });
 });

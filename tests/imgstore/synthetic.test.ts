@@ -88,7 +88,16 @@ function tif16(v: number[]): Uint8Array {
   dv.setUint32(4, 8, true);
   dv.setUint16(8, n, true);
   const tags: [number, number, number][] = [
-    [256, 3, W], [257, 3, H], [258, 3, 16], [259, 3, 1], [262, 3, 1], [273, 4, data], [277, 3, 1], [278, 3, H], [279, 4, v.length * 2], [284, 3, 1],
+    [256, 3, W],
+    [257, 3, H],
+    [258, 3, 16],
+    [259, 3, 1],
+    [262, 3, 1],
+    [273, 4, data],
+    [277, 3, 1],
+    [278, 3, H],
+    [279, 4, v.length * 2],
+    [284, 3, 1],
   ];
   tags.forEach(([t, ty, val], i) => {
     const e = 10 + 12 * i;
@@ -105,16 +114,33 @@ function tif16(v: number[]): Uint8Array {
 describe('synthetic DirectoryImgStores of every pure-TS format', () => {
   const fn = [10, 11, 13];
   const cases: { format: string; shape: number[]; file: (k: number) => Uint8Array; want: (k: number) => number[]; ctor: unknown }[] = [
-    { format: 'png', shape: [H, W], file: (k) => encodePng({ width: W, height: H, colorType: 0, depth: 16, samples: gray16(k) }), want: gray16, ctor: Uint16Array },
+    {
+      format: 'png',
+      shape: [H, W],
+      file: (k) => encodePng({ width: W, height: H, colorType: 0, depth: 16, samples: gray16(k) }),
+      want: gray16,
+      ctor: Uint16Array,
+    },
     { format: 'pgm', shape: [H, W], file: (k) => cat(ascii(`P5\n${W} ${H}\n65535\n`), be16(gray16(k))), want: gray16, ctor: Uint16Array },
     { format: 'tif', shape: [H, W], file: (k) => tif16(gray16(k)), want: gray16, ctor: Uint16Array },
     { format: 'ppm', shape: [H, W, 3], file: (k) => cat(ascii(`P6 ${W} ${H} 255\n`), Uint8Array.from(rgb8(k))), want: rgb8, ctor: Uint8Array },
     { format: 'bmp', shape: [H, W, 3], file: (k) => bmp24(rgb8(k)), want: rgb8, ctor: Uint8Array },
-    { format: 'png', shape: [H, W, 3], file: (k) => encodePng({ width: W, height: H, colorType: 2, depth: 8, samples: rgb8(k), interlace: true }), want: rgb8, ctor: Uint8Array },
+    {
+      format: 'png',
+      shape: [H, W, 3],
+      file: (k) => encodePng({ width: W, height: H, colorType: 2, depth: 8, samples: rgb8(k), interlace: true }),
+      want: rgb8,
+      ctor: Uint8Array,
+    },
   ];
   for (const c of cases) {
     it(`${c.format} ${c.shape.length === 3 ? 'colour' : '16-bit gray'}: full depth, RGB order, frame table`, async () => {
-      const dir = writeStore(c.format, c.shape, fn.map((_, k) => c.file(k)), fn);
+      const dir = writeStore(
+        c.format,
+        c.shape,
+        fn.map((_, k) => c.file(k)),
+        fn,
+      );
       const s = await open(await sourceTreeFromPath(dir));
       expect(s.warnings).toEqual([]);
       expect(s.frames.map((f) => [f.number, f.time])).toEqual(fn.map((n) => [n, 1000 + n * 0.5]));
@@ -238,7 +264,10 @@ describe('metadata.yaml corner cases', () => {
   });
 
   it('timezone: user key preferred, invalid names fall back; created_utc read as UTC', () => {
-    const m = parseStoreMetadata("__store:\n  class: DirectoryImgStore\n  format: npy\n  version: 2\n  timezone_local: America/New_York\n  created_utc: '2024-03-15T10:20:30.5'\ntimezone: Not/AZone\n", 'm');
+    const m = parseStoreMetadata(
+      "__store:\n  class: DirectoryImgStore\n  format: npy\n  version: 2\n  timezone_local: America/New_York\n  created_utc: '2024-03-15T10:20:30.5'\ntimezone: Not/AZone\n",
+      'm',
+    );
     expect(m.displayTimezone).toBe('America/New_York');
     expect(m.createdUtc).toBe('2024-03-15T10:20:30.5Z');
   });

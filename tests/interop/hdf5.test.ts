@@ -27,7 +27,29 @@ describe('hdf5 export read back with h5wasm', () => {
     expect(hdf5EndOfFile(files[0].bytes)).toBe(files[0].bytes.length);
     const f = await openBack(files[0].bytes);
     expect(f.keys().sort()).toEqual(
-      ['time', 'frame_number', 'frame_index', 'x', 'y', 'x_img', 'y_img', 'x_rgb', 'y_rgb', 'channel', 'x_line', 'z', 'c', 'c_mask', 'vel_u', 'vel_v', 'vel_mask', 'img', 'rgb', 'line', 'vol'].sort(),
+      [
+        'time',
+        'frame_number',
+        'frame_index',
+        'x',
+        'y',
+        'x_img',
+        'y_img',
+        'x_rgb',
+        'y_rgb',
+        'channel',
+        'x_line',
+        'z',
+        'c',
+        'c_mask',
+        'vel_u',
+        'vel_v',
+        'vel_mask',
+        'img',
+        'rgb',
+        'line',
+        'vol',
+      ].sort(),
     );
     expect(Array.from(ds(f, 'time').value as Float64Array)).toEqual([1.25, 0.5, NaN]);
     expect(Array.from(ds(f, 'frame_number').value as BigInt64Array, Number)).toEqual([20, 10, 15]);
@@ -51,7 +73,7 @@ describe('hdf5 export read back with h5wasm', () => {
     const order = [3, 0, 2];
     for (let k = 0; k < 3; k++) {
       const fr = await src.readFrame(order[k]);
-      const slab = <T,>(name: string) => ds(f, name).slice([[k, k + 1]]) as T;
+      const slab = <T>(name: string) => ds(f, name).slice([[k, k + 1]]) as T;
       expect(Array.from(slab<Float32Array>('c'))).toEqual(Array.from(fr.fields.c.values!));
       expect(Array.from(slab<Float32Array>('vel_u'))).toEqual(Array.from(fr.fields.vel.u!));
       expect(Array.from(slab<Float32Array>('vel_v'))).toEqual(Array.from(fr.fields.vel.v!));

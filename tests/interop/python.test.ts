@@ -19,7 +19,10 @@ function pythonHas(mods: string[]): boolean {
 }
 const MODS = ['numpy', 'h5py', 'xarray', 'netCDF4', 'zarr', 'dask'];
 const ok = pythonHas(MODS);
-if (!ok) console.warn(`${PY} lacks one of ${MODS.join(', ')} (apt-get install python3-h5py python3-xarray python3-netcdf4 python3-zarr python3-dask): Python interop tests skipped`);
+if (!ok)
+  console.warn(
+    `${PY} lacks one of ${MODS.join(', ')} (apt-get install python3-h5py python3-xarray python3-netcdf4 python3-zarr python3-dask): Python interop tests skipped`,
+  );
 const d = ok ? describe : describe.skip;
 
 function py(script: string, ...args: string[]): Record<string, unknown> {
@@ -134,10 +137,11 @@ print(json.dumps(out))`,
     const counts = new Float64Array(35);
     for (let k = 0; k < 3; k++) {
       const v = (await src.readFrame(k)).fields.vel;
-      for (let i = 0; i < 35; i++) if (!v.mask![i]) {
-        sums[i] += Math.hypot(v.u![i], v.v![i]);
-        counts[i]++;
-      }
+      for (let i = 0; i < 35; i++)
+        if (!v.mask![i]) {
+          sums[i] += Math.hypot(v.u![i], v.v![i]);
+          counts[i]++;
+        }
     }
     const mm = (s.masked_mean as (number | null)[][]).flat();
     for (let i = 0; i < 35; i++) {

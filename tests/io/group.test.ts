@@ -5,7 +5,17 @@ import { groupDropped } from '../../src/io/group';
 describe('groupDropped', () => {
   it('keeps folders together, pairs a .set with its folder and a movie with its .times', () => {
     const g = groupDropped(
-      ['sim_000000/a_000000.npz', 'sim_000000/description.json', 'run.set', 'run/B00001.vc7', 'movie.avi', 'movie.avi.times', 'x.im7', 'B00001.vc7', 'B00002.vc7'].map((path) => ({ path })),
+      [
+        'sim_000000/a_000000.npz',
+        'sim_000000/description.json',
+        'run.set',
+        'run/B00001.vc7',
+        'movie.avi',
+        'movie.avi.times',
+        'x.im7',
+        'B00001.vc7',
+        'B00002.vc7',
+      ].map((path) => ({ path })),
       PAIRING_RULES,
     );
     const byName = Object.fromEntries(g.map((x) => [x.name, x.items.map((i) => i.path).sort()]));

@@ -21,7 +21,16 @@ beforeAll(async () => {
 afterAll(() => srv.close());
 beforeEach(async () => {
   await new Promise((r) => setTimeout(r, 60)); // let read-ahead of the test before land
-  configureRemote({ ...DEFAULT_REMOTE_OPTIONS, blockBytes: 16 * KB, coalesceGapBytes: 16 * KB, readAheadBytes: 128 * KB, maxRunBytes: 256 * KB, backoffMs: 5, idleTimeoutMs: 400, retries: 3 });
+  configureRemote({
+    ...DEFAULT_REMOTE_OPTIONS,
+    blockBytes: 16 * KB,
+    coalesceGapBytes: 16 * KB,
+    readAheadBytes: 128 * KB,
+    maxRunBytes: 256 * KB,
+    backoffMs: 5,
+    idleTimeoutMs: 400,
+    retries: 3,
+  });
   blockCache.clear();
   srv.log.length = 0;
   srv.faults.clear();
@@ -123,7 +132,8 @@ describe('HttpFile', () => {
 
   it('never has more requests in flight per host than allowed', async () => {
     configureRemote({ maxPerHost: 2, coalesceGapBytes: 0 });
-    for (let i = 0; i < 6; i++) srv.faults.set('/big.bin', [{ delayMs: 30 }, { delayMs: 30 }, { delayMs: 30 }, { delayMs: 30 }, { delayMs: 30 }, { delayMs: 30 }]);
+    for (let i = 0; i < 6; i++)
+      srv.faults.set('/big.bin', [{ delayMs: 30 }, { delayMs: 30 }, { delayMs: 30 }, { delayMs: 30 }, { delayMs: 30 }, { delayMs: 30 }]);
     const f = file('/big.bin', BIG.length);
     await Promise.all([0, 100, 200, 300, 400, 500].map((k) => f.read(k * KB, k * KB + 1)));
     expect(gets().length).toBe(6);
@@ -197,9 +207,14 @@ describe('HttpFile', () => {
   });
 
   it('a server that keeps failing ends in an error after the bounded retries', async () => {
-    srv.faults.set('/big.bin', Array.from({ length: 10 }, () => ({ status: 503 })));
+    srv.faults.set(
+      '/big.bin',
+      Array.from({ length: 10 }, () => ({ status: 503 })),
+    );
     const t0 = Date.now();
-    const err = await file('/big.bin', BIG.length).read(0, 10).catch((e) => e);
+    const err = await file('/big.bin', BIG.length)
+      .read(0, 10)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(FormatError);
     expect(err.reason).toMatch(/kept failing \(HTTP 503, 4 tries\)/);
     expect(gets().length).toBe(4);
@@ -209,16 +224,22 @@ describe('HttpFile', () => {
   it('a silent server ends in a timeout error, never a hang', async () => {
     configureRemote({ retries: 1, idleTimeoutMs: 200 });
     srv.faults.set('/big.bin', [{ silent: true }, { silent: true }]);
-    const err = await file('/big.bin', BIG.length).read(0, 10).catch((e) => e);
+    const err = await file('/big.bin', BIG.length)
+      .read(0, 10)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(FormatError);
     expect(err.reason).toMatch(/no answer from the server for 0.2 s \(2 tries\)/);
   });
 
   it('404 and 403 are not retried and say what they mean', async () => {
-    const err = await file('/nothing.bin', 10).read(0, 5).catch((e) => e);
+    const err = await file('/nothing.bin', 10)
+      .read(0, 5)
+      .catch((e) => e);
     expect(err.reason).toMatch(/not found on the server \(HTTP 404\)/);
     srv.faults.set('/big.bin', [{ status: 403 }]);
-    const e2 = await file('/big.bin', BIG.length).read(0, 5).catch((e) => e);
+    const e2 = await file('/big.bin', BIG.length)
+      .read(0, 5)
+      .catch((e) => e);
     expect(e2.reason).toMatch(/access denied \(HTTP 403\)/);
     expect(gets().length).toBe(2);
   });

@@ -145,7 +145,9 @@ function index(srv: TestServer, dir: string, res: ServerResponse): void {
     // nginx's layout: the link, padding, the date, the exact size (or '-')
     return `<a href="${href}">${shown}</a>${' '.repeat(Math.max(1, 51 - shown.length))}01-Dec-2026 10:00 ${(k.dir ? '-' : String(k.size)).padStart(19)}`;
   });
-  res.end(`<html>\r\n<head><title>Index of ${dir}</title></head>\r\n<body>\r\n<h1>Index of ${dir}</h1><hr><pre><a href="../">../</a>\r\n${rows.join('\r\n')}\r\n</pre><hr></body>\r\n</html>\r\n`);
+  res.end(
+    `<html>\r\n<head><title>Index of ${dir}</title></head>\r\n<body>\r\n<h1>Index of ${dir}</h1><hr><pre><a href="../">../</a>\r\n${rows.join('\r\n')}\r\n</pre><hr></body>\r\n</html>\r\n`,
+  );
 }
 
 /** Deterministic bytes: byte i = (i * 31 + seed) & 255. */

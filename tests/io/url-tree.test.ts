@@ -25,7 +25,12 @@ function addDir(s: TestServer, prefix: string, dir: string): void {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else s.files.set(prefix + relative(dir, p).split(sep).join('/'), { bytes: readFileSync(p), etag: `"${statSync(p).size}-x"`, mtime: new Date('2026-12-01T10:00:00Z') });
+      else
+        s.files.set(prefix + relative(dir, p).split(sep).join('/'), {
+          bytes: readFileSync(p),
+          etag: `"${statSync(p).size}-x"`,
+          mtime: new Date('2026-12-01T10:00:00Z'),
+        });
     }
   };
   walk(dir);

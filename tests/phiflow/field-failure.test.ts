@@ -14,18 +14,36 @@ import { open } from '../../src/formats/phiflow/open';
 import { fieldFile, fieldMembers, treeFrom } from './synth';
 
 const dens = (off: number) =>
-  fieldFile({ dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }], shape: [3, 2], data: Float32Array.from({ length: 6 }, (_, k) => k + off) });
+  fieldFile({
+    dims: [
+      { name: 'x', type: 'spatial' },
+      { name: 'y', type: 'spatial' },
+    ],
+    shape: [3, 2],
+    data: Float32Array.from({ length: 6 }, (_, k) => k + off),
+  });
 
 const velo = () =>
   fieldFile({
-    dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }, { name: 'vector', type: 'channel', items: ['x', 'y'] }],
+    dims: [
+      { name: 'x', type: 'spatial' },
+      { name: 'y', type: 'spatial' },
+      { name: 'vector', type: 'channel', items: ['x', 'y'] },
+    ],
     fieldType: 'StaggeredGrid',
     shape: [4, 3, 2],
     data: Float32Array.from({ length: 24 }, (_, k) => k),
   });
 
 function pointCloud() {
-  const m = fieldMembers({ dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }], shape: [3, 2], data: new Float32Array(6) });
+  const m = fieldMembers({
+    dims: [
+      { name: 'x', type: 'spatial' },
+      { name: 'y', type: 'spatial' },
+    ],
+    shape: [3, 2],
+    data: new Float32Array(6),
+  });
   m.field_type = encodeNpy({ shape: [], data: ['PointCloud'] });
   return encodeNpz(m, { compress: true });
 }
@@ -71,7 +89,9 @@ describe('PhiFlow: one failing field does not take the others down', () => {
     expect((f1.attributes.velocity as { error: string }).error).toBe(errs.velocity);
     // exporting that frame says why instead of writing a scene without the field
     await expect(exportDataset(src, { target: 'phiflow-scene', frames: [1] })).rejects.toThrow(ExportError);
-    await expect(exportDataset(src, { target: 'phiflow-scene', frames: [1] })).rejects.toThrow(/“velocity” could not be read in frame 1: .*velocity_000001\.npz/);
+    await expect(exportDataset(src, { target: 'phiflow-scene', frames: [1] })).rejects.toThrow(
+      /“velocity” could not be read in frame 1: .*velocity_000001\.npz/,
+    );
     // frame 0 exports fine
     const files = await exportDataset(src, { target: 'phiflow-scene', frames: [0] });
     expect(files.map((f) => f.path)).toEqual(['sim_000000/density_000000.npz', 'sim_000000/velocity_000000.npz']);

@@ -90,7 +90,10 @@ function expectGrid(fields: Record<string, FieldData>, name: string, g: GridDump
  */
 function expectSameAsPhiflow(src: FrameSource, dump: SceneDump, label: string, frames: FrameSource['frames'] = src.frames, sameDict = true) {
   return (async () => {
-    const meta = src.metadata.fields as Record<string, { field_type: string; extrapolation: unknown; bounds: { lower: number[]; upper: number[]; names: string[] } }>;
+    const meta = src.metadata.fields as Record<
+      string,
+      { field_type: string; extrapolation: unknown; bounds: { lower: number[]; upper: number[]; names: string[] } }
+    >;
     for (const info of frames) {
       const frame = await src.readFrame(info.index);
       for (const name of dump.fieldnames) {
@@ -127,7 +130,16 @@ describe.skipIf(!ok)('PhiFlow interop (scripts/interop/phiflow.py)', () => {
 
   it('(a) a PhiFlow 3 scene: our reader equals PhiFlow (faces bit-exact, cell centres = at_centers())', async () => {
     dump = py('generate', join(work, 'gen')) as SceneDump;
-    expect(dump.fieldnames).toEqual(['centered_vector', 'density', 'members', 'velocity', 'velocity3d', 'velocity_mixed', 'velocity_periodic', 'velocity_zgrad']);
+    expect(dump.fieldnames).toEqual([
+      'centered_vector',
+      'density',
+      'members',
+      'velocity',
+      'velocity3d',
+      'velocity_mixed',
+      'velocity_periodic',
+      'velocity_zgrad',
+    ]);
     src = await openDataset(await sourceTreeFromPath(dump.path!));
     expect(src.format).toBe('phiflow');
     expect(Object.keys(src.metadata.fields as object)).toEqual(dump.fieldnames);
@@ -168,11 +180,17 @@ describe.skipIf(!ok)('PhiFlow interop (scripts/interop/phiflow.py)', () => {
       return a;
     };
     const i32 = (v: number) => ({ __ndarray__: true as const, dtype: '<i4', shape: [], fortranOrder: false, data: Int32Array.of(v) });
-    const legacyMixed = { type: 'mixed', dims: { x: tuple({ type: 'boundary' }, { type: 'boundary' }), y: tuple({ type: 'constant', value: i32(0) }, { type: 'constant', value: i32(0) }) } };
+    const legacyMixed = {
+      type: 'mixed',
+      dims: { x: tuple({ type: 'boundary' }, { type: 'boundary' }), y: tuple({ type: 'constant', value: i32(0) }, { type: 'constant', value: i32(0) }) },
+    };
     const files: Record<string, Uint8Array> = {
       'dens_000000.npz': encodeNpz(
         legacyFieldMembers({
-          dims: [{ name: 'y', type: 'spatial' }, { name: 'x', type: 'spatial' }],
+          dims: [
+            { name: 'y', type: 'spatial' },
+            { name: 'x', type: 'spatial' },
+          ],
           shape: [ny, nx],
           data: yx(ny, nx, 1, (y, x) => Math.sin(x) + 10 * y),
           lower: [0, 0],
@@ -185,7 +203,11 @@ describe.skipIf(!ok)('PhiFlow interop (scripts/interop/phiflow.py)', () => {
       ),
       'velo_000000.npz': encodeNpz(
         legacyFieldMembers({
-          dims: [{ name: 'y', type: 'spatial' }, { name: 'x', type: 'spatial' }, { name: 'vector', type: 'channel' }],
+          dims: [
+            { name: 'y', type: 'spatial' },
+            { name: 'x', type: 'spatial' },
+            { name: 'vector', type: 'channel' },
+          ],
           fieldType: 'StaggeredGrid',
           shape: [ny + 1, nx + 1, 2],
           data: yx(ny + 1, nx + 1, 2, (y, x, c) => (c === 0 ? 1000 + 10 * x + y : -(10 * x + y) + 0.25)),
@@ -199,7 +221,11 @@ describe.skipIf(!ok)('PhiFlow interop (scripts/interop/phiflow.py)', () => {
       ),
       'vmix_000000.npz': encodeNpz(
         legacyFieldMembers({
-          dims: [{ name: 'y', type: 'spatial' }, { name: 'x', type: 'spatial' }, { name: 'vector', type: 'channel' }],
+          dims: [
+            { name: 'y', type: 'spatial' },
+            { name: 'x', type: 'spatial' },
+            { name: 'vector', type: 'channel' },
+          ],
           fieldType: 'StaggeredGrid',
           shape: [ny + 1, nx + 1, 2],
           data: yx(ny + 1, nx + 1, 2, (y, x, c) => (c === 0 ? 1000 + 10 * x + y : -(10 * x + y))),
@@ -212,7 +238,9 @@ describe.skipIf(!ok)('PhiFlow interop (scripts/interop/phiflow.py)', () => {
       ),
     };
     // PhiFlow's own legacy test files, read where they are (never copied into the repo)
-    const theirs = PHIFLOW_PATH.split(':').map((p) => join(p, 'tests', 'commit', 'field')).find((p) => existsSync(join(p, 'velo_001000.npz')));
+    const theirs = PHIFLOW_PATH.split(':')
+      .map((p) => join(p, 'tests', 'commit', 'field'))
+      .find((p) => existsSync(join(p, 'velo_001000.npz')));
     for (const [k, v] of Object.entries(files)) writeFileSync(join(dir, k), v);
     const checks: { path: string; name: string }[] = Object.keys(files).map((k) => ({ path: join(dir, k), name: k.replace(/_\d+\.npz$/, '') }));
     if (theirs) for (const k of ['dens_001000.npz', 'velo_001000.npz']) checks.push({ path: join(theirs, k), name: k.replace(/_\d+\.npz$/, '') });
@@ -220,7 +248,12 @@ describe.skipIf(!ok)('PhiFlow interop (scripts/interop/phiflow.py)', () => {
     for (const c of checks) {
       const g = py('dump-file', c.path) as GridDump;
       const one = await openDataset({ name: c.name, files: (await sourceTreeFromPath(c.path)).files });
-      const d: SceneDump = { fieldnames: [c.name], frames: [one.frames[0].number], properties: {}, fields: { [c.name]: { [String(one.frames[0].number)]: g } } };
+      const d: SceneDump = {
+        fieldnames: [c.name],
+        frames: [one.frames[0].number],
+        properties: {},
+        fields: { [c.name]: { [String(one.frames[0].number)]: g } },
+      };
       await expectSameAsPhiflow(one, d, c.path, [one.frames[0]], false);
       // and written back by us, PhiFlow reads the same grid
       const out = writeFiles(await exportDataset(one, { target: 'phiflow-scene' }));

@@ -12,7 +12,10 @@ import { open } from '../../src/formats/phiflow/open';
 import { legacyFieldMembers, treeFrom } from './synth';
 
 const int32 = (v: number) => ({ __ndarray__: true as const, dtype: '<i4', shape: [], fortranOrder: false, data: Int32Array.of(v) });
-const LEGACY_MIXED = { type: 'mixed', dims: { x: tuple({ type: 'boundary' }, { type: 'boundary' }), y: tuple({ type: 'constant', value: int32(0) }, { type: 'constant', value: int32(0) }) } };
+const LEGACY_MIXED = {
+  type: 'mixed',
+  dims: { x: tuple({ type: 'boundary' }, { type: 'boundary' }), y: tuple({ type: 'constant', value: int32(0) }, { type: 'constant', value: int32(0) }) },
+};
 
 /** C order over (y, x[, c]) */
 function yx(ny: number, nx: number, f: (y: number, x: number, c: number) => number, nc = 0): Float32Array {
@@ -28,7 +31,10 @@ const NY = 4;
 function density(bounds: 'none' | 'absent') {
   return encodeNpz(
     legacyFieldMembers({
-      dims: [{ name: 'y', type: 'spatial' }, { name: 'x', type: 'spatial' }],
+      dims: [
+        { name: 'y', type: 'spatial' },
+        { name: 'x', type: 'spatial' },
+      ],
       shape: [NY, NX],
       data: yx(NY, NX, (y, x) => 10 * x + y),
       lower: [0, 0],
@@ -45,7 +51,11 @@ function density(bounds: 'none' | 'absent') {
 function velocity(extrapolation: unknown) {
   return encodeNpz(
     legacyFieldMembers({
-      dims: [{ name: 'y', type: 'spatial' }, { name: 'x', type: 'spatial' }, { name: 'vector', type: 'channel' }],
+      dims: [
+        { name: 'y', type: 'spatial' },
+        { name: 'x', type: 'spatial' },
+        { name: 'vector', type: 'channel' },
+      ],
       fieldType: 'StaggeredGrid',
       shape: [NY + 1, NX + 1, 2],
       data: yx(NY + 1, NX + 1, (y, x, c) => (c === 0 ? 1000 + 10 * x + y : -(10 * x + y)), 2),
@@ -80,7 +90,13 @@ describe('PhiFlow 2.0 grids', () => {
       expect(meta.dim_names).toEqual(['y', 'x']);
       expect(meta.extrapolation).toEqual({
         type: 'mixed',
-        dims: { x: [{ type: 'boundary' }, { type: 'boundary' }], y: [{ type: 'constant', value: 0 }, { type: 'constant', value: 0 }] },
+        dims: {
+          x: [{ type: 'boundary' }, { type: 'boundary' }],
+          y: [
+            { type: 'constant', value: 0 },
+            { type: 'constant', value: 0 },
+          ],
+        },
       });
     }
   });
@@ -123,7 +139,11 @@ describe('PhiFlow 2.0 grids', () => {
     const tree = treeFrom('s', {
       'p_000000.npz': encodeNpz(
         legacyFieldMembers({
-          dims: [{ name: 'points', type: 'collection' }, { name: 'y', type: 'spatial' }, { name: 'x', type: 'spatial' }],
+          dims: [
+            { name: 'points', type: 'collection' },
+            { name: 'y', type: 'spatial' },
+            { name: 'x', type: 'spatial' },
+          ],
           shape: [2, NY, NX],
           data,
           boundsItemNames: 'none',

@@ -213,7 +213,7 @@ describeFixtures('PhiFlow scenes against ORACLE.json', (dir) => {
     });
   }
 
-  it('sim_000000: values at the scales\' coordinates follow the analytic formulas (centred, faces, 1-D, 3-D)', async () => {
+  it("sim_000000: values at the scales' coordinates follow the analytic formulas (centred, faces, 1-D, 3-D)", async () => {
     const src = await openDataset(await treeOf('phiflow', 'scenes', 'sim_000000'));
     const check = (fd: FieldData, fn: (x: number, y: number, z: number) => number, tol = 2e-6, vals = fd.values!) => {
       const [nx, ny, nz] = fd.shape.slice().reverse().concat([1, 1]);
@@ -302,7 +302,10 @@ describeFixtures('PhiFlow scenes against ORACLE.json', (dir) => {
     const md = src.series!.find((s) => s.name === 'mean_density')!;
     expect(md.xKind).toBe('number');
     expect(md.x).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    const want = readFileSync(join(dir2, 'log_mean_density.txt'), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[1]));
+    const want = readFileSync(join(dir2, 'log_mean_density.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => Number(l.split(' ')[1]));
     expect(md.y).toEqual([want]);
     // the logged mean density is the mean of the density field of that frame
     const fr = await src.readFrame(5);

@@ -24,7 +24,10 @@ export function fieldMembers(f: SynthField): Record<string, Uint8Array> {
   return {
     dim_names: encodeNpy({ shape: [f.dims.length], data: f.dims.map((d) => d.name) }),
     dim_types: encodeNpy({ shape: [f.dims.length], data: f.dims.map((d) => d.type) }),
-    dim_item_names: encodeObjectNpy(f.dims.map((d) => (d.items ? tuple(...d.items) : null)), [f.dims.length]),
+    dim_item_names: encodeObjectNpy(
+      f.dims.map((d) => (d.items ? tuple(...d.items) : null)),
+      [f.dims.length],
+    ),
     field_type: encodeNpy({ shape: [], data: [f.fieldType ?? 'CenteredGrid'] }),
     lower: encodeNpy({ shape: [spatial.length], data: Float64Array.from(f.lower ?? spatial.map(() => 0)) }),
     upper: encodeNpy({ shape: [spatial.length], data: Float64Array.from(f.upper ?? spatial.map(() => 1)) }),
@@ -51,14 +54,20 @@ export function treeFrom(name: string, files: Record<string, Uint8Array | string
  * `field.bounds.size.vector.item_names` gave in 2.0/2.1), lower/upper in storage order of the
  * spatial dims, and the extrapolation dict as given.
  */
-export function legacyFieldMembers(f: SynthField & { boundsItemNames: 'absent' | 'none'; itemNames?: boolean; boundsDtype?: '<i8' | '<f4' }): Record<string, Uint8Array> {
+export function legacyFieldMembers(
+  f: SynthField & { boundsItemNames: 'absent' | 'none'; itemNames?: boolean; boundsDtype?: '<i8' | '<f4' },
+): Record<string, Uint8Array> {
   const nsp = f.dims.filter((d) => d.type === 'spatial').length;
   const arr = (v: number[]) => (f.boundsDtype === '<i8' ? BigInt64Array.from(v.map((x) => BigInt(x))) : Float32Array.from(v));
   const m: Record<string, Uint8Array> = {
     dim_names: encodeNpy({ shape: [f.dims.length], data: f.dims.map((d) => d.name) }),
     dim_types: encodeNpy({ shape: [f.dims.length], data: f.dims.map((d) => d.type) }),
   };
-  if (f.itemNames) m.dim_item_names = encodeObjectNpy(f.dims.map((d) => (d.items ? tuple(...d.items) : null)), [f.dims.length]);
+  if (f.itemNames)
+    m.dim_item_names = encodeObjectNpy(
+      f.dims.map((d) => (d.items ? tuple(...d.items) : null)),
+      [f.dims.length],
+    );
   m.field_type = encodeNpy({ shape: [], data: [f.fieldType ?? 'CenteredGrid'] });
   m.lower = encodeNpy({ shape: [nsp], data: arr(f.lower ?? new Array(nsp).fill(0)) });
   m.upper = encodeNpy({ shape: [nsp], data: arr(f.upper ?? new Array(nsp).fill(1)) });

@@ -13,7 +13,14 @@ function xy(nx: number, ny: number, f = (x: number, y: number) => 10 * x + y) {
 }
 
 const scalar = (nx: number, ny: number, off = 0) =>
-  fieldFile({ dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }], shape: [nx, ny], data: xy(nx, ny, (x, y) => 10 * x + y + off) });
+  fieldFile({
+    dims: [
+      { name: 'x', type: 'spatial' },
+      { name: 'y', type: 'spatial' },
+    ],
+    shape: [nx, ny],
+    data: xy(nx, ny, (x, y) => 10 * x + y + off),
+  });
 
 describe('PhiFlow synthetic scenes', () => {
   it('frames are the union over fields; a frame lacking a field lacks it; no prefix quirk', async () => {
@@ -93,7 +100,8 @@ describe('PhiFlow synthetic scenes', () => {
     const sy = ny + 1;
     const data = new Float32Array(sx * sy * 2 * 2);
     const at = (x: number, y: number, m: number, c: number) => ((x * sy + y) * 2 + m) * 2 + c;
-    for (let x = 0; x < sx; x++) for (let y = 0; y < sy; y++) for (let m = 0; m < 2; m++) for (let c = 0; c < 2; c++) data[at(x, y, m, c)] = (m ? -1 : 1) * (100 * c + 10 * x + y);
+    for (let x = 0; x < sx; x++)
+      for (let y = 0; y < sy; y++) for (let m = 0; m < 2; m++) for (let c = 0; c < 2; c++) data[at(x, y, m, c)] = (m ? -1 : 1) * (100 * c + 10 * x + y);
     const tree = treeFrom('m', {
       'sim_000007/u_000000.npz': fieldFile({
         dims: [
@@ -106,7 +114,10 @@ describe('PhiFlow synthetic scenes', () => {
         data,
         fieldType: 'StaggeredGrid',
         upper: [3, 2],
-        extrapolation: { type: 'mixed_v2', dims: { 'x-': { type: 'constant', value: scalarArray(2) }, 'x+': { type: 'zero-gradient' }, y: { type: 'periodic' } } },
+        extrapolation: {
+          type: 'mixed_v2',
+          dims: { 'x-': { type: 'constant', value: scalarArray(2) }, 'x+': { type: 'zero-gradient' }, y: { type: 'periodic' } },
+        },
       }),
     });
     const src = await open(tree);
@@ -141,11 +152,17 @@ describe('PhiFlow synthetic scenes', () => {
     const n = [2, 2, 2];
     const s = n.map((k) => k + 1);
     const data = new Float32Array(s[0] * s[1] * s[2] * 3);
-    for (let x = 0; x < 3; x++) for (let y = 0; y < 3; y++) for (let z = 0; z < 3; z++) for (let c = 0; c < 3; c++) data[((x * 3 + y) * 3 + z) * 3 + c] = 1000 * c + 100 * x + 10 * y + z;
+    for (let x = 0; x < 3; x++)
+      for (let y = 0; y < 3; y++) for (let z = 0; z < 3; z++) for (let c = 0; c < 3; c++) data[((x * 3 + y) * 3 + z) * 3 + c] = 1000 * c + 100 * x + 10 * y + z;
     const src = await open(
       treeFrom('t', {
         'w_000000.npz': fieldFile({
-          dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }, { name: 'z', type: 'spatial' }, { name: 'vector', type: 'channel', items: ['x', 'y', 'z'] }],
+          dims: [
+            { name: 'x', type: 'spatial' },
+            { name: 'y', type: 'spatial' },
+            { name: 'z', type: 'spatial' },
+            { name: 'vector', type: 'channel', items: ['x', 'y', 'z'] },
+          ],
           shape: [3, 3, 3, 3],
           data,
           fieldType: 'StaggeredGrid',

@@ -15,11 +15,23 @@ import { fieldMembers, pkStr, rawObjectNpy, treeFrom } from './synth';
 
 const EVIL = { toString: 1, valueOf: 1 };
 
-const scalar = () => fieldMembers({ dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }], shape: [3, 2], data: Float32Array.from({ length: 6 }, (_, k) => k) });
+const scalar = () =>
+  fieldMembers({
+    dims: [
+      { name: 'x', type: 'spatial' },
+      { name: 'y', type: 'spatial' },
+    ],
+    shape: [3, 2],
+    data: Float32Array.from({ length: 6 }, (_, k) => k),
+  });
 
 const staggered = (extrapolation: unknown) => {
   const m = fieldMembers({
-    dims: [{ name: 'x', type: 'spatial' }, { name: 'y', type: 'spatial' }, { name: 'vector', type: 'channel', items: ['x', 'y'] }],
+    dims: [
+      { name: 'x', type: 'spatial' },
+      { name: 'y', type: 'spatial' },
+      { name: 'vector', type: 'channel', items: ['x', 'y'] },
+    ],
     fieldType: 'StaggeredGrid',
     shape: [4, 3, 2],
     data: Float32Array.from({ length: 24 }, (_, k) => k),

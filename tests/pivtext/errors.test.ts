@@ -13,7 +13,10 @@ const tree = (files: Record<string, string | Uint8Array>): SourceTree => ({
   files: Object.entries(files).map(([p, t]) => bytesSourceFile(p, typeof t === 'string' ? new TextEncoder().encode(t) : t)),
 });
 async function formatError(p: Promise<unknown>): Promise<FormatError> {
-  const e = await p.then(() => null, (x) => x);
+  const e = await p.then(
+    () => null,
+    (x) => x,
+  );
   expect(e).toBeInstanceOf(FormatError);
   return e as FormatError;
 }

@@ -57,7 +57,9 @@ describe('TSI Insight .vec (Tecplot dialect, CHC flags)', () => {
   it('a ZONE whose I×J disagrees with the data is a FormatError naming the file', async () => {
     const { readFileSync } = await import('node:fs');
     const t = readFileSync(join(DATA, 'insight', 'Run000001.T000.D000.P000.H001.L.vec'), 'utf8').replace('J=3', 'J=4');
-    await expect(openDataset(textTree('x', { 'Run000001.vec': t }))).rejects.toThrow(/Run000001\.vec: ZONE declares 252 points \(I=63, J=4\), the data holds 189/);
+    await expect(openDataset(textTree('x', { 'Run000001.vec': t }))).rejects.toThrow(
+      /Run000001\.vec: ZONE declares 252 points \(I=63, J=4\), the data holds 189/,
+    );
   });
 });
 
@@ -146,7 +148,9 @@ describe('PIVlab ASCII export', () => {
     expect(Array.from(fr.fields.vorticity.values as Float64Array)).toEqual([0, 0.5, 1, 0, 0.5, 1]);
   });
   it('tab-delimited files in a folder are a time series numbered by name', async () => {
-    const src = await openDataset(textTree('pl', { 'PIVlab_0002.txt': file(2, '\t'), 'PIVlab_0001.txt': file(1, '\t'), 'readme.txt': 'notes about the run\n' }));
+    const src = await openDataset(
+      textTree('pl', { 'PIVlab_0002.txt': file(2, '\t'), 'PIVlab_0001.txt': file(1, '\t'), 'readme.txt': 'notes about the run\n' }),
+    );
     expect(src.frames.map((f) => f.number)).toEqual([1, 2]);
     expect((await src.readFrame(1)).fields.velocity.u![0]).toBeCloseTo(2, 6);
     expect(src.metadata.ignoredFiles).toEqual(['readme.txt']);

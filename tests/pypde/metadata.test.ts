@@ -57,8 +57,34 @@ describe('comment → metadata', () => {
         label: 'null',
         dtype: JSON.stringify('<f8'),
         fields: JSON.stringify([
-          { class: JSON.stringify('ScalarField'), grid: JSON.stringify({ bounds: [[0, 2], [0, 1.5]], shape: [32, 24], periodic: [true, false], class: 'CartesianGrid' }), label: JSON.stringify('phi'), dtype: JSON.stringify('<f8') },
-          { class: JSON.stringify('VectorField'), grid: JSON.stringify({ bounds: [[0, 2], [0, 1.5]], shape: [32, 24], periodic: [true, false], class: 'CartesianGrid' }), label: 'null', dtype: JSON.stringify('<f8') },
+          {
+            class: JSON.stringify('ScalarField'),
+            grid: JSON.stringify({
+              bounds: [
+                [0, 2],
+                [0, 1.5],
+              ],
+              shape: [32, 24],
+              periodic: [true, false],
+              class: 'CartesianGrid',
+            }),
+            label: JSON.stringify('phi'),
+            dtype: JSON.stringify('<f8'),
+          },
+          {
+            class: JSON.stringify('VectorField'),
+            grid: JSON.stringify({
+              bounds: [
+                [0, 2],
+                [0, 1.5],
+              ],
+              shape: [32, 24],
+              periodic: [true, false],
+              class: 'CartesianGrid',
+            }),
+            label: 'null',
+            dtype: JSON.stringify('<f8'),
+          },
         ]),
       },
       user: "Bob's run",
@@ -104,7 +130,15 @@ describe('comment → metadata', () => {
 
 describe('grids', () => {
   it('Cartesian: cell centres and index scales', () => {
-    const g = gridGeometry({ class: 'CartesianGrid', bounds: [[0, 2], [0, 1.5]], shape: [32, 24], periodic: [true, false] });
+    const g = gridGeometry({
+      class: 'CartesianGrid',
+      bounds: [
+        [0, 2],
+        [0, 1.5],
+      ],
+      shape: [32, 24],
+      periodic: [true, false],
+    });
     expect(g.dim).toBe(2);
     expect(g.axes.map((a) => [a.name, a.n, a.periodic])).toEqual([
       ['x', 32, true],
@@ -179,7 +213,9 @@ describe('raw frame sizes and container magic', () => {
 describeFixtures('py-pde fixtures: comments and sniffing (Node, no ffmpeg)', (dir) => {
   const index = readFileSync(fixture('pypde', 'INDEX.md'), 'utf8');
   // the byte-exact comment tags INDEX.md lists, one per movie
-  const tags = [...index.matchAll(/## (\S+\.(?:avi|mkv|mov))\n(?:(?!\n## )[\s\S])*?exact comment tag \(ffprobe, byte-exact\):\n\n```text\n(.*)\n```/g)].map((m) => [m[1], m[2]] as const);
+  const tags = [...index.matchAll(/## (\S+\.(?:avi|mkv|mov))\n(?:(?!\n## )[\s\S])*?exact comment tag \(ffprobe, byte-exact\):\n\n```text\n(.*)\n```/g)].map(
+    (m) => [m[1], m[2]] as const,
+  );
   it('INDEX.md lists the comment of all 11 movies', () => {
     expect(tags.length).toBe(11);
     expect(dir).toBeTruthy();

@@ -13,7 +13,11 @@ describe('colormaps', () => {
     expect([...g.slice(128 * 3, 128 * 3 + 3)]).toEqual([128, 128, 128]);
     const r = getColormap('viridis_r');
     expect([...r.slice(0, 3)]).toEqual([0xfd, 0xe7, 0x25]);
-    expect(plotlyColorscale('gray', 2)).toEqual([[0, 'rgb(0,0,0)'], [0.5, 'rgb(128,128,128)'], [1, 'rgb(255,255,255)']]);
+    expect(plotlyColorscale('gray', 2)).toEqual([
+      [0, 'rgb(0,0,0)'],
+      [0.5, 'rgb(128,128,128)'],
+      [1, 'rgb(255,255,255)'],
+    ]);
   });
 });
 

@@ -14,7 +14,15 @@ function frame(fields: Frame['fields']): Frame {
 describe('buildViewModel', () => {
   it('scalar field: physical axes from scales, stats over valid cells, bitmap rows ordered by increasing y', () => {
     const m = buildViewModel(
-      frame({ f: { kind: 'scalar', shape: [2, 3], values: Float32Array.of(0, 1, 2, 3, 4, 5), mask: Uint8Array.of(0, 0, 0, 0, 0, 1), scales: { x: sc(2, 10), y: sc(-1, 5) } } }),
+      frame({
+        f: {
+          kind: 'scalar',
+          shape: [2, 3],
+          values: Float32Array.of(0, 1, 2, 3, 4, 5),
+          mask: Uint8Array.of(0, 0, 0, 0, 0, 1),
+          scales: { x: sc(2, 10), y: sc(-1, 5) },
+        },
+      }),
       req,
     );
     expect(m.kind).toBe('image');
@@ -48,7 +56,10 @@ describe('buildViewModel', () => {
     expect(m.x.indexOnly).toBe(true);
   });
   it('1D field: a line with physical x', () => {
-    const m = buildViewModel(frame({ f: { kind: 'scalar', shape: [4], values: Float32Array.of(1, 2, 3, 4), scales: { x: sc(0.5, -1, 'm'), y: sc(1, 0) } } }), req);
+    const m = buildViewModel(
+      frame({ f: { kind: 'scalar', shape: [4], values: Float32Array.of(1, 2, 3, 4), scales: { x: sc(0.5, -1, 'm'), y: sc(1, 0) } } }),
+      req,
+    );
     expect(m.kind).toBe('line');
     expect(Array.from(m.line!.x)).toEqual([-1, -0.5, 0, 0.5]);
   });
@@ -64,7 +75,16 @@ describe('quiver sampling', () => {
     expect(autoStride(40, 30)).toBe(1);
     const s = autoStride(1000, 1000);
     expect((1000 / s) ** 2).toBeLessThanOrEqual(1500);
-    const q = sampleQuiver(new Float32Array(100), new Float32Array(100), undefined, 10, 10, 3, (i) => i, (j) => j);
+    const q = sampleQuiver(
+      new Float32Array(100),
+      new Float32Array(100),
+      undefined,
+      10,
+      10,
+      3,
+      (i) => i,
+      (j) => j,
+    );
     expect(q.x.length).toBe(9); // centred sampling: cells 1, 4, 7 on each axis
     expect(q.stride).toBe(3);
   });
@@ -72,7 +92,11 @@ describe('quiver sampling', () => {
 
 describe('FrameCache', () => {
   it('evicts least recently used frames beyond its byte budget', () => {
-    const mk = (n: number): Frame => ({ info: { index: n, number: n, time: null }, fields: { a: { kind: 'scalar', shape: [1000], values: new Float32Array(1000) } }, attributes: {} });
+    const mk = (n: number): Frame => ({
+      info: { index: n, number: n, time: null },
+      fields: { a: { kind: 'scalar', shape: [1000], values: new Float32Array(1000) } },
+      attributes: {},
+    });
     const c = new FrameCache(3 * 4256);
     c.set(0, mk(0));
     c.set(1, mk(1));

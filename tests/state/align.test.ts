@@ -10,7 +10,12 @@ describe('align', () => {
     const b = { frames: frames([0, 1]), offset: 0 };
     const hold = align([a, b], 'index', 'hold');
     expect(hold.keys).toEqual([0, 1, 2, 3]);
-    expect(hold.slots.map((r) => r.map((s) => s.index))).toEqual([[0, 0], [1, 1], [2, 1], [3, 1]]);
+    expect(hold.slots.map((r) => r.map((s) => s.index))).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
     expect(hold.slots[3][1].delta).toBe(2);
     const blank = align([a, b], 'index', 'blank');
     expect(blank.slots.map((r) => r[1].index)).toEqual([0, 1, null, null]);
@@ -23,9 +28,19 @@ describe('align', () => {
     const b = { frames: frames([null, null], [2, 4]), offset: 0 };
     const r = align([a, b], 'number', 'blank');
     expect(r.keys).toEqual([1, 2, 3, 4]);
-    expect(r.slots.map((row) => row.map((s) => s.index))).toEqual([[0, null], [1, 0], [2, null], [null, 1]]);
+    expect(r.slots.map((row) => row.map((s) => s.index))).toEqual([
+      [0, null],
+      [1, 0],
+      [2, null],
+      [null, 1],
+    ]);
     const h = align([a, b], 'number', 'hold');
-    expect(h.slots.map((row) => row.map((s) => s.index))).toEqual([[0, null], [1, 0], [2, 0], [2, 1]]);
+    expect(h.slots.map((row) => row.map((s) => s.index))).toEqual([
+      [0, null],
+      [1, 0],
+      [2, 0],
+      [2, 1],
+    ]);
   });
 
   it('by time with an offset: each panel shows its nearest frame within half its frame interval, and how far it is from the cursor', () => {
@@ -50,7 +65,7 @@ describe('align', () => {
     const b = { frames: frames([1, 1.1]), offset: 0 };
     const hold = align([a, b], 'time', 'hold');
     const blank = align([a, b], 'time', 'blank');
-    const k = hold.keys.findIndex((x) => x === 1);
+    const k = hold.keys.indexOf(1);
     expect(hold.slots[k][0]).toEqual({ index: 2, delta: expect.closeTo(0.8, 12) });
     expect(blank.slots[k][0]).toEqual({ index: null, delta: null });
     expect(blank.slots[0][1]).toEqual({ index: null, delta: null });
@@ -61,6 +76,9 @@ describe('align', () => {
     const b = { frames: frames([0, 0.04]), offset: 1.7e9 };
     const r = align([a, b], 'time', 'skip');
     expect(r.keys.length).toBe(2);
-    expect(r.slots.map((row) => row.map((s) => s.index))).toEqual([[0, 0], [1, 1]]);
+    expect(r.slots.map((row) => row.map((s) => s.index))).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
   });
 });

@@ -29,9 +29,15 @@ function expectSameAsFfprobe(idx: AviVideoIndex, probe: { timeBase: string; pack
 
 describeFixtures('AVI index of the fixture movies = ffprobe -show_packets', (dir) => {
   const avis = [
-    ...readdirSync(join(dir, 'pypde')).filter((f) => f.endsWith('.avi')).map((f) => join('pypde', f)),
+    ...readdirSync(join(dir, 'pypde'))
+      .filter((f) => f.endsWith('.avi'))
+      .map((f) => join('pypde', f)),
     ...readdirSync(join(dir, 'imgstore')).flatMap((d) =>
-      statSync(join(dir, 'imgstore', d)).isDirectory() ? readdirSync(join(dir, 'imgstore', d)).filter((f) => f.endsWith('.avi')).map((f) => join('imgstore', d, f)) : [],
+      statSync(join(dir, 'imgstore', d)).isDirectory()
+        ? readdirSync(join(dir, 'imgstore', d))
+            .filter((f) => f.endsWith('.avi'))
+            .map((f) => join('imgstore', d, f))
+        : [],
     ),
   ];
   it('finds the 10 py-pde and 5 imgstore AVIs', () => {
@@ -76,97 +82,132 @@ describeFixtures('AVI index of the fixture movies = ffprobe -show_packets', (dir
   });
 });
 
-describe.skipIf(!HAS_FFMPEG || !HAS_FFPROBE)(`generated FFV1 / rawvideo AVIs = ffprobe${HAS_FFMPEG && HAS_FFPROBE ? '' : ` (${NO_FFMPEG}; ${NO_FFPROBE})`}`, () => {
-  const tmp = tempDir('framescope-avi-');
-  afterAll(() => tmp.remove());
+describe.skipIf(!HAS_FFMPEG || !HAS_FFPROBE)(
+  `generated FFV1 / rawvideo AVIs = ffprobe${HAS_FFMPEG && HAS_FFPROBE ? '' : ` (${NO_FFMPEG}; ${NO_FFPROBE})`}`,
+  () => {
+    const tmp = tempDir('framescope-avi-');
+    afterAll(() => tmp.remove());
 
-  it('FFV1, 600 frames, keyframe every 50, 30000/1001 fps', async () => {
-    const p = tmp.path('ffv1_600.avi');
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=30000/1001', '-frames:v', '600', '-c:v', 'ffv1', '-g', '50', p]);
-    const idx = (await readAviVideoIndex(await nodeFile(p)))!;
-    expect(idx.pts.length).toBe(600);
-    expect(idx.timeBase).toEqual([1001, 30000]);
-    expect(idx.keys.filter(Boolean).length).toBe(12);
-    expectSameAsFfprobe(idx, ffprobePackets(p));
-  });
+    it('FFV1, 600 frames, keyframe every 50, 30000/1001 fps', async () => {
+      const p = tmp.path('ffv1_600.avi');
+      ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=30000/1001', '-frames:v', '600', '-c:v', 'ffv1', '-g', '50', p]);
+      const idx = (await readAviVideoIndex(await nodeFile(p)))!;
+      expect(idx.pts.length).toBe(600);
+      expect(idx.timeBase).toEqual([1001, 30000]);
+      expect(idx.keys.filter(Boolean).length).toBe(12);
+      expectSameAsFfprobe(idx, ffprobePackets(p));
+    });
 
-  it('drop chunks (frames missing from a passthrough stream) advance the time but are no frames', async () => {
-    const p = tmp.path('drops.avi');
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=25', '-frames:v', '400', '-vf', "select='not(between(n\\,5\\,7))*not(eq(n\\,300))'", '-fps_mode', 'passthrough', '-c:v', 'ffv1', '-g', '30', p]);
-    const idx = (await readAviVideoIndex(await nodeFile(p)))!;
-    const probe = ffprobePackets(p);
-    expect(idx.drops).toBe(4);
-    expect(idx.pts.length).toBe(400);
-    expect(idx.pts.slice(3, 7)).toEqual([3, 4, 8, 9]);
-    expect(idx.declaredLength).toBe(404);
-    expect(probe.nbFrames).toBe(404);
-    expectSameAsFfprobe(idx, probe);
-    // the imgstore view repeats the frame before a drop
-    const legacy = (await readAviIndex(await nodeFile(p)))!;
-    expect(legacy.offsets.length).toBe(404);
-    expect(legacy.offsets.slice(4, 9)).toEqual([idx.offsets[4], idx.offsets[4], idx.offsets[4], idx.offsets[4], idx.offsets[5]]);
-  });
-
-  it('cut at several points: complete frames only, same pts as the whole file', async () => {
-    const p = tmp.path('cut.avi');
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=25', '-frames:v', '300', '-c:v', 'ffv1', '-g', '30', p]);
-    const full = await nodeFile(p);
-    const whole = (await readAviVideoIndex(full))!;
-    for (const at of [whole.offsets[0] + 10, whole.offsets[150] + 3, whole.offsets[299] + whole.sizes[299], full.size - 100]) {
-      const idx = (await readAviVideoIndex(cutFile(full, at)))!;
-      const complete = whole.offsets.filter((o, i) => o + whole.sizes[i] <= at).length;
-      expect(idx.pts).toEqual(whole.pts.slice(0, complete));
-      expect(idx.offsets).toEqual(whole.offsets.slice(0, complete));
-    }
-  });
-
-  describe('OpenDML: a generated AVI just over 1 GB (RIFF AVIX, indx super index, ix00)', () => {
-    let path = '';
-    let probe: ReturnType<typeof ffprobePackets>;
-    beforeAll(() => {
-      path = tmp.path('odml.avi');
-      // 1920x1080 bgr24 rawvideo: 6.2 MB a frame, 184 time slots, frames 5-7 and 178 dropped → 2 segments
-      ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=25', '-frames:v', '180', '-vf', "select='not(between(n\\,5\\,7))*not(eq(n\\,178))'", '-fps_mode', 'passthrough', '-c:v', 'rawvideo', '-pix_fmt', 'bgr24', path]);
-      probe = ffprobePackets(path);
-    }, 60_000);
-
-    it('the table comes from the OpenDML index and equals ffprobe (180 frames, 4 drops, both segments)', async () => {
-      const file = await nodeFile(path);
-      expect(file.size).toBeGreaterThan(2 ** 30);
-      const idx = (await readAviVideoIndex(file))!;
-      expect(idx.source).toBe('odml');
-      expect(idx.pts.length).toBe(180);
+    it('drop chunks (frames missing from a passthrough stream) advance the time but are no frames', async () => {
+      const p = tmp.path('drops.avi');
+      ffmpeg([
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=64x48:rate=25',
+        '-frames:v',
+        '400',
+        '-vf',
+        "select='not(between(n\\,5\\,7))*not(eq(n\\,300))'",
+        '-fps_mode',
+        'passthrough',
+        '-c:v',
+        'ffv1',
+        '-g',
+        '30',
+        p,
+      ]);
+      const idx = (await readAviVideoIndex(await nodeFile(p)))!;
+      const probe = ffprobePackets(p);
       expect(idx.drops).toBe(4);
-      expect(idx.declaredLength).toBe(184);
-      expect(idx.offsets[idx.offsets.length - 1]).toBeGreaterThan(2 ** 30);
+      expect(idx.pts.length).toBe(400);
+      expect(idx.pts.slice(3, 7)).toEqual([3, 4, 8, 9]);
+      expect(idx.declaredLength).toBe(404);
+      expect(probe.nbFrames).toBe(404);
       expectSameAsFfprobe(idx, probe);
+      // the imgstore view repeats the frame before a drop
+      const legacy = (await readAviIndex(await nodeFile(p)))!;
+      expect(legacy.offsets.length).toBe(404);
+      expect(legacy.offsets.slice(4, 9)).toEqual([idx.offsets[4], idx.offsets[4], idx.offsets[4], idx.offsets[4], idx.offsets[5]]);
     });
 
-    it('cut inside the AVIX segment (its ix00 lost): first segment from ix00, the rest by walking', async () => {
-      const file = await nodeFile(path);
-      const whole = (await readAviVideoIndex(file))!;
-      const at = 1_100_000_000;
-      const idx = (await readAviVideoIndex(cutFile(file, at)))!;
-      expect(idx.source).toBe('odml+scan');
-      expect(idx.truncated).toBe(true);
-      const complete = whole.offsets.filter((o, i) => o + whole.sizes[i] <= at).length;
-      expect(complete).toBe(176);
-      expect(idx.pts).toEqual(whole.pts.slice(0, complete));
-      expect(idx.keys.slice(0, complete).every(Boolean)).toBe(true); // rawvideo: intra-only
+    it('cut at several points: complete frames only, same pts as the whole file', async () => {
+      const p = tmp.path('cut.avi');
+      ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=25', '-frames:v', '300', '-c:v', 'ffv1', '-g', '30', p]);
+      const full = await nodeFile(p);
+      const whole = (await readAviVideoIndex(full))!;
+      for (const at of [whole.offsets[0] + 10, whole.offsets[150] + 3, whole.offsets[299] + whole.sizes[299], full.size - 100]) {
+        const idx = (await readAviVideoIndex(cutFile(full, at)))!;
+        const complete = whole.offsets.filter((o, i) => o + whole.sizes[i] <= at).length;
+        expect(idx.pts).toEqual(whole.pts.slice(0, complete));
+        expect(idx.offsets).toEqual(whole.offsets.slice(0, complete));
+      }
     });
 
-    it('cut inside the first segment (every index lost): a walk of the movi list', async () => {
-      const file = await nodeFile(path);
-      const whole = (await readAviVideoIndex(file))!;
-      const at = 1_000_000_000;
-      const idx = (await readAviVideoIndex(cutFile(file, at)))!;
-      expect(idx.source).toBe('scan');
-      const complete = whole.offsets.filter((o, i) => o + whole.sizes[i] <= at).length;
-      expect(idx.pts).toEqual(whole.pts.slice(0, complete));
-      expect(idx.drops).toBe(3);
+    describe('OpenDML: a generated AVI just over 1 GB (RIFF AVIX, indx super index, ix00)', () => {
+      let path = '';
+      let probe: ReturnType<typeof ffprobePackets>;
+      beforeAll(() => {
+        path = tmp.path('odml.avi');
+        // 1920x1080 bgr24 rawvideo: 6.2 MB a frame, 184 time slots, frames 5-7 and 178 dropped → 2 segments
+        ffmpeg([
+          '-f',
+          'lavfi',
+          '-i',
+          'testsrc2=size=1920x1080:rate=25',
+          '-frames:v',
+          '180',
+          '-vf',
+          "select='not(between(n\\,5\\,7))*not(eq(n\\,178))'",
+          '-fps_mode',
+          'passthrough',
+          '-c:v',
+          'rawvideo',
+          '-pix_fmt',
+          'bgr24',
+          path,
+        ]);
+        probe = ffprobePackets(path);
+      }, 60_000);
+
+      it('the table comes from the OpenDML index and equals ffprobe (180 frames, 4 drops, both segments)', async () => {
+        const file = await nodeFile(path);
+        expect(file.size).toBeGreaterThan(2 ** 30);
+        const idx = (await readAviVideoIndex(file))!;
+        expect(idx.source).toBe('odml');
+        expect(idx.pts.length).toBe(180);
+        expect(idx.drops).toBe(4);
+        expect(idx.declaredLength).toBe(184);
+        expect(idx.offsets[idx.offsets.length - 1]).toBeGreaterThan(2 ** 30);
+        expectSameAsFfprobe(idx, probe);
+      });
+
+      it('cut inside the AVIX segment (its ix00 lost): first segment from ix00, the rest by walking', async () => {
+        const file = await nodeFile(path);
+        const whole = (await readAviVideoIndex(file))!;
+        const at = 1_100_000_000;
+        const idx = (await readAviVideoIndex(cutFile(file, at)))!;
+        expect(idx.source).toBe('odml+scan');
+        expect(idx.truncated).toBe(true);
+        const complete = whole.offsets.filter((o, i) => o + whole.sizes[i] <= at).length;
+        expect(complete).toBe(176);
+        expect(idx.pts).toEqual(whole.pts.slice(0, complete));
+        expect(idx.keys.slice(0, complete).every(Boolean)).toBe(true); // rawvideo: intra-only
+      });
+
+      it('cut inside the first segment (every index lost): a walk of the movi list', async () => {
+        const file = await nodeFile(path);
+        const whole = (await readAviVideoIndex(file))!;
+        const at = 1_000_000_000;
+        const idx = (await readAviVideoIndex(cutFile(file, at)))!;
+        expect(idx.source).toBe('scan');
+        const complete = whole.offsets.filter((o, i) => o + whole.sizes[i] <= at).length;
+        expect(idx.pts).toEqual(whole.pts.slice(0, complete));
+        expect(idx.drops).toBe(3);
+      });
     });
-  });
-});
+  },
+);
 
 describe('hand-built AVIs', () => {
   const frames = [

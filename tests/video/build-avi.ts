@@ -162,7 +162,7 @@ export function buildAvi(spec: AviSpec): BuiltAvi {
       const at = w.open('00dc');
       out.dataOffsets.push(w.pos);
       entries.push({ data: w.pos, size: fr.size, key: fr.key ?? true });
-      if (s === 0) idx1.push({ off: (spec.idx1Absolute ? at - 4 : at - 4 - moviPos), size: fr.size, key: fr.key ?? true });
+      if (s === 0) idx1.push({ off: spec.idx1Absolute ? at - 4 : at - 4 - moviPos, size: fr.size, key: fr.key ?? true });
       w.fill(fr.size, f);
       w.close(at);
     }

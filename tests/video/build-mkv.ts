@@ -70,7 +70,11 @@ function uint(id: number, v: number, len = 8): number[] {
   return el(id, p);
 }
 
-const str = (id: number, s: string) => el(id, [...s].map((c) => c.charCodeAt(0)));
+const str = (id: number, s: string) =>
+  el(
+    id,
+    [...s].map((c) => c.charCodeAt(0)),
+  );
 
 export function buildMkv(spec: MkvSpec): BuiltMkv {
   const ebml = el(0x1a45dfa3, [...str(0x4282, 'matroska'), ...uint(0x4287, 4, 1), ...uint(0x4285, 2, 1)]);
@@ -122,7 +126,9 @@ export function buildMkv(spec: MkvSpec): BuiltMkv {
   }
   const cuesRel = relInfo + body.length;
   if (spec.cues) {
-    const points = spec.cues.map((ci) => el(0xbb, [...uint(0xb3, spec.clusters[ci].ts, 4), ...el(0xb7, [...uint(0xf7, 1, 1), ...uint(0xf1, clusterRel[ci], 8)])]));
+    const points = spec.cues.map((ci) =>
+      el(0xbb, [...uint(0xb3, spec.clusters[ci].ts, 4), ...el(0xb7, [...uint(0xf7, 1, 1), ...uint(0xf1, clusterRel[ci], 8)])]),
+    );
     body.push(...el(0x1c53bb6b, points.flat()));
   }
   const seekHead = el(0x114d9b74, seekEntry(0x1c53bb6b, spec.cues ? cuesRel : 0));

@@ -44,9 +44,15 @@ describe('AVI index errors', () => {
 
   it('RIFF AVI without hdrl → FormatError at byte 12', async () => {
     const b = new Uint8Array(64);
-    b.set([...'RIFF'].map((c) => c.charCodeAt(0)), 0);
+    b.set(
+      [...'RIFF'].map((c) => c.charCodeAt(0)),
+      0,
+    );
     le32(b, 4, 56);
-    b.set([...'AVI JUNK'].map((c) => c.charCodeAt(0)), 8);
+    b.set(
+      [...'AVI JUNK'].map((c) => c.charCodeAt(0)),
+      8,
+    );
     le32(b, 16, 44);
     const e = await formatError(readAviVideoIndex(bytesSourceFile('j.avi', b)));
     expect(e.offset).toBe(12);
@@ -139,8 +145,20 @@ describe('Matroska index errors', () => {
   const spec = {
     cues: [0, 1],
     clusters: [
-      { ts: 0, blocks: [{ rel: 0, size: 30, key: true }, { rel: 40, size: 20 }] },
-      { ts: 80, blocks: [{ rel: 0, size: 25, key: true }, { rel: 40, size: 21 }] },
+      {
+        ts: 0,
+        blocks: [
+          { rel: 0, size: 30, key: true },
+          { rel: 40, size: 20 },
+        ],
+      },
+      {
+        ts: 80,
+        blocks: [
+          { rel: 0, size: 25, key: true },
+          { rel: 40, size: 21 },
+        ],
+      },
     ],
   };
   const m = buildMkv(spec);
@@ -167,7 +185,17 @@ describe('Matroska index errors', () => {
   });
 
   it('laced video blocks → FormatError (not indexed: the caller scans packets instead)', async () => {
-    const l = buildMkv({ clusters: [{ ts: 0, blocks: [{ rel: 0, size: 10, key: true }, { rel: 40, size: 10, lacing: 0x04 }] }] });
+    const l = buildMkv({
+      clusters: [
+        {
+          ts: 0,
+          blocks: [
+            { rel: 0, size: 10, key: true },
+            { rel: 40, size: 10, lacing: 0x04 },
+          ],
+        },
+      ],
+    });
     const e = await formatError(readMkvVideoIndex(bytesSourceFile('l.mkv', l.bytes)));
     expect(e.offset).toBe(l.frames[1].offset - 4);
     expect(e.reason).toMatch(/laced/);

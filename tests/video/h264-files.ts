@@ -11,15 +11,23 @@ import { ffmpeg } from './native';
 
 export const W = 160;
 export const H = 96;
-export const FRAME_BYTES = W * H * 3 / 2;
+export const FRAME_BYTES = (W * H * 3) / 2;
 
 /** A moving test pattern with a hard scene change every `cut` frames (so x264 inserts plain I-frames). */
 function source(frames: number, cut: number): string[] {
   return [
-    '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=25`,
-    '-f', 'lavfi', '-i', `mandelbrot=size=${W}x${H}:rate=25`,
-    '-filter_complex', `[0:v][1:v]blend=all_expr='if(mod(floor(N/${cut}),2),B,A)',format=yuv420p`,
-    '-frames:v', String(frames),
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${W}x${H}:rate=25`,
+    '-f',
+    'lavfi',
+    '-i',
+    `mandelbrot=size=${W}x${H}:rate=25`,
+    '-filter_complex',
+    `[0:v][1:v]blend=all_expr='if(mod(floor(N/${cut}),2),B,A)',format=yuv420p`,
+    '-frames:v',
+    String(frames),
   ];
 }
 
@@ -38,7 +46,12 @@ export function sequentialHashes(path: string): string[] {
   const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], { maxBuffer: 1 << 30 });
   if (raw.length % FRAME_BYTES) throw new Error(`${path}: decoded ${raw.length} bytes, not whole ${W}x${H} frames`);
   const out: string[] = [];
-  for (let k = 0; k < raw.length; k += FRAME_BYTES) out.push(createHash('sha1').update(raw.subarray(k, k + FRAME_BYTES)).digest('hex'));
+  for (let k = 0; k < raw.length; k += FRAME_BYTES)
+    out.push(
+      createHash('sha1')
+        .update(raw.subarray(k, k + FRAME_BYTES))
+        .digest('hex'),
+    );
   return out;
 }
 

@@ -70,11 +70,19 @@ describe.skipIf(!HAS_FFMPEG || !HAS_FFPROBE)(`generated Matroska / WebM = ffprob
   const src = (rate: string, n: number) => ['-f', 'lavfi', '-i', `testsrc2=size=64x48:rate=${rate}`, '-frames:v', String(n)];
   const cases: [string, string[], (i: MkvVideoIndex) => void][] = [
     ['ffv1_600.mkv', [...src('25', 600), '-c:v', 'ffv1', '-g', '50'], (i) => expect(i.cuePoints).toBe(12)],
-    ['h264_b.mkv', [...src('30000/1001', 300), '-c:v', 'libx264', '-bf', '3', '-g', '30', '-pix_fmt', 'yuv420p'], (i) => expect(i.keys.filter(Boolean).length).toBe(10)],
+    [
+      'h264_b.mkv',
+      [...src('30000/1001', 300), '-c:v', 'libx264', '-bf', '3', '-g', '30', '-pix_fmt', 'yuv420p'],
+      (i) => expect(i.keys.filter(Boolean).length).toBe(10),
+    ],
     ['mjpeg.mkv', [...src('25', 200), '-c:v', 'mjpeg'], (i) => expect(i.keys.every(Boolean)).toBe(true)],
     ['vp8.webm', [...src('25', 200), '-c:v', 'libvpx', '-g', '20'], (i) => expect(i.codecId).toBe('V_VP8')],
     ['live.mkv', [...src('25', 200), '-c:v', 'ffv1', '-live', '1', '-f', 'matroska'], (i) => expect(i.cuePoints).toBe(0)],
-    ['vfr.mkv', [...src('25', 100), '-vf', "select='not(between(n\\,5\\,7))'", '-fps_mode', 'passthrough', '-c:v', 'ffv1'], (i) => expect(i.pts.slice(4, 6)).toEqual([160, 320])],
+    [
+      'vfr.mkv',
+      [...src('25', 100), '-vf', "select='not(between(n\\,5\\,7))'", '-fps_mode', 'passthrough', '-c:v', 'ffv1'],
+      (i) => expect(i.pts.slice(4, 6)).toEqual([160, 320]),
+    ],
   ];
   for (const [name, args, extra] of cases) {
     it(`${name}: table = ffprobe; the concurrent cue-split walk = the sequential one`, async () => {
@@ -112,9 +120,29 @@ describe('hand-built Matroska', () => {
       audioTrack: true,
       cues: [0, 2],
       clusters: [
-        { ts: 0, blocks: [{ rel: 0, size: 30, key: true }, { track: 2, rel: 0, size: 9 }, { rel: 40, size: 20, group: true }, { rel: 80, size: 0 }] },
-        { ts: 120, blocks: [{ rel: 0, size: 25, group: true, key: true }, { rel: -40, size: 5, key: false }] },
-        { ts: 200, blocks: [{ rel: 0, size: 31, key: true }, { rel: 40, size: 12, group: true }] },
+        {
+          ts: 0,
+          blocks: [
+            { rel: 0, size: 30, key: true },
+            { track: 2, rel: 0, size: 9 },
+            { rel: 40, size: 20, group: true },
+            { rel: 80, size: 0 },
+          ],
+        },
+        {
+          ts: 120,
+          blocks: [
+            { rel: 0, size: 25, group: true, key: true },
+            { rel: -40, size: 5, key: false },
+          ],
+        },
+        {
+          ts: 200,
+          blocks: [
+            { rel: 0, size: 31, key: true },
+            { rel: 40, size: 12, group: true },
+          ],
+        },
       ],
     });
     const idx = (await readMkvVideoIndex(bytesSourceFile('h.mkv', m.bytes), { minRun: 0 }))!;
@@ -130,7 +158,14 @@ describe('hand-built Matroska', () => {
   it('unknown-size clusters end at the next top-level element', async () => {
     const m = buildMkv({
       clusters: [
-        { ts: 0, unknownSize: true, blocks: [{ rel: 0, size: 10, key: true }, { rel: 40, size: 11 }] },
+        {
+          ts: 0,
+          unknownSize: true,
+          blocks: [
+            { rel: 0, size: 10, key: true },
+            { rel: 40, size: 11 },
+          ],
+        },
         { ts: 80, unknownSize: true, blocks: [{ rel: 0, size: 12, key: true }] },
       ],
     });
@@ -140,7 +175,18 @@ describe('hand-built Matroska', () => {
   });
 
   it('TimestampScale 1 µs → time base 1/1000000', async () => {
-    const m = buildMkv({ timestampScale: 1000, clusters: [{ ts: 0, blocks: [{ rel: 0, size: 3, key: true }, { rel: 33, size: 3 }] }] });
+    const m = buildMkv({
+      timestampScale: 1000,
+      clusters: [
+        {
+          ts: 0,
+          blocks: [
+            { rel: 0, size: 3, key: true },
+            { rel: 33, size: 3 },
+          ],
+        },
+      ],
+    });
     const idx = (await readMkvVideoIndex(bytesSourceFile('t.mkv', m.bytes)))!;
     expect(idx.timeBase).toEqual([1, 1_000_000]);
     expect(idx.pts).toEqual([0, 33]);

@@ -123,27 +123,44 @@ describe('merging the index with ffprobe header output', () => {
   });
 });
 
-describe.skipIf(!HAS_FFMPEG || !HAS_FFPROBE)(`header-only ffprobe reads little of a large file${HAS_FFMPEG && HAS_FFPROBE ? '' : ` (${NO_FFMPEG}; ${NO_FFPROBE})`}`, () => {
-  const tmp = tempDir('framescope-probe-');
-  afterAll(() => tmp.remove());
-  beforeAll(() => {
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-frames:v', '1500', '-c:v', 'mjpeg', '-q:v', '2', '-metadata', 'comment={"a": 1}', tmp.path('big.avi')]);
-    ffmpeg(['-i', tmp.path('big.avi'), '-c', 'copy', '-metadata', 'comment={"a": 1}', tmp.path('big.mkv')]);
-  }, 60_000);
-  for (const name of ['big.avi', 'big.mkv']) {
-    it(`${name}: the probe's header command reads < 5% of the file, the packet command all of it; the index matches ffprobe`, async () => {
-      const p = tmp.path(name);
-      const size = statSync(p).size;
-      expect(size).toBeGreaterThan(10e6);
-      const args = ['-select_streams', 'v:0', '-show_entries', HEADER_ENTRIES, '-of', 'json=c=1'];
-      const headerBytes = ffprobeBytesRead(p, args);
-      const packetBytes = ffprobeBytesRead(p, ['-select_streams', 'v:0', '-show_entries', HEADER_ENTRIES + PACKET_ENTRIES, '-of', 'json=c=1']);
-      expect(headerBytes).toBeLessThan(size * 0.05);
-      expect(packetBytes).toBeGreaterThanOrEqual(size * 0.99);
-      const r = await indexPackets(await nodeFile(p));
-      const pk = ffprobePackets(p).packets;
-      expect(r.known!.packets.map((x) => x.pts)).toEqual(pk.map((x) => x.pts));
-      expect(r.known!.packets.map((x) => x.key)).toEqual(pk.map((x) => x.key));
-    });
-  }
-});
+describe.skipIf(!HAS_FFMPEG || !HAS_FFPROBE)(
+  `header-only ffprobe reads little of a large file${HAS_FFMPEG && HAS_FFPROBE ? '' : ` (${NO_FFMPEG}; ${NO_FFPROBE})`}`,
+  () => {
+    const tmp = tempDir('framescope-probe-');
+    afterAll(() => tmp.remove());
+    beforeAll(() => {
+      ffmpeg([
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=320x240:rate=25',
+        '-frames:v',
+        '1500',
+        '-c:v',
+        'mjpeg',
+        '-q:v',
+        '2',
+        '-metadata',
+        'comment={"a": 1}',
+        tmp.path('big.avi'),
+      ]);
+      ffmpeg(['-i', tmp.path('big.avi'), '-c', 'copy', '-metadata', 'comment={"a": 1}', tmp.path('big.mkv')]);
+    }, 60_000);
+    for (const name of ['big.avi', 'big.mkv']) {
+      it(`${name}: the probe's header command reads < 5% of the file, the packet command all of it; the index matches ffprobe`, async () => {
+        const p = tmp.path(name);
+        const size = statSync(p).size;
+        expect(size).toBeGreaterThan(10e6);
+        const args = ['-select_streams', 'v:0', '-show_entries', HEADER_ENTRIES, '-of', 'json=c=1'];
+        const headerBytes = ffprobeBytesRead(p, args);
+        const packetBytes = ffprobeBytesRead(p, ['-select_streams', 'v:0', '-show_entries', HEADER_ENTRIES + PACKET_ENTRIES, '-of', 'json=c=1']);
+        expect(headerBytes).toBeLessThan(size * 0.05);
+        expect(packetBytes).toBeGreaterThanOrEqual(size * 0.99);
+        const r = await indexPackets(await nodeFile(p));
+        const pk = ffprobePackets(p).packets;
+        expect(r.known!.packets.map((x) => x.pts)).toEqual(pk.map((x) => x.pts));
+        expect(r.known!.packets.map((x) => x.key)).toEqual(pk.map((x) => x.key));
+      });
+    }
+  },
+);

@@ -29,7 +29,12 @@ function fakeSource(n = 5, opts: { failAt?: number } = {}) {
         gates.set(index, () => {
           o?.signal?.removeEventListener('abort', onAbort);
           if (opts.failAt === index) reject(new FormatError('fake', `f${index}.bin`, 'damaged frame', 12));
-          else resolve({ info: source.frames[index], fields: { a: { kind: 'scalar', shape: [2, 2], values: Float32Array.of(index, 1, 2, 3) } }, attributes: { k: index } });
+          else
+            resolve({
+              info: source.frames[index],
+              fields: { a: { kind: 'scalar', shape: [2, 2], values: Float32Array.of(index, 1, 2, 3) } },
+              attributes: { k: index },
+            });
         });
       });
     },

@@ -14,7 +14,10 @@ async function members() {
 const folder = (m: Record<string, Uint8Array>) => ({ name: 's.zarr', files: Object.entries(m).map(([p, b]) => bytesSourceFile(p, b)) });
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 async function formatError(p: Promise<unknown>): Promise<FormatError> {
-  const e = await p.then(() => null, (x) => x);
+  const e = await p.then(
+    () => null,
+    (x) => x,
+  );
   expect(e).toBeInstanceOf(FormatError);
   return e as FormatError;
 }

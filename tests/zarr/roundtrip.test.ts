@@ -13,7 +13,19 @@ const zipTree = (f: { path: string; bytes: Uint8Array }) => ({ name: f.path, fil
 /** The same frames, fields (values, masks, shapes), times, numbers, units and metadata. */
 async function expectSameSource(a: FrameSource, b: FrameSource, fields: string[], frames: number[]) {
   expect(b.format).toBe('zarr');
-  expect(b.metadata).toEqual(JSON.parse(JSON.stringify(a.metadata, (_k, v) => (typeof v === 'bigint' ? Number(v) : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>, Number) : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))));
+  expect(b.metadata).toEqual(
+    JSON.parse(
+      JSON.stringify(a.metadata, (_k, v) =>
+        typeof v === 'bigint'
+          ? Number(v)
+          : ArrayBuffer.isView(v)
+            ? Array.from(v as unknown as ArrayLike<number>, Number)
+            : typeof v === 'number' && !Number.isFinite(v)
+              ? String(v)
+              : v,
+      ),
+    ),
+  );
   expect(b.frames.map((f) => [f.number, f.time])).toEqual(frames.map((i) => [a.frames[i].number, a.frames[i].time]));
   for (const name of fields) {
     const fa = a.fields.find((f) => f.name === name)!;

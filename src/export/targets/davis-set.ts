@@ -22,5 +22,6 @@ export const davisSet = defineTarget({
   produces: '.set + folder',
   rendered: () => false,
   schema,
-  check: (o) => (o.setTime.trim() && Number.isNaN(new Date(o.setTime).getTime()) ? `set time “${o.setTime}” is not a date (write it as 2024-01-31T12:00:00Z)` : null),
+  check: (o) =>
+    o.setTime.trim() && Number.isNaN(new Date(o.setTime).getTime()) ? `set time “${o.setTime}” is not a date (write it as 2024-01-31T12:00:00Z)` : null,
 });

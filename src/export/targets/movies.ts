@@ -13,7 +13,11 @@ import { defineTarget } from '../target';
  */
 export const TIMING_SCHEMA = {
   fps: num('Frame rate (frames per second)', 10, { min: 0.01, max: 1000, group: 'timing', help: 'the dialog starts from the viewer’s playback rate' }),
-  frameDurationMs: autoNum('Frame duration (ms per frame)', 'from the frame rate', { group: 'timing', help: 'exactly: 20 ms per frame = 50 fps; overrides the frame rate', applies: () => false }),
+  frameDurationMs: autoNum('Frame duration (ms per frame)', 'from the frame rate', {
+    group: 'timing',
+    help: 'exactly: 20 ms per frame = 50 fps; overrides the frame rate',
+    applies: () => false,
+  }),
 } as const;
 export type TimingOptions = OptionsOf<typeof TIMING_SCHEMA>;
 
@@ -47,9 +51,9 @@ export function movieTiming(target: string, t: TimingOptions): MovieTiming {
   return { fps: wantFps, frameMs: wantMs, note: `${+wantMs.toFixed(6)} ms per frame = ${+wantFps.toFixed(6)} fps` };
 }
 
-
 export function timingCheck(o: TimingOptions): string | null {
-  if (o.frameDurationMs !== null && !(o.frameDurationMs > 0 && o.frameDurationMs <= 1e6)) return `frame duration must be a positive number of milliseconds (got ${o.frameDurationMs})`;
+  if (o.frameDurationMs !== null && !(o.frameDurationMs > 0 && o.frameDurationMs <= 1e6))
+    return `frame duration must be a positive number of milliseconds (got ${o.frameDurationMs})`;
   return null;
 }
 

@@ -10,7 +10,10 @@ const renderSchema = Object.fromEntries(
 ) as unknown as typeof RENDER_SCHEMA;
 
 const schema = {
-  mode: choice('Content', ['raw', 'rendered'], 'raw', { group: 'file', labels: { raw: 'raw values (16-bit, every field)', rendered: 'rendered as the viewer shows it' } }),
+  mode: choice('Content', ['raw', 'rendered'], 'raw', {
+    group: 'file',
+    labels: { raw: 'raw values (16-bit, every field)', rendered: 'rendered as the viewer shows it' },
+  }),
   ...renderSchema,
   name: nameOpt(),
 } as const;

@@ -69,7 +69,7 @@ function parseItem(r: ByteReader, type: number, d: number, size: number, at: num
   while (z < d + size && r.bytes[z] !== 0) z++;
   if (z >= d + size) r.fail(`attribute array/plane item (type ${type}) has no NUL-terminated name`, at);
   const name = r.latin1(d, z);
-  const payload = d + (((z - d + 1) + 3) & ~3);
+  const payload = d + ((z - d + 1 + 3) & ~3);
   const es = ctor.BYTES_PER_ELEMENT;
   const end = d + size;
   if (payload > end) r.fail(`attribute '${name}' (type ${type}): payload starts past the item end`, at);

@@ -23,8 +23,11 @@ export class ByteReader {
    * end of the file when the region ends there (a truncated file) and the next section otherwise.
    */
   endsEarly(what: string, from: number, n: number, limit: number, next = 'the next section'): never {
-    const span = Number.isFinite(n) ? `${fmtInt(n)} bytes from byte ${fmtInt(from)} (to byte ${fmtInt(from + n)})` : `an impossible length from byte ${fmtInt(from)}`;
-    if (limit >= this.bytes.length) return this.fail(`the file ends at byte ${fmtInt(this.bytes.length)} but ${what} needs ${span}: the file is truncated (or that length is damaged)`, from);
+    const span = Number.isFinite(n)
+      ? `${fmtInt(n)} bytes from byte ${fmtInt(from)} (to byte ${fmtInt(from + n)})`
+      : `an impossible length from byte ${fmtInt(from)}`;
+    if (limit >= this.bytes.length)
+      return this.fail(`the file ends at byte ${fmtInt(this.bytes.length)} but ${what} needs ${span}: the file is truncated (or that length is damaged)`, from);
     return this.fail(`${what} needs ${span} but its region ends at byte ${fmtInt(limit)}, where ${next} starts (a damaged length or offset)`, from);
   }
   i16(o: number): number {

@@ -3,7 +3,15 @@ import type { DavisArray, DavisComponent, DavisDType, DavisHeader, DavisTypedSca
 import { defaultScale, parseScale } from './scales';
 
 export const dtypeOf = (a: DavisArray): DavisDType =>
-  a instanceof Uint8Array ? 'uint8' : a instanceof Uint16Array ? 'uint16' : a instanceof Int32Array ? 'int32' : a instanceof Float64Array ? 'float64' : 'float32';
+  a instanceof Uint8Array
+    ? 'uint8'
+    : a instanceof Uint16Array
+      ? 'uint16'
+      : a instanceof Int32Array
+        ? 'int32'
+        : a instanceof Float64Array
+          ? 'float64'
+          : 'float32';
 
 export const fieldShape = (h: DavisHeader): number[] => (h.nz > 1 ? [h.nz, h.ny, h.nx] : [h.ny, h.nx]);
 

@@ -3,7 +3,7 @@ import { decodeFixed12 } from '../../codecs/davis-fixed12';
 import { inflateZlib } from '../../codecs/davis-zlib';
 import { decodeImx } from '../../codecs/imx-pack';
 import { lz4DecompressBlock } from '../../codecs/lz4';
-import { ByteReader, copyTyped, fmtInt } from './bytes';
+import { type ByteReader, copyTyped, fmtInt } from './bytes';
 import { type BlockLayout, bytesPer } from './buffer-format';
 import { HEADER_SIZE } from './header';
 import type { DavisArray, DavisHeader } from './model';
@@ -17,14 +17,16 @@ export interface DataSection {
   notes: string[];
 }
 
-const wrap = (r: ByteReader, base: number, what: string) => (e: unknown): never => {
-  if (e instanceof CodecError) {
-    // a stream that runs out where the file ends: say so (the usual cause is a truncated file)
-    const atEnd = /past the end|ended after|not terminated|ends early/.test(e.message) && base + e.offset >= r.size - 16;
-    r.fail(`${what}: ${e.message}${atEnd ? ` — the file ends at byte ${fmtInt(r.size)} (truncated?)` : ''}`, base + e.offset);
-  }
-  throw e;
-};
+const wrap =
+  (r: ByteReader, base: number, what: string) =>
+  (e: unknown): never => {
+    if (e instanceof CodecError) {
+      // a stream that runs out where the file ends: say so (the usual cause is a truncated file)
+      const atEnd = /past the end|ended after|not terminated|ends early/.test(e.message) && base + e.offset >= r.size - 16;
+      r.fail(`${what}: ${e.message}${atEnd ? ` — the file ends at byte ${fmtInt(r.size)} (truncated?)` : ''}`, base + e.offset);
+    }
+    throw e;
+  };
 
 /** typed view of decoded bytes (a view when aligned: the caller owns `raw`; a copy otherwise) */
 function fromBytes(raw: Uint8Array, t: BlockLayout['stored'], count: number): DavisArray {
@@ -63,13 +65,7 @@ export function plausibleItemAt(r: ByteReader, pos: number, limit: number): bool
  * Decode the data section at byte 256 according to pack_type. `attrStart` is the attribute offset from
  * the tail when known (used to check the IMX stream variant), `limit` the end of the region the data may use.
  */
-export async function decodeDataSection(
-  r: ByteReader,
-  h: DavisHeader,
-  layout: BlockLayout,
-  attrStart: number | null,
-  limit: number,
-): Promise<DataSection> {
+export async function decodeDataSection(r: ByteReader, h: DavisHeader, layout: BlockLayout, attrStart: number | null, limit: number): Promise<DataSection> {
   const B = layout.C + h.scalarN;
   const count = h.nx * h.ny * h.nz * h.nf * B;
   const es = bytesPer(layout.stored);
@@ -80,7 +76,13 @@ export async function decodeDataSection(
   switch (h.packType) {
     case 0: {
       if (start + nbytes > limit) {
-        r.endsEarly(`the uncompressed data of ${h.nx}x${h.ny}x${h.nz} × ${h.nf} frame(s) × ${B} ${layout.stored} values`, start, nbytes, limit, 'the attribute section');
+        r.endsEarly(
+          `the uncompressed data of ${h.nx}x${h.ny}x${h.nz} × ${h.nf} frame(s) × ${B} ${layout.stored} values`,
+          start,
+          nbytes,
+          limit,
+          'the attribute section',
+        );
       }
       return { data: fromBytes(r.bytes.slice(start, start + nbytes), layout.stored, count), end: start + nbytes, notes };
     }
@@ -119,8 +121,12 @@ export async function decodeDataSection(
         wrap(r, start + 4, 'zlib data (pack_type 2)'),
       );
       if (raw.length < nbytes)
-        r.fail(`the zlib data (pack_type 2) inflates to ${fmtInt(raw.length)} bytes but the ${h.nx}x${h.ny}x${h.nz} × ${h.nf} frame(s) need ${fmtInt(nbytes)}`, start + 4);
-      if (raw.length > nbytes) notes.push(`zlib data inflates to ${raw.length} bytes, ${raw.length - nbytes} more than the ${nbytes} expected; the excess is ignored`);
+        r.fail(
+          `the zlib data (pack_type 2) inflates to ${fmtInt(raw.length)} bytes but the ${h.nx}x${h.ny}x${h.nz} × ${h.nf} frame(s) need ${fmtInt(nbytes)}`,
+          start + 4,
+        );
+      if (raw.length > nbytes)
+        notes.push(`zlib data inflates to ${raw.length} bytes, ${raw.length - nbytes} more than the ${nbytes} expected; the excess is ignored`);
       return { data: fromBytes(raw, layout.stored, count), end: start + 4 + L, notes };
     }
     case 3: {

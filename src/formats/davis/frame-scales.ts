@@ -17,18 +17,12 @@ export interface ItemScales {
  * camera); otherwise it shares frame 0's scale. (The items carry 6 decimals, the attributes a few
  * more; the reference values this reader is checked against were computed from the items.)
  */
-export function frameScales(
-  rec: Record<string, unknown>,
-  k: number,
-  items: ItemScales,
-  h: DavisHeader,
-): { x: Scale; y: Scale; z: Scale; i: Scale } {
+export function frameScales(rec: Record<string, unknown>, k: number, items: ItemScales, h: DavisHeader): { x: Scale; y: Scale; z: Scale; i: Scale } {
   const attr = (axis: string, n: number): Scale | null => {
     const v = rec[`FrameScale${axis}${n}`];
     return typeof v === 'string' ? parseScale(v) : null;
   };
-  const same = (a: Scale | null, b: Scale | null) =>
-    !!a && !!b && a.slope === b.slope && a.offset === b.offset && a.unit === b.unit;
+  const same = (a: Scale | null, b: Scale | null) => !!a && !!b && a.slope === b.slope && a.offset === b.offset && a.unit === b.unit;
   const pick = (axis: 'X' | 'Y' | 'Z' | 'I', base: Scale | undefined, def: Scale): Scale => {
     const own = attr(axis, k);
     if (k > 0 && own && !same(own, attr(axis, 0))) return own;

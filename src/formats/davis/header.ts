@@ -1,5 +1,5 @@
 import type { Scale } from '../types';
-import { ByteReader, trimNul, fmtInt } from './bytes';
+import { type ByteReader, trimNul, fmtInt } from './bytes';
 import type { DavisHeader } from './model';
 
 export const HEADER_SIZE = 256;
@@ -133,7 +133,13 @@ function parseOldHeader(r: ByteReader, imageType: number): DavisHeader {
 
 /** The 32 uint64 tail offsets (extraFlags bit 0), validated against the file size. */
 /** What the entries of the offset tail point at (davis.md §2.5). */
-const TAIL_SECTIONS: Record<number, string> = { 0: 'the attribute section', 2: 'the mask', 3: 'the typed scalars', 4: 'the mask (section 4)', 5: 'the packed mask' };
+const TAIL_SECTIONS: Record<number, string> = {
+  0: 'the attribute section',
+  2: 'the mask',
+  3: 'the typed scalars',
+  4: 'the mask (section 4)',
+  5: 'the packed mask',
+};
 
 export function parseTail(r: ByteReader, h: DavisHeader): number[] | null {
   if (h.kind !== 'im7' || !(h.extraFlags & 1)) return null;

@@ -23,7 +23,13 @@ export function imageComponents(
   const comps: DavisComponent[] = [{ name: 'PIXEL', dtype: dtypeOf(px), shape, data: px, scale: scales.i }];
   comps.push(...extraScalars(h, rec, data, base, layout.C, f, typed, new Set()));
   if (mask) {
-    comps.push({ name: 'MASK', dtype: 'uint8', shape, data: mask.subarray(f * n, (f + 1) * n), scale: { slope: 1, offset: 0, unit: 'Valid', description: 'Mask' } });
+    comps.push({
+      name: 'MASK',
+      dtype: 'uint8',
+      shape,
+      data: mask.subarray(f * n, (f + 1) * n),
+      scale: { slope: 1, offset: 0, unit: 'Valid', description: 'Mask' },
+    });
   }
   return comps;
 }

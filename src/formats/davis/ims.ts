@@ -79,9 +79,7 @@ export async function findImsStreams(files: Map<string, SourceFile>, folder: str
     prefixes.push(...frames.map((f) => f.prefix));
   }
   if (!prefixes.length) {
-    const found = [...files.keys()]
-      .map((n) => /^(.+)-1\.ims$/i.exec(n)?.[1])
-      .filter((p): p is string => !!p && files.has(`${p}-0.ims`));
+    const found = [...files.keys()].map((n) => /^(.+)-1\.ims$/i.exec(n)?.[1]).filter((p): p is string => !!p && files.has(`${p}-0.ims`));
     found.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     prefixes.push(...found);
   }
@@ -89,7 +87,8 @@ export async function findImsStreams(files: Map<string, SourceFile>, folder: str
   for (const [k, prefix] of prefixes.entries()) {
     const index = files.get(`${prefix}-0.ims`);
     const data = files.get(`${prefix}-1.ims`);
-    if (!index || !data) throw new FormatError('davis', `${folder}/${prefix}-0.ims`, `stream ${prefix}: missing ${index ? '-1.ims data' : '-0.ims index'} file`);
+    if (!index || !data)
+      throw new FormatError('davis', `${folder}/${prefix}-0.ims`, `stream ${prefix}: missing ${index ? '-1.ims data' : '-0.ims index'} file`);
     const dec = files.get(`${prefix}-decoder.xml`);
     const decoderId = dec ? (/<id>\s*([^<\s]+)\s*<\/id>/i.exec(await text(dec))?.[1] ?? '') : 'raw-16-bit';
     if (index.size < 1024) throw new FormatError('davis', index.path, `.ims index of ${index.size} bytes is shorter than its 1024-byte header`, index.size);
@@ -97,7 +96,8 @@ export async function findImsStreams(files: Map<string, SourceFile>, folder: str
     const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
     const width = dv.getInt32(12, true);
     const height = dv.getInt32(16, true);
-    if (!(width > 0 && height > 0 && width * height < 1 << 28)) throw new FormatError('davis', index.path, `.ims index: image size ${width}x${height} is invalid`, 12);
+    if (!(width > 0 && height > 0 && width * height < 1 << 28))
+      throw new FormatError('davis', index.path, `.ims index: image size ${width}x${height} is invalid`, 12);
     const n = Math.floor((index.size - 1024) / 20);
     const tb = await index.read(1024, 1024 + n * 20);
     const tv = new DataView(tb.buffer, tb.byteOffset, tb.byteLength);
@@ -107,7 +107,8 @@ export async function findImsStreams(files: Map<string, SourceFile>, folder: str
       const off = Number(tv.getBigInt64(o + 4, true));
       const size = Number(tv.getBigInt64(o + 12, true));
       if (size === 0 && off === 0) break;
-      if (off < 0 || size < 0 || off + size > data.size) throw new FormatError('davis', index.path, `.ims entry ${i}: bytes ${off}..${off + size} lie outside ${data.path} (${data.size} bytes)`, 1024 + o);
+      if (off < 0 || size < 0 || off + size > data.size)
+        throw new FormatError('davis', index.path, `.ims entry ${i}: bytes ${off}..${off + size} lie outside ${data.path} (${data.size} bytes)`, 1024 + o);
       entries.push({ flag: tv.getInt32(o, true), offset: off, size });
     }
     const sp = scalePrefixes[k] ?? scalePrefixes[0] ?? `FrameScales${k}`;

@@ -56,13 +56,7 @@ export interface DavisAttributeItem {
   value: DavisAttributeValue;
 }
 
-export type DavisAttributeValue =
-  | string
-  | Float32Array
-  | Int32Array
-  | Uint16Array
-  | Float64Array
-  | DavisAttributePlane;
+export type DavisAttributeValue = string | Float32Array | Int32Array | Uint16Array | Float64Array | DavisAttributePlane;
 
 export interface DavisAttributePlane {
   sizeX: number;

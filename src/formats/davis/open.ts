@@ -34,7 +34,12 @@ function childrenOf(tree: SourceTree, folder: string): Map<string, SourceFile> {
 
 const abortIf = (signal?: AbortSignal) => throwIfAborted(signal);
 
-const nearestByTime = (frames: FrameInfo[], t: number): number => nearestIndex(frames.map((f) => f.time), t, NEAREST_RULES.davis);
+const nearestByTime = (frames: FrameInfo[], t: number): number =>
+  nearestIndex(
+    frames.map((f) => f.time),
+    t,
+    NEAREST_RULES.davis,
+  );
 
 function fieldInfos(buf: DavisBuffer): FieldInfo[] {
   return Object.entries(buf.fields).map(([name, fd]) => ({ name, kind: fd.kind, shape: fd.shape, unit: fd.scales?.i?.unit ?? '' }));
@@ -133,7 +138,9 @@ async function openIms(name: string, folder: string, files: Map<string, SourceFi
   const n = Math.min(...streams.map((s) => s.entries.length));
   const frames: FrameInfo[] = Array.from({ length: n }, (_, i) => ({ index: i, number: i + 1, time: null }));
   const fields: FieldInfo[] = streams.map((s, f) => ({ name: `frame${f}`, kind: 'scalar', shape: [s.height, s.width], unit: s.scales.i?.unit ?? 'counts' }));
-  const warnings = streams.some((s) => s.height % 16) ? ['lvpyio pads .ims frames to a height that is a multiple of 16; this reader shows the unpadded image'] : [];
+  const warnings = streams.some((s) => s.height % 16)
+    ? ['lvpyio pads .ims frames to a height that is a multiple of 16; this reader shows the unpadded image']
+    : [];
   return {
     format: 'davis',
     name,
@@ -156,7 +163,8 @@ async function openIms(name: string, folder: string, files: Map<string, SourceFi
   };
 }
 
-const isParticleFolder = (files: Map<string, SourceFile>) => files.has('info.bin') && files.has('scales.xml') && (files.has('tracks.bin') || files.has('snapshotpositions.bin'));
+const isParticleFolder = (files: Map<string, SourceFile>) =>
+  files.has('info.bin') && files.has('scales.xml') && (files.has('tracks.bin') || files.has('snapshotpositions.bin'));
 const hasIms = (files: Map<string, SourceFile>) => [...files.keys()].some((k) => /-0\.ims$/i.test(k));
 
 function bEntries(files: Map<string, SourceFile>): Entry[] {
@@ -219,5 +227,9 @@ export async function open(tree: SourceTree): Promise<FrameSource> {
   }
   loose.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
   const name = loose.length === 1 ? basenameOf(loose[0].path) : tree.name;
-  return openBufferSequence(name, loose.map((file, i) => ({ file, number: i + 1 })), null);
+  return openBufferSequence(
+    name,
+    loose.map((file, i) => ({ file, number: i + 1 })),
+    null,
+  );
 }

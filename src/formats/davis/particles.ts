@@ -1,5 +1,5 @@
 import { FormatError } from '../errors';
-import type { FrameSource, Scale, SourceFile, } from '../types';
+import type { FrameSource, Scale, SourceFile } from '../types';
 import { latin1 } from './bytes';
 import type { DavisSetFile } from './set-file';
 import { xmlTags } from './xml-tags';
@@ -16,7 +16,12 @@ export function parseScalesXml(text: string): Record<string, Scale> {
     const slope = Number(attr('Factor'));
     const offset = Number(attr('Offset') ?? 0);
     if (!Number.isFinite(slope)) continue;
-    out[t.name.slice(5).toLowerCase()] = { slope, offset: Number.isFinite(offset) ? offset : 0, unit: attr('Unit') ?? '', description: attr('Description') ?? '' };
+    out[t.name.slice(5).toLowerCase()] = {
+      slope,
+      offset: Number.isFinite(offset) ? offset : 0,
+      unit: attr('Unit') ?? '',
+      description: attr('Description') ?? '',
+    };
   }
   return out;
 }
@@ -27,11 +32,7 @@ const PULSES: Record<number, string> = { 1: 'time-resolved', 2: 'double-pulse', 
  * Open a particle-field folder (SetType 16777216): header facts only. `files` are the folder's files by
  * base name. Never throws for the undecodable parts; throws FormatError only when info.bin is malformed.
  */
-export async function openParticleField(
-  name: string,
-  set: DavisSetFile | null,
-  files: Map<string, SourceFile>,
-): Promise<FrameSource> {
+export async function openParticleField(name: string, set: DavisSetFile | null, files: Map<string, SourceFile>): Promise<FrameSource> {
   const metadata: Record<string, unknown> = { kind: 'particle field', set: set?.entries ?? null };
   const warnings: string[] = [PARTICLE_WARNING];
   const scalesFile = files.get('scales.xml');

@@ -96,9 +96,7 @@ export async function decodeDavisBuffer(path: string, bytes: Uint8Array): Promis
       kind: layout.kind,
       components: [],
       scales: fsc,
-      grid: vec
-        ? { x: h.vectorGrid, y: h.vectorGrid, z: Number.isFinite(gridZ) && gridZ > 0 ? gridZ : h.vectorGrid }
-        : { x: 1, y: 1, z: 1 },
+      grid: vec ? { x: h.vectorGrid, y: h.vectorGrid, z: Number.isFinite(gridZ) && gridZ > 0 ? gridZ : h.vectorGrid } : { x: 1, y: 1, z: 1 },
       choices: layout.choices,
       attributes: frameAttributes(rec, f),
       time: acquisitionTime(rec, f),

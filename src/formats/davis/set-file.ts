@@ -44,12 +44,7 @@ export function parseSetFile(path: string, bytes: Uint8Array): DavisSetFile {
     const [key, rawValue] = kv;
     const raw = rawValue.trim();
     if (raw.startsWith('"')) {
-      entries[key] = raw
-        .slice(1, -1)
-        .replace(/\\n/g, '\n')
-        .replace(/\\t/g, '\t')
-        .replace(/\\"/g, '"')
-        .replace(/\\\\/g, '\\');
+      entries[key] = raw.slice(1, -1).replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
     } else {
       const n = Number(raw);
       entries[key] = raw !== '' && Number.isFinite(n) ? n : raw;

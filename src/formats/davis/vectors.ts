@@ -80,12 +80,7 @@ export function vectorComponents(inp: VectorInput): DavisComponent[] {
  * else slot choices-1), invalid = NOT(MASK & ENABLED) (set to 0), u/v/w = (offset_I + raw*slope_I) *
  * sign(slope of the axis), plus every component as `frame{k}/{name}` in its own scale.
  */
-export function vectorFields(
-  frame: DavisFrame,
-  h: DavisHeader,
-  layout: BlockLayout,
-  k: number,
-): Record<string, FieldData> {
+export function vectorFields(frame: DavisFrame, h: DavisHeader, layout: BlockLayout, k: number): Record<string, FieldData> {
   const byName = new Map(frame.components.map((c) => [c.name, c]));
   const n = h.nx * h.ny * h.nz;
   const shape = fieldShape(h);

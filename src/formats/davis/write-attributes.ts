@@ -43,16 +43,7 @@ export interface DavisAttrPlane {
  * FLOATARRAY (Float32Array), INTARRAY (Int32Array), WORDARRAY (Uint16Array), DOUBLEARRAY (Float64Array
  * or a plain number[]); planes become FLOATPLANE/INTPLANE/WORDPLANE/DOUBLEPLANE.
  */
-export type DavisAttrValue =
-  | string
-  | number
-  | boolean
-  | Float32Array
-  | Int32Array
-  | Uint16Array
-  | Float64Array
-  | number[]
-  | DavisAttrPlane;
+export type DavisAttrValue = string | number | boolean | Float32Array | Int32Array | Uint16Array | Float64Array | number[] | DavisAttrPlane;
 
 /** Attributes in writing order; a list keeps duplicates (DaVis 10 writes `_DaVisVersion` twice). */
 export type DavisAttributes = Record<string, DavisAttrValue> | [string, DavisAttrValue][];

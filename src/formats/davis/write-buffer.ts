@@ -84,13 +84,20 @@ function checkLen(what: string, a: ArrayLike<number> | undefined, n: number): vo
 /** Component count C per frame for a vector format (davis.md table 2.3). */
 export function vectorComponents(fmt: number): number {
   switch (fmt) {
-    case 1: return 9;
-    case 2: return 2;
-    case 3: return 10;
-    case 4: return 3;
-    case 5: return 14;
-    case 6: return 13;
-    default: throw new RangeError(`DaVis writer: not a vector format: ${fmt}`);
+    case 1:
+      return 9;
+    case 2:
+      return 2;
+    case 3:
+      return 10;
+    case 4:
+      return 3;
+    case 5:
+      return 14;
+    case 6:
+      return 13;
+    default:
+      throw new RangeError(`DaVis writer: not a vector format: ${fmt}`);
   }
 }
 
@@ -331,7 +338,7 @@ export function writeDavisBuffer(frames: DavisWriteFrame[], opts: DavisWriteOpti
         const t = fr.typedScalars?.find((x) => x.name === name);
         if (!t) throw new RangeError(`DaVis writer: frame ${f} lacks typed scalar ${name}`);
         checkLen(`typed scalar ${name}`, t.data, n);
-        if ((t.data instanceof Uint16Array) !== word) throw new RangeError(`DaVis writer: typed scalar ${name} changes type between frames`);
+        if (t.data instanceof Uint16Array !== word) throw new RangeError(`DaVis writer: typed scalar ${name} changes type between frames`);
         data.set(t.data, f * n);
       }
       return { name, nx, ny, nz, nf, data, scales: { x: bufScales.x, y: bufScales.y, z: bufScales.z, f: FRAME_SCALE, i: first.scale } };
@@ -392,22 +399,14 @@ function isFieldData(x: unknown): x is FieldData {
 }
 
 /** An `.im7` from raw image frames or framescope scalar FieldData (physical values, numpy masks). */
-export function writeIm7(
-  frames: (DavisImageFrame | FieldInput)[],
-  opts: DavisWriteOptions & { field?: FieldToImageOptions },
-): Uint8Array {
+export function writeIm7(frames: (DavisImageFrame | FieldInput)[], opts: DavisWriteOptions & { field?: FieldToImageOptions }): Uint8Array {
   const raw = frames.map((f) => (isFieldData(f) ? imageFrameFromField(f, { ...opts.field, time: f.time, attributes: f.attributes }) : f));
   return writeDavisBuffer(raw, opts);
 }
 
 /** A `.vc7` from raw vector frames or framescope vector FieldData (2C/3C, physical values, numpy masks). */
-export function writeVc7(
-  frames: (DavisVectorFrame | FieldInput)[],
-  opts: DavisWriteOptions & { field?: Omit<FieldToVectorOptions, 'grid'> },
-): Uint8Array {
+export function writeVc7(frames: (DavisVectorFrame | FieldInput)[], opts: DavisWriteOptions & { field?: Omit<FieldToVectorOptions, 'grid'> }): Uint8Array {
   const grid = opts.grid ?? 1;
-  const raw = frames.map((f) =>
-    isFieldData(f) ? vectorFrameFromField(f, { ...opts.field, grid, time: f.time, attributes: f.attributes }) : f,
-  );
+  const raw = frames.map((f) => (isFieldData(f) ? vectorFrameFromField(f, { ...opts.field, grid, time: f.time, attributes: f.attributes }) : f));
   return writeDavisBuffer(raw, { ...opts, grid });
 }

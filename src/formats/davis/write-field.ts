@@ -124,7 +124,11 @@ export function vectorFrameFromField(fd: FieldData, opts: FieldToVectorOptions =
   if (fd.kind !== 'vector' || !fd.u || !fd.v) throw new RangeError(`DaVis writer: a vector buffer needs a vector field with u and v (got ${fd.kind})`);
   const { nx, ny, nz } = dimsOf(fd);
   const n = nx * ny * nz;
-  for (const [name, a] of [['u', fd.u], ['v', fd.v], ['w', fd.w]] as const) {
+  for (const [name, a] of [
+    ['u', fd.u],
+    ['v', fd.v],
+    ['w', fd.w],
+  ] as const) {
     if (a && a.length !== n) throw new RangeError(`DaVis writer: ${name} holds ${a.length} values, shape says ${n}`);
   }
   const grid = opts.grid ?? 1;

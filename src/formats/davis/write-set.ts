@@ -74,7 +74,7 @@ export function bufferFileName(number: number, vector: boolean): string {
 /** `<name>.set` + `<name>/B00001.vc7|.im7 …`, one buffer file per entry of `buffers`. */
 export function writeDavisSet(buffers: SetBuffer[], opts: WriteSetOptions): { path: string; bytes: Uint8Array }[] {
   if (buffers.length === 0) throw new RangeError('DaVis writer: a set needs at least one buffer');
-  const vector = buffers[0].frames.length > 0 && ('u' in buffers[0].frames[0]);
+  const vector = buffers[0].frames.length > 0 && 'u' in buffers[0].frames[0];
   const start = opts.start ?? 1;
   const inc = opts.inc ?? 1;
   const out: { path: string; bytes: Uint8Array }[] = [

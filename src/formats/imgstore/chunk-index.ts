@@ -134,8 +134,7 @@ export async function loadChunkIndex(file: SourceFile): Promise<ChunkIndex> {
       throw new FormatError('imgstore', path, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
     }
     const d = (doc !== null && typeof doc === 'object' ? doc : {}) as Record<string, unknown>;
-    if (!Array.isArray(d.frame_number) || !Array.isArray(d.frame_time))
-      throw new FormatError('imgstore', path, 'frame_number and frame_time lists expected');
+    if (!Array.isArray(d.frame_number) || !Array.isArray(d.frame_time)) throw new FormatError('imgstore', path, 'frame_number and frame_time lists expected');
     const fail = (reason: string): never => {
       throw new FormatError('imgstore', path, reason);
     };
@@ -155,7 +154,6 @@ export async function loadChunkIndex(file: SourceFile): Promise<ChunkIndex> {
     fn = toNumbers(a.data);
     ft = toNumbers(b.data);
   }
-  if (fn.length !== ft.length)
-    throw new FormatError('imgstore', path, `frame_number has ${fn.length} entries but frame_time has ${ft.length}`);
+  if (fn.length !== ft.length) throw new FormatError('imgstore', path, `frame_number has ${fn.length} entries but frame_time has ${ft.length}`);
   return { frameNumber: fn, frameTime: ft };
 }

@@ -32,7 +32,8 @@ function isNpy(b: Uint8Array): boolean {
 function fromNpy(bytes: Uint8Array, path: string): Pixels {
   const a = decodeNpy(bytes, path);
   const shape = a.shape;
-  if (shape.length !== 2 && shape.length !== 3) throw new FormatError('imgstore', path, `frame array of shape (${shape.join(', ')}) — (h, w) or (h, w, c) expected`);
+  if (shape.length !== 2 && shape.length !== 3)
+    throw new FormatError('imgstore', path, `frame array of shape (${shape.join(', ')}) — (h, w) or (h, w, c) expected`);
   const channels = shape.length === 3 ? shape[2] : 1;
   if (channels < 1 || channels > 4) throw new FormatError('imgstore', path, `frame array with ${channels} channels (1..4 expected)`);
   const d = a.data;

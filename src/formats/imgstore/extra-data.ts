@@ -65,7 +65,8 @@ export function parseLenientJson(text: string, path: string): { value: unknown; 
   const cleaned = replaced ? out + text.slice(last) : text;
   if (replaced) repairs.push(`${replaced} bare NaN/Infinity value(s) read as missing`);
   const deep = jsonDepthViolation(cleaned, MAX_JSON_DEPTH);
-  if (deep >= 0) throw new FormatError('imgstore', path, `JSON nested deeper than ${MAX_JSON_DEPTH} levels (at character ${deep.toLocaleString('en-US')}): not extra data`);
+  if (deep >= 0)
+    throw new FormatError('imgstore', path, `JSON nested deeper than ${MAX_JSON_DEPTH} levels (at character ${deep.toLocaleString('en-US')}): not extra data`);
   try {
     return { value: JSON.parse(cleaned), repairs };
   } catch (e0) {
@@ -79,7 +80,9 @@ export function parseLenientJson(text: string, path: string): { value: unknown; 
       const head = t.slice(0, cut);
       try {
         const v = JSON.parse(head + ']');
-        repairs.push(end === t.length ? 'closing ] missing (unfinished recording?): added' : 'file ends inside a record (truncated?): the complete records were kept');
+        repairs.push(
+          end === t.length ? 'closing ] missing (unfinished recording?): added' : 'file ends inside a record (truncated?): the complete records were kept',
+        );
         return { value: v, repairs };
       } catch {
         const j = t.lastIndexOf('}', end - 2);
@@ -128,12 +131,7 @@ function motifJsonRows(recs: Record<string, unknown>[]): Record<string, unknown>
  * Read every extra-data file of the store (paths in `files` are relative to the store root).
  * Problems with single files become warnings; returns null when there is no extra data.
  */
-export async function readExtraData(
-  files: SourceFile[],
-  meta: StoreMetadata,
-  chunkNames: string[],
-  warn: (msg: string) => void,
-): Promise<ExtraTable | null> {
+export async function readExtraData(files: SourceFile[], meta: StoreMetadata, chunkNames: string[], warn: (msg: string) => void): Promise<ExtraTable | null> {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const names = new Set(chunkNames);
   for (const f of files) {

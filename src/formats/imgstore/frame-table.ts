@@ -36,7 +36,6 @@ export class FrameTable {
   /** row inside its chunk of each frame_index */
   readonly rowOf: Int32Array;
   readonly chunks: number[];
-  private readonly timesSorted: boolean;
   private readonly numbersSorted: boolean;
   private exact: Map<number, number> | null = null;
 
@@ -57,7 +56,6 @@ export class FrameTable {
         this.rowOf[i] = r;
       }
     }
-    this.timesSorted = isNonDecreasing(this.times);
     this.numbersSorted = isNonDecreasing(this.numbers);
   }
 
@@ -67,8 +65,7 @@ export class FrameTable {
 
   frames(): FrameInfo[] {
     const out: FrameInfo[] = new Array(this.length);
-    for (let i = 0; i < this.length; i++)
-      out[i] = { index: i, number: this.numbers[i], time: Number.isFinite(this.times[i]) ? this.times[i] : null };
+    for (let i = 0; i < this.length; i++) out[i] = { index: i, number: this.numbers[i], time: Number.isFinite(this.times[i]) ? this.times[i] : null };
     return out;
   }
 

@@ -74,7 +74,8 @@ export function parseStoreMetadata(text: string, path: string): StoreMetadata {
   // plain, acyclic and at most MAX_PLAIN_DEPTH deep (it crosses the worker boundary as metadata)
   const s = plainData(store) as Record<string, unknown>;
   const user: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(all)) if (k !== '__store') Object.defineProperty(user, k, { value: plainData(v), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(all))
+    if (k !== '__store') Object.defineProperty(user, k, { value: plainData(v), enumerable: true, writable: true, configurable: true });
   const fail = (reason: string): never => {
     throw err(reason);
   };

@@ -16,9 +16,14 @@ const MAX_ELEMENTS = 1 << 27;
 
 type Value = number | string;
 
-const scalar = (v: unknown): Value => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' || typeof v === 'string' ? v : typeof v === 'boolean' ? Number(v) : String(v));
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<unknown>) : v === undefined || v === null ? [] : [v]);
-const text = (v: unknown): string => list(v).map((x) => String(scalar(x))).join(',');
+const scalar = (v: unknown): Value =>
+  typeof v === 'bigint' ? Number(v) : typeof v === 'number' || typeof v === 'string' ? v : typeof v === 'boolean' ? Number(v) : String(v);
+const list = (v: unknown): unknown[] =>
+  Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<unknown>) : v === undefined || v === null ? [] : [v];
+const text = (v: unknown): string =>
+  list(v)
+    .map((x) => String(scalar(x)))
+    .join(',');
 
 let seq = 0;
 
@@ -67,7 +72,7 @@ export async function readMotifH5(file: SourceFile): Promise<{ rows: Record<stri
         .map((s) => s.trim());
       const shape = ds.shape ?? [];
       const nc = shape.length === 2 ? shape[0] : 1;
-      const ns = shape.length === 2 ? shape[1] : shape[0] ?? 0;
+      const ns = shape.length === 2 ? shape[1] : (shape[0] ?? 0);
       if (ns !== n) fail(`Motif extra data: '${dn}' has ${ns} samples but 'camera' has ${n}`);
       for (let c = 0; c < nc; c++) cols.push({ name: colNames[c] || `${dn}_${c}`, values: vals.slice(c * ns, (c + 1) * ns) });
       const sr = list(ds.attrs.samplerate?.value).map(scalar)[0];

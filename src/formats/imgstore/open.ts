@@ -55,7 +55,8 @@ const pad6 = (n: number) => String(n).padStart(6, '0');
 
 export async function open(tree: SourceTree): Promise<ImgstoreSource> {
   const cands = storeYamlCandidates(tree);
-  if (!cands.length) throw new FormatError('imgstore', tree.name, 'no metadata.yaml in the dropped files (an imgstore folder holds metadata.yaml and its chunks)');
+  if (!cands.length)
+    throw new FormatError('imgstore', tree.name, 'no metadata.yaml in the dropped files (an imgstore folder holds metadata.yaml and its chunks)');
   const yamlFile = cands[0];
   if (yamlFile.size > MAX_YAML) throw new FormatError('imgstore', yamlFile.path, `metadata.yaml of ${yamlFile.size} bytes is too large`);
   const yamlBytes = await yamlFile.read(0, yamlFile.size);
@@ -96,7 +97,9 @@ export async function open(tree: SourceTree): Promise<ImgstoreSource> {
     const where = meta.cls === 'DirectoryImgStore' ? `chunk ${prefix}${l.c.name}/` : `chunk ${l.c.name}`;
     if (l.err) warn(`${where}: index unreadable, chunk skipped: ${l.err.message}`);
     else if (!l.c.indexFile && (l.c.video || l.c.images.size))
-      warn(`${where}: no index file (${meta.cls === 'DirectoryImgStore' ? 'index.npz' : l.c.name + '.npz'}), ${l.c.images.size ? l.c.images.size + ' image(s)' : 'its video'} skipped (unfinished recording?)`);
+      warn(
+        `${where}: no index file (${meta.cls === 'DirectoryImgStore' ? 'index.npz' : l.c.name + '.npz'}), ${l.c.images.size ? l.c.images.size + ' image(s)' : 'its video'} skipped (unfinished recording?)`,
+      );
   }
   const good = loaded.filter((l) => l.idx) as { c: ChunkLayout; idx: ChunkIndex }[];
   if (!good.length && failures.length) throw failures[0].err!;
@@ -106,7 +109,9 @@ export async function open(tree: SourceTree): Promise<ImgstoreSource> {
     const missing: number[] = [];
     for (let k = 0; k < max && missing.length <= 20; k++) if (!have.has(k)) missing.push(k);
     if (missing.length)
-      warn(`missing chunk(s) ${missing.slice(0, 20).map(pad6).join(', ')}${missing.length > 20 ? ', …' : ''} (imgstore's sequential reading stops at the first gap)`);
+      warn(
+        `missing chunk(s) ${missing.slice(0, 20).map(pad6).join(', ')}${missing.length > 20 ? ', …' : ''} (imgstore's sequential reading stops at the first gap)`,
+      );
   }
 
   const table = new FrameTable(good.map(({ c, idx }) => ({ chunk: c.chunk, frameNumber: idx.frameNumber, frameTime: idx.frameTime })));
@@ -124,7 +129,12 @@ export async function open(tree: SourceTree): Promise<ImgstoreSource> {
       if (missing) warn(`chunk ${prefix}${c.name}/: ${missing} of ${rows} indexed image file(s) missing (those frames cannot be shown)`);
       const empty = [...c.images.entries()].filter(([r, f]) => r < rows && f.size === 0).map(([r]) => r);
       if (empty.length)
-        warn(`chunk ${prefix}${c.name}/: ${empty.length} image file(s) are empty (${empty.slice(0, 5).map((r) => pad6(r) + '.' + meta.extension).join(', ')}${empty.length > 5 ? ', …' : ''}): those frames cannot be shown`);
+        warn(
+          `chunk ${prefix}${c.name}/: ${empty.length} image file(s) are empty (${empty
+            .slice(0, 5)
+            .map((r) => pad6(r) + '.' + meta.extension)
+            .join(', ')}${empty.length > 5 ? ', …' : ''}): those frames cannot be shown`,
+        );
       const extra = [...c.images.keys()].filter((r) => r >= rows).length;
       if (extra) warn(`chunk ${prefix}${c.name}/: ${extra} image file(s) beyond the ${rows} indexed frames ignored`);
     }

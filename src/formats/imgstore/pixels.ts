@@ -49,7 +49,13 @@ export function luma(px: Pixels): PixelArray {
 }
 
 function sameType(d: PixelArray, n: number): PixelArray {
-  return d instanceof Uint8Array ? new Uint8Array(n) : d instanceof Uint16Array ? new Uint16Array(n) : d instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  return d instanceof Uint8Array
+    ? new Uint8Array(n)
+    : d instanceof Uint16Array
+      ? new Uint16Array(n)
+      : d instanceof Float32Array
+        ? new Float32Array(n)
+        : new Float64Array(n);
 }
 
 /** Interleaved colour (3 or 4 channels, given order) → RGB. */

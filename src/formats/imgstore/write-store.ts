@@ -27,7 +27,7 @@ const DTYPE_OF: Record<string, ImagePlan['dtype']> = { Uint8Array: 'uint8', Uint
 export function planOf(f: FieldInfo, d: FieldData): ImagePlan {
   const [h, w] = d.shape;
   const color = d.kind === 'rgb';
-  const dtype = color ? 'uint8' : DTYPE_OF[d.values?.constructor.name ?? ''] ?? 'float32';
+  const dtype = color ? 'uint8' : (DTYPE_OF[d.values?.constructor.name ?? ''] ?? 'float32');
   return { field: f, h, w, color, dtype };
 }
 
@@ -39,7 +39,7 @@ export function imgstoreArray(d: FieldData, plan: ImagePlan): NumericData {
     const src = d.values as Uint8Array;
     const out = new Uint8Array(n * 3);
     for (let i = 0; i < n; i++) {
-      if (mask && mask[i]) continue;
+      if (mask?.[i]) continue;
       out[3 * i] = src[3 * i + 2];
       out[3 * i + 1] = src[3 * i + 1];
       out[3 * i + 2] = src[3 * i];
@@ -50,7 +50,7 @@ export function imgstoreArray(d: FieldData, plan: ImagePlan): NumericData {
   const out = new Ctor(n);
   const src = d.values as ArrayLike<number>;
   const float = plan.dtype.startsWith('float');
-  for (let i = 0; i < n; i++) out[i] = mask && mask[i] ? (float ? NaN : 0) : src[i];
+  for (let i = 0; i < n; i++) out[i] = mask?.[i] ? (float ? NaN : 0) : src[i];
   return out;
 }
 
@@ -66,10 +66,13 @@ export function pngSamples(d: FieldData, plan: ImagePlan, frame: Frame): { data:
   const out = plan.dtype === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
   const max = plan.dtype === 'uint8' ? 255 : 65535;
   for (let i = 0; i < n; i++) {
-    if (d.mask && d.mask[i]) continue;
+    if (d.mask?.[i]) continue;
     const v = src[i];
     if (!Number.isInteger(v) || v < 0 || v > max)
-      throw new ExportError(T, `png stores hold integers 0…${max}; “${plan.field.name}” has ${v} in frame ${frame.info.number} — use the npy format for non-integer data`);
+      throw new ExportError(
+        T,
+        `png stores hold integers 0…${max}; “${plan.field.name}” has ${v} in frame ${frame.info.number} — use the npy format for non-integer data`,
+      );
     out[i] = v;
   }
   return { data: out, channels: 1 };
@@ -100,4 +103,3 @@ export function chunkIndexNpz(numbers: number[], times: number[]): Uint8Array {
     { compress: false },
   );
 }
-

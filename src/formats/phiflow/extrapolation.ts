@@ -14,7 +14,17 @@
  */
 import { hasOwn, isDict, numberList, own, plainOf, str, type Dict } from './values';
 
-export type SideKind = 'constant' | 'periodic' | 'zero-gradient' | 'symmetric' | 'antisymmetric' | 'reflect' | 'antireflect' | 'symmetric-gradient' | 'none' | 'unknown';
+export type SideKind =
+  | 'constant'
+  | 'periodic'
+  | 'zero-gradient'
+  | 'symmetric'
+  | 'antisymmetric'
+  | 'reflect'
+  | 'antireflect'
+  | 'symmetric-gradient'
+  | 'none'
+  | 'unknown';
 
 export interface Side {
   kind: SideKind;

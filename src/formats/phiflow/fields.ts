@@ -16,7 +16,15 @@ export function materialize(grid: GridFile, data: NpyArray, plan: FieldPlan): Fi
     case 'component': {
       const out = makeOut(grid, count);
       extractBlock(grid, v, base + (src.type === 'component' ? src.comp * vecStride : 0), cells, out);
-      return { kind: 'scalar', shape: plan.shape, values: out, scales: scalesOf(grid, grid.spatial.map(() => null)) };
+      return {
+        kind: 'scalar',
+        shape: plan.shape,
+        values: out,
+        scales: scalesOf(
+          grid,
+          grid.spatial.map(() => null),
+        ),
+      };
     }
     case 'vector': {
       const comps = src.comps.map((c) => {
@@ -24,7 +32,17 @@ export function materialize(grid: GridFile, data: NpyArray, plan: FieldPlan): Fi
         extractBlock(grid, v, base + c * vecStride, cells, out);
         return out;
       });
-      return { kind: 'vector', shape: plan.shape, u: comps[0], v: comps[1], ...(comps[2] ? { w: comps[2] } : {}), scales: scalesOf(grid, grid.spatial.map(() => null)) };
+      return {
+        kind: 'vector',
+        shape: plan.shape,
+        u: comps[0],
+        v: comps[1],
+        ...(comps[2] ? { w: comps[2] } : {}),
+        scales: scalesOf(
+          grid,
+          grid.spatial.map(() => null),
+        ),
+      };
     }
     case 'face': {
       const ranges = faceRanges(grid, src.dim);
@@ -34,7 +52,10 @@ export function materialize(grid: GridFile, data: NpyArray, plan: FieldPlan): Fi
         kind: 'scalar',
         shape: plan.shape,
         values: out,
-        scales: scalesOf(grid, grid.spatial.map((_, k) => (k === src.dim ? ranges[k][0] : null))),
+        scales: scalesOf(
+          grid,
+          grid.spatial.map((_, k) => (k === src.dim ? ranges[k][0] : null)),
+        ),
       };
     }
     case 'staggered-vector': {
@@ -43,7 +64,17 @@ export function materialize(grid: GridFile, data: NpyArray, plan: FieldPlan): Fi
         cellCentredComponent(grid, v, base + c * vecStride, k, out);
         return out;
       });
-      return { kind: 'vector', shape: plan.shape, u: comps[0], v: comps[1], ...(comps[2] ? { w: comps[2] } : {}), scales: scalesOf(grid, grid.spatial.map(() => null)) };
+      return {
+        kind: 'vector',
+        shape: plan.shape,
+        u: comps[0],
+        v: comps[1],
+        ...(comps[2] ? { w: comps[2] } : {}),
+        scales: scalesOf(
+          grid,
+          grid.spatial.map(() => null),
+        ),
+      };
     }
   }
 }

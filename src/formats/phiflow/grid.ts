@@ -79,7 +79,11 @@ function numbers(a: NpyArray | undefined, path: string, member: string): number[
 function boundsItemNames(a: NpyArray | undefined, spatialInData: string[], path: string): string[] {
   if (!a || a.shape.length === 0) return spatialInData;
   const names = strList(a.data);
-  if (!names) fail(path, `member bounds_item_names is not a list of dim names (got ${a.dtype} holding ${Array.isArray(a.data) ? a.data.map(what).join(', ') : 'numbers'})`);
+  if (!names)
+    fail(
+      path,
+      `member bounds_item_names is not a list of dim names (got ${a.dtype} holding ${Array.isArray(a.data) ? a.data.map(what).join(', ') : 'numbers'})`,
+    );
   return names;
 }
 
@@ -245,7 +249,10 @@ export function planFields(grid: GridFile, field: string): FieldPlan[] {
   const nsp = grid.spatial.length;
   const plans: FieldPlan[] = [];
   for (const fixed of combos) {
-    const base = batchedName(field, fixed.map((f) => ({ name: grid.dims[f.dim].name, index: f.index })));
+    const base = batchedName(
+      field,
+      fixed.map((f) => ({ name: grid.dims[f.dim].name, index: f.index })),
+    );
     for (const part of parts) {
       const suffix = part ? `/${part}` : '';
       const add = (name: string, kind: FieldKind, shape: number[], source: PlanSource) =>

@@ -10,7 +10,7 @@
  */
 import { JsonError, parseJsonLimited } from '../../core/json';
 import { FormatError } from '../errors';
-import { isDict, own, put, str, strList, type Dict } from './values';
+import { isDict, own, put, strList, type Dict } from './values';
 
 /** Nesting limit for description.json and src/context.json (PhiFlow's own files nest ≤ 6 levels). */
 export const MAX_JSON_DEPTH = 100;
@@ -26,7 +26,7 @@ interface TensorDict {
 
 /** A stored tensor dict with the right types, else null. */
 function tensorDict(x: unknown): TensorDict | null {
-  if (!isDict(x) || !Object.prototype.hasOwnProperty.call(x, 'data')) return null;
+  if (!isDict(x) || !Object.hasOwn(x, 'data')) return null;
   const names = strList(own(x, 'names'));
   if (!names) return null;
   const rawTypes = own(x, 'types');
@@ -130,5 +130,3 @@ export function dtOf(props: Dict): number | null {
   const dt = own(props, 'dt');
   return typeof dt === 'number' && Number.isFinite(dt) ? dt : null;
 }
-
-

@@ -24,7 +24,6 @@ import { isDict, own, str } from './values';
 
 const MAX_TEXT = 8 << 20;
 
-
 async function readText(f: SourceFile): Promise<string> {
   const b = await f.read(0, Math.min(f.size, MAX_TEXT));
   return new TextDecoder('utf-8').decode(b);
@@ -144,7 +143,10 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
     const grid: GridFile = h.grid;
     const plans = planFields(grid, field);
     for (const p of plans) fields.push({ name: p.name, kind: p.kind, shape: p.shape, unit: '' });
-    planned.set(field, plans.map((p) => p.name));
+    planned.set(
+      field,
+      plans.map((p) => p.name),
+    );
     readable.push(field);
     fieldMeta[field] = {
       field_type: grid.fieldType,
@@ -233,7 +235,11 @@ export async function openScene(tree: SourceTree, dir: string, scenes?: SceneEnt
       return frame;
     },
     nearestIndex(time) {
-      return nearestIndex(frames.map((f) => f.time ?? f.number), time, NEAREST_RULES.phiflow);
+      return nearestIndex(
+        frames.map((f) => f.time ?? f.number),
+        time,
+        NEAREST_RULES.phiflow,
+      );
     },
     close() {
       closed = true;

@@ -59,7 +59,8 @@ export function cellCentredComponent(grid: GridFile, v: DataView3, base: number,
         const i = k === 0 ? ix : k === 1 ? iy : iz;
         const a = i === 0 && lowPad ? lowVal : at(s);
         let b: number;
-        if (i === n - 1 && upPad) b = upSide.kind === 'constant' ? upVal : at(s - (n - 1) * sD); // periodic: face n ≡ face 0
+        if (i === n - 1 && upPad)
+          b = upSide.kind === 'constant' ? upVal : at(s - (n - 1) * sD); // periodic: face n ≡ face 0
         else b = at(s + sD);
         out[o++] = 0.5 * (a + b);
       }

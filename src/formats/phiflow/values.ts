@@ -20,11 +20,11 @@ export function isDict(x: unknown): x is Dict {
 
 /** An own property (never one inherited from Object.prototype such as `constructor`). */
 export function own(d: Dict, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(d, key) ? d[key] : undefined;
+  return Object.hasOwn(d, key) ? d[key] : undefined;
 }
 
 export function hasOwn(d: Dict, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(d, key);
+  return Object.hasOwn(d, key);
 }
 
 /** Set an own data property, also for keys like `__proto__` (a plain assignment would change the prototype). */
@@ -108,7 +108,11 @@ export function plainOf(x: unknown, path: string, member: string, maxItems = 64)
     stack.add(v);
     try {
       if (isNdArrayValue(v)) return plainArray(v, (e) => walk(e, depth + 1), maxItems);
-      if (Array.isArray(v)) return v.slice(0, maxItems).map((e) => walk(e, depth + 1)).concat(v.length > maxItems ? ['…'] : []);
+      if (Array.isArray(v))
+        return v
+          .slice(0, maxItems)
+          .map((e) => walk(e, depth + 1))
+          .concat(v.length > maxItems ? ['…'] : []);
       if (ArrayBuffer.isView(v)) return { bytes: v.byteLength };
       const out: Dict = {};
       for (const k of Object.keys(v)) put(out, k, walk((v as Dict)[k], depth + 1));

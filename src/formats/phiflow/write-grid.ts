@@ -166,7 +166,8 @@ export function sourceGridLayout(meta: unknown): GridLayout {
     return { ...stored.find((s) => s.name === next)! };
   });
   const vd = dims.find((d) => d.name === 'vector' && d.type === 'channel');
-  if (vd && vd.size === spatial.length && (!vd.items || (vd.items.length === spatial.length && spatial.every((n) => vd.items!.includes(n))))) vd.items = spatial.slice();
+  if (vd && vd.size === spatial.length && (!vd.items || (vd.items.length === spatial.length && spatial.every((n) => vd.items!.includes(n)))))
+    vd.items = spatial.slice();
   return {
     fieldType,
     dims,

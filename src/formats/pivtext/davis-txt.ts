@@ -43,6 +43,14 @@ export function parseDavisTxt(path: string, text: string): Table {
     w: three ? c('w') : undefined,
     invalid,
     flagColumns: hasFlag ? [names.length - 1] : three ? [c('z')] : [],
-    metadata: { davisVersion: m[1], kind: `${m[2]}-vector`, gridSpacing: Number(m[3]), headerSizes: [Number(m[4]), Number(m[5])], xLabel, yLabel, vectorLabel: vLabel },
+    metadata: {
+      davisVersion: m[1],
+      kind: `${m[2]}-vector`,
+      gridSpacing: Number(m[3]),
+      headerSizes: [Number(m[4]), Number(m[5])],
+      xLabel,
+      yLabel,
+      vectorLabel: vLabel,
+    },
   };
 }

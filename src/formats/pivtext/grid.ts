@@ -18,7 +18,9 @@ export interface Grid {
 }
 
 function distinct(values: Float64Array): Float64Array {
-  const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const finite = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (!finite.length) return new Float64Array(0);
   const span = finite[finite.length - 1] - finite[0];
   const tol = Math.max(span, Math.abs(finite[0]), 1) * 1e-7;
@@ -48,7 +50,8 @@ export function gridOf(path: string, t: Table): Grid {
   const ny = ys.length;
   if (!nx || !ny) throw new FormatError(FORMAT, path, 'no finite x/y positions');
   if (nx * ny > 1 << 26) throw new FormatError(FORMAT, path, `the positions span ${nx} × ${ny} cells, too many for a vector grid (scattered data?)`);
-  if (nx * ny > 4 * X.length + 16) throw new FormatError(FORMAT, path, `${X.length} vectors at ${nx} distinct x and ${ny} distinct y positions: not a grid (scattered data is not supported)`);
+  if (nx * ny > 4 * X.length + 16)
+    throw new FormatError(FORMAT, path, `${X.length} vectors at ${nx} distinct x and ${ny} distinct y positions: not a grid (scattered data is not supported)`);
   const cell = new Int32Array(X.length);
   for (let i = 0; i < X.length; i++) cell[i] = Number.isFinite(X[i]) && Number.isFinite(Y[i]) ? lookup(ys, Y[i]) * nx + lookup(xs, X[i]) : -1;
   return { nx, ny, xs, ys, cell };
@@ -60,7 +63,9 @@ export function axisScale(values: Float64Array, unit: string, description: strin
   const slope = (values[n - 1] - values[0]) / (n - 1);
   let even = true;
   for (let i = 0; i < n && even; i++) if (Math.abs(values[i] - (values[0] + i * slope)) > Math.abs(slope) * 1e-3) even = false;
-  return even ? { scale: { slope, offset: values[0], unit, description } } : { scale: { slope: 1, offset: 0, unit, description }, coords: Float64Array.from(values) };
+  return even
+    ? { scale: { slope, offset: values[0], unit, description } }
+    : { scale: { slope: 1, offset: 0, unit, description }, coords: Float64Array.from(values) };
 }
 
 /** Field names: the vector `velocity`, then every further column as a scalar (flags included). */

@@ -62,7 +62,8 @@ export async function open(tree: SourceTree): Promise<FrameSource> {
     const d = detectDialect(f.path, decodeText(await f.read(0, Math.min(f.size, 4096))));
     if (d) found.push({ file: f, dialect: d.dialect });
   }
-  if (!found.length) throw new FormatError(FORMAT, tree.files[0]?.path ?? tree.name, 'no PIV text file (DaVis text export, TSI .vec, OpenPIV, PIVlab or Tecplot ASCII) here');
+  if (!found.length)
+    throw new FormatError(FORMAT, tree.files[0]?.path ?? tree.name, 'no PIV text file (DaVis text export, TSI .vec, OpenPIV, PIVlab or Tecplot ASCII) here');
   // the dialect most files share
   const counts = new Map<Dialect, number>();
   for (const x of found) counts.set(x.dialect, (counts.get(x.dialect) ?? 0) + 1);
@@ -78,7 +79,11 @@ export async function open(tree: SourceTree): Promise<FrameSource> {
   const frames: FrameInfo[] = order.map((i, index) => ({ index, number: numbers[i], time: null }));
   const skipped = tree.files.length - files.length;
   const metadata: Record<string, unknown> = { dialect, files: sorted.length, ...first.metadata };
-  if (skipped) metadata.ignoredFiles = tree.files.filter((f) => !files.includes(f)).map((f) => f.path).slice(0, 20);
+  if (skipped)
+    metadata.ignoredFiles = tree.files
+      .filter((f) => !files.includes(f))
+      .map((f) => f.path)
+      .slice(0, 20);
   const cache = new Map<number, Table>([[order.indexOf(0), first]]);
   return {
     format: FORMAT,
@@ -99,11 +104,19 @@ export async function open(tree: SourceTree): Promise<FrameSource> {
       }
       const g = gridOf(f.path, t);
       const names = fieldInfos(t, g);
-      if (names.length !== fields.length || names.some((n, i) => n.name !== fields[i].name)) throw new FormatError(FORMAT, f.path, `its columns (${names.map((n) => n.name).join(', ')}) differ from the first file's (${fields.map((n) => n.name).join(', ')})`);
+      if (names.length !== fields.length || names.some((n, i) => n.name !== fields[i].name))
+        throw new FormatError(
+          FORMAT,
+          f.path,
+          `its columns (${names.map((n) => n.name).join(', ')}) differ from the first file's (${fields.map((n) => n.name).join(', ')})`,
+        );
       return { info: frames[index], fields: fieldsOf(t, g, names), attributes: { file: f.path, ...t.metadata } };
     },
     nearestIndex(time: number): number {
-      return nearestIndex(frames.map((f) => f.time), time);
+      return nearestIndex(
+        frames.map((f) => f.time),
+        time,
+      );
     },
     close() {
       cache.clear();

@@ -15,7 +15,11 @@ export function isOpenPivHeader(text: string): boolean {
 
 /** Headerless: every one of the first lines has 4…6 numbers. */
 export function looksLikeBareTable(text: string): boolean {
-  const lines = text.slice(0, 4096).split(/\r?\n/).slice(0, 20).filter((l) => l.trim());
+  const lines = text
+    .slice(0, 4096)
+    .split(/\r?\n/)
+    .slice(0, 20)
+    .filter((l) => l.trim());
   if (lines.length < 2) return false;
   const n = lines[0].trim().split(/[\t ,;]+/).length;
   return n >= 4 && n <= 6 && lines.every((l) => /^\s*[-+.\deE,\t ;naN]+$/.test(l) && l.trim().split(/[\t ,;]+/).length === n);
@@ -26,7 +30,10 @@ export function parseOpenPiv(path: string, text: string): Table {
   let names: string[];
   let start = 0;
   if (HEADER.test(lines[0])) {
-    names = lines[0].replace(/^#\s*/, '').trim().split(/[\t ,]+/);
+    names = lines[0]
+      .replace(/^#\s*/, '')
+      .trim()
+      .split(/[\t ,]+/);
     start = 1;
   } else {
     const first = lines.find((l) => l.trim()) ?? '';

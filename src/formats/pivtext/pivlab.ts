@@ -36,11 +36,16 @@ export function parsePivlab(path: string, text: string): Table {
     i++;
   }
   const labels = [...(lines[i] ?? '').matchAll(LABEL)].map((m) => nameAndUnit(`${m[1]} [${m[2]}]`));
-  if (labels.length < 4) throw new FormatError(FORMAT, path, `line ${i + 1}: expected a header like “x [m],y [m],u [m/s],v [m/s]”, got “${(lines[i] ?? '').slice(0, 80)}”`);
+  if (labels.length < 4)
+    throw new FormatError(FORMAT, path, `line ${i + 1}: expected a header like “x [m],y [m],u [m/s],v [m/s]”, got “${(lines[i] ?? '').slice(0, 80)}”`);
   const names = labels.map((l) => l.name);
   const { rows } = readRows(path, lines, i + 1, names.length);
   if (!rows.length) throw new FormatError(FORMAT, path, 'no vectors after the header');
-  const columns = columnsFrom(rows, names, labels.map((l) => l.unit));
+  const columns = columnsFrom(
+    rows,
+    names,
+    labels.map((l) => l.unit),
+  );
   const c = (n: string) => names.findIndex((x) => x.toLowerCase() === n);
   const [x, y, u, v] = [c('x'), c('y'), c('u'), c('v')];
   if (x < 0 || y < 0 || u < 0 || v < 0) throw new FormatError(FORMAT, path, `header ${names.join(', ')}: need x, y, u and v`);

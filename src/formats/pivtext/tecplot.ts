@@ -70,7 +70,8 @@ export function parseTecplot(path: string, text: string): Table {
   }
   const n = flat.length / nv;
   if (!Number.isInteger(n) || n === 0) throw new FormatError(FORMAT, path, `${flat.length} values are not a whole number of ${nv}-variable points`);
-  if (nPoints !== undefined && n !== nPoints) throw new FormatError(FORMAT, path, `ZONE declares ${nPoints} points (I=${ni}${nj ? `, J=${nj}` : ''}${nk ? `, K=${nk}` : ''}), the data holds ${n}`);
+  if (nPoints !== undefined && n !== nPoints)
+    throw new FormatError(FORMAT, path, `ZONE declares ${nPoints} points (I=${ni}${nj ? `, J=${nj}` : ''}${nk ? `, K=${nk}` : ''}), the data holds ${n}`);
   const columns: Column[] = labels.map((l, c) => {
     const { name, unit } = nameAndUnit(l);
     const values = new Float64Array(n);
@@ -103,5 +104,18 @@ export function parseTecplot(path: string, text: string): Table {
   }
   const z = find('z');
   if (z >= 0) flagColumns.push(z);
-  return { dialect: chc >= 0 || 'Application' in metadata ? 'tsi-vec' : 'tecplot', columns, x, y, u, v, w: w >= 0 ? w : undefined, invalid, flagColumns, ni, nj, metadata };
+  return {
+    dialect: chc >= 0 || 'Application' in metadata ? 'tsi-vec' : 'tecplot',
+    columns,
+    x,
+    y,
+    u,
+    v,
+    w: w >= 0 ? w : undefined,
+    invalid,
+    flagColumns,
+    ni,
+    nj,
+    metadata,
+  };
 }

@@ -150,8 +150,7 @@ function fieldFrom(o: unknown, where: string): FieldDescription {
   if (typeof cls !== 'string') throw new MetadataError(`${where}.class missing`);
   if (!(cls in RANK)) throw new MetadataError(`${where}.class: unsupported field class ${cls}`);
   const grid = decodeNested(a.grid, `${where}.grid`);
-  if (!grid || typeof grid !== 'object' || typeof (grid as GridState).class !== 'string')
-    throw new MetadataError(`${where}.grid missing or without a class`);
+  if (!grid || typeof grid !== 'object' || typeof (grid as GridState).class !== 'string') throw new MetadataError(`${where}.grid missing or without a class`);
   const label = decodeNested(a.label ?? null, `${where}.label`);
   const dtype = decodeNested(a.dtype ?? null, `${where}.dtype`);
   return {

@@ -28,7 +28,12 @@ const MAX_TIMES_BYTES = 64 << 20;
 
 export async function open(tree: SourceTree): Promise<FrameSource> {
   const movies = await pypdeMovies(tree);
-  if (!movies.length) throw new FormatError(FORMAT, tree.files.length === 1 ? tree.files[0].path : tree.name, 'no movie with py-pde metadata (comment tag with field_attributes) found');
+  if (!movies.length)
+    throw new FormatError(
+      FORMAT,
+      tree.files.length === 1 ? tree.files[0].path : tree.name,
+      'no movie with py-pde metadata (comment tag with field_attributes) found',
+    );
   const src = await openMovie(tree, movies[0]);
   if (movies.length > 1) src.scenes = movies.map((m) => ({ name: m.path, open: () => openMovie(tree, m) }));
   return src;
@@ -94,7 +99,8 @@ async function build(tree: SourceTree, file: SourceFile, vf: VideoFile, fail: (r
   if (meta.version !== undefined && meta.version !== 1) {
     // a parsed value: a mapping whose toString is not callable must not reach String()
     const v: unknown = meta.version;
-    const shown = typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null ? JSON.stringify(v) : Array.isArray(v) ? 'a list' : 'a mapping';
+    const shown =
+      typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null ? JSON.stringify(v) : Array.isArray(v) ? 'a list' : 'a mapping';
     warnings.push(`metadata version ${shown} (expected 1)`);
   }
   if (info.codec !== 'ffv1') warnings.push(`codec ${info.codec} is not FFV1: values may not be lossless`);
@@ -104,13 +110,15 @@ async function build(tree: SourceTree, file: SourceFile, vf: VideoFile, fail: (r
   if (geom.axes.length > 2) fail(`grid with ${geom.axes.length} axes (py-pde stores 1 or 2)`);
   const W = geom.axes[0].n;
   const H = geom.axes.length === 2 ? geom.axes[1].n : 1;
-  if (info.width !== W || info.height !== H)
-    fail(`video is ${info.width}x${info.height} but the grid needs ${W}x${H} (width = grid axis 0, height = axis 1)`);
+  if (info.width !== W || info.height !== H) fail(`video is ${info.width}x${info.height} but the grid needs ${W}x${H} (width = grid axis 0, height = axis 1)`);
 
   const fmtKey = videoFormatKey(meta, info.pixFmt);
   const vfmt = VIDEO_FORMATS[fmtKey];
   const layout: PackedLayout = { width: W, height: H, channels: vfmt.channels, bits: vfmt.bits };
-  const slots = componentSlots(desc.fields.map((f) => f.rank), geom.dim);
+  const slots = componentSlots(
+    desc.fields.map((f) => f.rank),
+    geom.dim,
+  );
   if (slots.length > vfmt.channels) fail(`${slots.length} components do not fit the ${vfmt.channels} channels of ${fmtKey}`);
   const { a, b } = fieldLimits(meta.vmin, meta.vmax, desc.fields.length);
 
@@ -236,8 +244,7 @@ async function build(tree: SourceTree, file: SourceFile, vf: VideoFile, fail: (r
         out[p.name] = { kind: 'vector', u: c[0], v: c[1], ...(c[2] ? { w: c[2] } : {}), ...base };
       } else {
         for (let i = 0; i < geom.dim; i++)
-          for (let j = 0; j < geom.dim; j++)
-            out[`${p.name}/${i}${j}`] = { kind: 'scalar', values: comp(p.channels[i * geom.dim + j], p.a, p.b), ...base };
+          for (let j = 0; j < geom.dim; j++) out[`${p.name}/${i}${j}`] = { kind: 'scalar', values: comp(p.channels[i * geom.dim + j], p.a, p.b), ...base };
       }
     }
     return { info: frames[index], fields: out, attributes: { time: frames[index].time } };

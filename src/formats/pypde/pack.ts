@@ -149,7 +149,8 @@ export function planLayout(source: FrameSource, fields: FieldInfo[], first: Fram
     if (d.kind === 'vector') {
       const comps = [d.u, d.v, d.w].slice(0, dim);
       if (comps.some((c) => !c)) throw new ExportError(T, `vector field “${f.name}” lacks a component for a ${dim}-dimensional grid`);
-      if (dim < 3 && d.w) throw new ExportError(T, `vector field “${f.name}” has a w component, but the grid is ${dim}-dimensional; export its components as scalars instead`);
+      if (dim < 3 && d.w)
+        throw new ExportError(T, `vector field “${f.name}” has a w component, but the grid is ${dim}-dimensional; export its components as scalars instead`);
       return { field: f.name, kind: 'vector', label: labelOf(source, f.name), cls: 'VectorField', components: dim };
     }
     return { field: f.name, kind: 'scalar', label: labelOf(source, f.name), cls: 'ScalarField', components: 1 };

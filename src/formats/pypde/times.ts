@@ -30,4 +30,3 @@ export function formulaTimes(n: number, tStart: unknown, dt: unknown): number[] 
   const d = typeof dt === 'number' && Number.isFinite(dt) ? dt : 1;
   return Array.from({ length: n }, (_, i) => t0 + d * i);
 }
-

@@ -12,7 +12,8 @@ const FORMAT = 'video';
 
 export async function open(tree: SourceTree): Promise<FrameSource> {
   const vids = await videoFiles(tree.files);
-  if (!vids.length) throw new FormatError(FORMAT, tree.files.length === 1 ? tree.files[0].path : tree.name, 'no video file (AVI, MP4/MOV, MKV/WebM or GIF by content) found');
+  if (!vids.length)
+    throw new FormatError(FORMAT, tree.files.length === 1 ? tree.files[0].path : tree.name, 'no video file (AVI, MP4/MOV, MKV/WebM or GIF by content) found');
   const src = await openVideoSource(vids[0].file);
   if (vids.length > 1) src.scenes = vids.map((v) => ({ name: v.file.path, open: () => openVideoSource(v.file) }));
   return src;

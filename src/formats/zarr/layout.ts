@@ -34,13 +34,14 @@ export function readMetadata(where: string, keys: string[], docs: Map<string, un
     const name = k.slice(0, -'/.zarray'.length);
     if (!name || name.includes('/')) continue;
     const m = docs.get(k) as Record<string, unknown> | undefined;
-    if (!m || m.zarr_format !== 2 || !Array.isArray(m.shape) || typeof m.dtype !== 'string')
+    if (m?.zarr_format !== 2 || !Array.isArray(m.shape) || typeof m.dtype !== 'string')
       throw new FormatError(FORMAT, `${where}/${k}`, 'not a Zarr v2 array description (zarr_format 2, shape, dtype)');
     const attrs = (docs.get(`${name}/.zattrs`) as Record<string, unknown> | undefined) ?? {};
     const shape = (m.shape as unknown[]).map(Number);
     if (shape.some((n) => !Number.isInteger(n) || n < 0)) throw new FormatError(FORMAT, `${where}/${k}`, `bad shape ${JSON.stringify(m.shape)}`);
     const dims = Array.isArray(attrs._ARRAY_DIMENSIONS) ? (attrs._ARRAY_DIMENSIONS as unknown[]).map(String) : shape.map((_, i) => `dim_${i}`);
-    if (dims.length !== shape.length) throw new FormatError(FORMAT, `${where}/${name}/.zattrs`, `_ARRAY_DIMENSIONS names ${dims.length} dimensions for a ${shape.length}-D array`);
+    if (dims.length !== shape.length)
+      throw new FormatError(FORMAT, `${where}/${name}/.zattrs`, `_ARRAY_DIMENSIONS names ${dims.length} dimensions for a ${shape.length}-D array`);
     arrays.push({ name, shape, dtype: m.dtype, dims, attrs });
   }
   if (!arrays.length) throw new FormatError(FORMAT, where, 'the store holds no arrays');
@@ -81,14 +82,17 @@ export function fieldLayouts(where: string, arrays: ArrMeta[], tdim: string): Fi
     const main = f.parts.values ?? f.parts.u;
     if (!main) continue; // a mask without its field
     const declared = main.attrs.framescope_kind;
-    const rgb = declared === 'rgb' || (declared === undefined && main.dtype === '|u1' && main.dims[main.dims.length - 1] === 'channel' && main.shape[main.shape.length - 1] === 3);
+    const rgb =
+      declared === 'rgb' ||
+      (declared === undefined && main.dtype === '|u1' && main.dims[main.dims.length - 1] === 'channel' && main.shape[main.shape.length - 1] === 3);
     f.kind = f.parts.u ? 'vector' : rgb ? 'rgb' : 'scalar';
     if (f.kind === 'vector' && !f.parts.v) throw new FormatError(FORMAT, `${where}/${f.parts.u!.name}`, `vector field “${name}” has a u but no v array`);
     f.shape = main.shape.slice(1);
     for (const p of Object.values(f.parts)) {
       const cell = p!.shape.slice(1);
       const want = f.kind === 'rgb' && p!.name !== main.name ? f.shape.slice(0, -1) : f.shape;
-      if (cell.join('x') !== want.join('x')) throw new FormatError(FORMAT, `${where}/${p!.name}`, `shape ${p!.shape.join('×')} does not match ${main.name}'s ${main.shape.join('×')}`);
+      if (cell.join('x') !== want.join('x'))
+        throw new FormatError(FORMAT, `${where}/${p!.name}`, `shape ${p!.shape.join('×')} does not match ${main.name}'s ${main.shape.join('×')}`);
     }
     f.unit = typeof main.attrs.units === 'string' ? main.attrs.units : '';
     const space = (f.kind === 'rgb' ? main.dims.slice(1, -1) : main.dims.slice(1)).slice(-3);
@@ -110,5 +114,9 @@ export function scaleOf(values: Float64Array | null, attrs: Record<string, unkno
   for (let i = 0; i < n && linear; i++) if (Math.abs(values[i] - (offset + i * slope)) > 1e-9 * Math.max(1, Math.abs(values[i]))) linear = false;
   const pixel = linear && slope === 1 && offset === 0 && (unit === '1' || unit === '') && /index/.test(desc);
   if (pixel) return { scale: { slope: 1, offset: 0, unit: '', description: '' }, pixel: true };
-  return { scale: { slope: linear ? slope : 1, offset: linear ? offset : 0, unit: unit === '1' ? '' : unit, description: desc }, coords: linear ? undefined : Float64Array.from(values), pixel: false };
+  return {
+    scale: { slope: linear ? slope : 1, offset: linear ? offset : 0, unit: unit === '1' ? '' : unit, description: desc },
+    coords: linear ? undefined : Float64Array.from(values),
+    pixel: false,
+  };
 }

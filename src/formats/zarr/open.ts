@@ -78,14 +78,15 @@ export async function open(tree: SourceTree): Promise<FrameSource> {
     else t.forEach((x, i) => (times[i] = Number.isFinite(x) ? x : null));
   }
   const fnMeta = byName.get('frame_number');
-  if (fnMeta && fnMeta.shape.length === 1 && fnMeta.shape[0] === nf) asF64(await readAll(await arrOf(fnMeta), `${store.where}/frame_number`)).forEach((x, i) => (numbers[i] = x));
+  if (fnMeta && fnMeta.shape.length === 1 && fnMeta.shape[0] === nf)
+    asF64(await readAll(await arrOf(fnMeta), `${store.where}/frame_number`)).forEach((x, i) => (numbers[i] = x));
   const frames: FrameInfo[] = numbers.map((number, index) => ({ index, number, time: times[index] }));
 
   // scales from the dimension coordinates
   const coordCache = new Map<string, Float64Array | null>();
   const coordOf = async (dim: string, n: number): Promise<{ values: Float64Array | null; attrs: Record<string, unknown> }> => {
     const m = byName.get(dim);
-    if (!m || m.shape.length !== 1 || m.shape[0] !== n) return { values: null, attrs: {} };
+    if (m?.shape.length !== 1 || m.shape[0] !== n) return { values: null, attrs: {} };
     if (!coordCache.has(dim)) coordCache.set(dim, asF64(await readAll(await arrOf(m), `${store.where}/${dim}`)));
     return { values: coordCache.get(dim)!, attrs: m.attrs };
   };
@@ -118,7 +119,12 @@ export async function open(tree: SourceTree): Promise<FrameSource> {
       /* keep the flat attributes */
     }
   }
-  const timeUnit = typeof attrs.framescope_time_unit === 'string' ? attrs.framescope_time_unit : timeMeta && typeof timeMeta.attrs.units === 'string' && timeMeta.attrs.framescope_time !== 'number' ? timeMeta.attrs.units : null;
+  const timeUnit =
+    typeof attrs.framescope_time_unit === 'string'
+      ? attrs.framescope_time_unit
+      : timeMeta && typeof timeMeta.attrs.units === 'string' && timeMeta.attrs.framescope_time !== 'number'
+        ? timeMeta.attrs.units
+        : null;
   const fields: FieldInfo[] = layouts.map((f) => ({ name: f.name, kind: f.kind, shape: f.shape, unit: f.unit }));
 
   const slab = async (a: ArrMeta, index: number, signal?: AbortSignal): Promise<ArrayLike<number | bigint>> => {
@@ -134,7 +140,9 @@ export async function open(tree: SourceTree): Promise<FrameSource> {
     }
   };
   const asValues = (d: ArrayLike<number | bigint>): NonNullable<FieldData['values']> =>
-    d instanceof Float32Array || d instanceof Float64Array || d instanceof Uint8Array || d instanceof Uint16Array ? d : Float64Array.from(d as ArrayLike<number>, Number);
+    d instanceof Float32Array || d instanceof Float64Array || d instanceof Uint8Array || d instanceof Uint16Array
+      ? d
+      : Float64Array.from(d as ArrayLike<number>, Number);
   const asF32 = (d: ArrayLike<number | bigint>): Float32Array => (d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>, Number));
 
   return {

@@ -96,7 +96,9 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
   async openSpecs(specs, opts = {}) {
     const client = datasetClient();
     const started = specs.map((sp) => ({ name: specName(sp), since: performance.now() }));
-    set((s) => ({ loading: [...s.loading, ...started], errors: [] }));
+    // a load the user started replaces the last grouped message; a background load (the samples) leaves it
+    const background = opts.activate === false;
+    set((s) => ({ loading: [...s.loading, ...started], errors: background ? s.errors : [] }));
     const results = await Promise.allSettled(
       specs.map(async (spec) => {
         const id = `ds${nextId++}`;
@@ -122,7 +124,7 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
     set((s) => ({
       datasets: [...s.datasets, ...ok],
       loading: s.loading.filter((l) => !started.includes(l)),
-      errors,
+      errors: background && !errors.length ? s.errors : errors,
     }));
     if (activate) {
       // the dataset the URL hash names comes first, else the first one opened

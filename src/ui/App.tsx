@@ -24,7 +24,8 @@ async function openSamples(): Promise<void> {
   if (!specs.length) return;
   const want = restoredDatasetName();
   const ordered = want ? [...specs].sort((a, b) => Number(b.name === want) - Number(a.name === want)) : specs;
-  await useDatasets.getState().openSpecs(ordered);
+  // in the background: a dataset the user (or a #url= link) opened meanwhile stays the one shown
+  await useDatasets.getState().openSpecs(ordered, { activate: false });
   compareFromHash(startHash);
 }
 

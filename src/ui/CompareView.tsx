@@ -7,6 +7,9 @@ import { useDatasets } from '../state/datasets';
 import { useView } from '../state/view';
 import { fmtNum, fmtTime } from './format';
 import { FrameView } from './FrameView';
+import { FpsInput, useTimelineKeys } from './timeline-parts';
+
+const COMPARE_KEYS = { step: (d: number) => compareTimeline.step(d), toggle: () => useView.getState().set({ playing: !useView.getState().playing }) };
 
 /** The layout picker (top bar): the single view, or 2 / 4 panels on one timeline. */
 export function LayoutPicker() {
@@ -211,25 +214,13 @@ export function CompareTimeline() {
   useCompare((c) => c.align);
   useCompare((c) => c.gaps);
   useDatasets((s) => s.datasets);
-  const { playing, fps, set } = useView(useShallow((s) => ({ playing: s.playing, fps: s.fps, set: s.set })));
+  const { playing, set } = useView(useShallow((s) => ({ playing: s.playing, set: s.set })));
   const alignMode = useCompare((c) => c.align);
   const a = alignment();
   const n = a.keys.length;
   const pos = Math.min(cursor, Math.max(0, n - 1));
   const key = a.keys[pos];
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement;
-      if (t && ((t.tagName === 'INPUT' && (t as HTMLInputElement).type !== 'range') || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
-      if (e.key === 'ArrowRight') compareTimeline.step(1);
-      else if (e.key === 'ArrowLeft') compareTimeline.step(-1);
-      else if (e.key === ' ') set({ playing: !useView.getState().playing });
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [set]);
+  useTimelineKeys(COMPARE_KEYS);
   return (
     <div className="timeline">
       <div className="row">
@@ -252,19 +243,7 @@ export function CompareTimeline() {
           onChange={(e) => compareTimeline.seek(Number(e.target.value))}
           aria-label="position"
         />
-        <label>
-          fps{' '}
-          <input
-            data-testid="fps"
-            className="num"
-            type="number"
-            min={0.5}
-            max={120}
-            step={0.5}
-            value={fps}
-            onChange={(e) => set({ fps: Math.max(0.5, Number(e.target.value) || 1) })}
-          />
-        </label>
+        <FpsInput />
       </div>
       <div className="row readouts">
         <span>

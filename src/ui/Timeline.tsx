@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useActiveDataset } from '../state/datasets';
 import { drawnStore } from '../state/drawn';
 import { timeline } from '../state/player';
 import { useView } from '../state/view';
 import { fmtTime } from './format';
+import { FpsInput, useTimelineKeys } from './timeline-parts';
 
 /** Index of the frame whose number is `n`, or the nearest number. */
 export function indexOfNumber(numbers: number[], n: number): number {
@@ -33,7 +34,7 @@ function hasOwnNumbers(frames: { index: number; number: number }[]): boolean {
  */
 export function Timeline() {
   const active = useActiveDataset();
-  const { frame, playing, fps, set } = useView(useShallow((s) => ({ frame: s.frame, playing: s.playing, fps: s.fps, set: s.set })));
+  const { frame, playing } = useView(useShallow((s) => ({ frame: s.frame, playing: s.playing })));
   const attrs = drawnStore((s) => s.attributes);
   const [timeInput, setTimeInput] = useState('');
   const [numberInput, setNumberInput] = useState('');
@@ -41,21 +42,7 @@ export function Timeline() {
   const n = frames.length;
   const cur = frames[Math.min(frame, n - 1)];
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement;
-      if (t && ((t.tagName === 'INPUT' && (t as HTMLInputElement).type !== 'range') || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
-      if (e.key === 'ArrowRight') timeline.step(1);
-      else if (e.key === 'ArrowLeft') timeline.step(-1);
-      else if (e.key === 'Home') timeline.first();
-      else if (e.key === 'End') timeline.last();
-      else if (e.key === ' ') timeline.toggle();
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useTimelineKeys(timeline);
 
   if (!active) return null;
   const timeUnit = active.summary.timeUnit;
@@ -90,19 +77,7 @@ export function Timeline() {
           onChange={(e) => timeline.seek(Number(e.target.value))}
           aria-label="frame"
         />
-        <label>
-          fps{' '}
-          <input
-            data-testid="fps"
-            className="num"
-            type="number"
-            min={0.5}
-            max={120}
-            step={0.5}
-            value={fps}
-            onChange={(e) => set({ fps: Math.max(0.5, Number(e.target.value) || 1) })}
-          />
-        </label>
+        <FpsInput />
       </div>
       <div className="row readouts">
         <span className="counter">

@@ -301,7 +301,8 @@ class Deriver {
     }
     const m = /^d([uvw])d([xyz])$/.exec(info.name);
     if (m) return this.single(d('uvw'.indexOf(m[1]), m[2] as AxisName));
-    throw analysisError(`quantity ${info.name} is not implemented`);
+    // every catalogued quantity has a branch above (checked for each one); reaching here is a catalogue/branch mismatch
+    throw analysisError(`quantity ${info.name} is in the catalogue but has no computation (an internal fault)`);
   }
 
   /** a − b (sign 1) or a + b (sign −1) */

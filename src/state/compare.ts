@@ -122,6 +122,19 @@ export function panelSlot(i: number): { index: number | null; delta: number | nu
   return { index: slot?.index ?? null, delta: slot?.delta ?? null, key: a.keys[pos] ?? null };
 }
 
+const refMemo = new Map<string, Alignment>();
+/** The reference dataset's own timeline (memoised: panels ask for it on every store change). */
+function refAlignment(ref: DatasetEntry, offset: number, mode: AlignMode): Alignment {
+  const key = `${ref.id}|${ref.summary.sceneIndex}|${ref.summary.frames.length}|${offset}|${mode}`;
+  let a = refMemo.get(key);
+  if (!a) {
+    if (refMemo.size > 16) refMemo.clear();
+    a = align([{ frames: ref.summary.frames, offset }], mode, 'hold');
+    refMemo.set(key, a);
+  }
+  return a;
+}
+
 /** The reference dataset's frame for the same cursor key (difference and blink). */
 function refIndex(p: PanelState, own: number): number | null {
   const ref = byId(p.refId);
@@ -133,7 +146,7 @@ function refIndex(p: PanelState, own: number): number | null {
   // the reference frame at the same key as ours (index, number, or time + offsets)
   const refPanel = c.panels.find((q) => q.datasetId === ref.id);
   const key = c.align === 'index' ? f.index : c.align === 'number' ? f.number : (f.time ?? 0) + p.offset;
-  const a = align([{ frames: ref.summary.frames, offset: refPanel?.offset ?? 0 }], c.align, 'hold');
+  const a = refAlignment(ref, refPanel?.offset ?? 0, c.align);
   const pos = positionOf(a, key);
   return a.slots[pos]?.[0]?.index ?? null;
 }

@@ -78,6 +78,7 @@ export default async function (ctx: BenchContext): Promise<void> {
   const out = join(here, 'out');
   const big = await makeScene(join(out, 'scene-1024'), 1024, 1024, 12);
   const mid = await makeScene(join(out, 'scene-512'), 512, 512, 90);
+  const mid2 = await makeScene(join(out, 'scene-512b'), 512, 512, 90);
   // the production build (what users get), served as `npm start` serves it
   const root = join(here, '..');
   execSync('npx vite build --logLevel error', { cwd: root, stdio: 'inherit' });
@@ -87,6 +88,7 @@ export default async function (ctx: BenchContext): Promise<void> {
   try {
     await firstLoad(ctx, `http://localhost:${port}`);
     await run(ctx, `http://localhost:${port}`, big, mid);
+    await comparePlayback(ctx, `http://localhost:${port}`, mid, mid2);
   } finally {
     server.close();
   }
@@ -167,6 +169,59 @@ async function run(ctx: BenchContext, base: string, big: string, mid: string): P
   ctx.report('  playback: drawn → next request', median(gaps), 'ms', 'median');
   ctx.report('  playback: request → result', median(trace.map((t) => t[1] - t[0])), 'ms', 'median');
   ctx.report('  playback: Plotly draw', median(trace.map((t) => t[2] - t[1])), 'ms', 'median');
+}
+
+/**
+ * Compare (issue 9): two 512² panels on one timeline, played at 60 fps requested. Every draw of
+ * either panel is recorded; the figures are each panel's draws per second, the frames it skipped, and
+ * how often one panel was more than one timeline step away from the other when it drew.
+ */
+async function comparePlayback(ctx: BenchContext, base: string, a: string, b: string): Promise<void> {
+  const page = await ctx.page();
+  await page.goto(base + '/');
+  await page.waitForFunction(() => document.querySelector('[data-testid=plot]')?.getAttribute('data-drawn-index') === '0', null, { timeout: 60_000 });
+  for (const dir of [a, b]) {
+    const before = await page.getByTestId('datasets').locator('option').count();
+    await page.getByTestId('open-folder').setInputFiles(dir);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=datasets] option').length > n, before, { timeout: 60_000 });
+  }
+  await page.getByTestId('layout').selectOption('2');
+  const ids = await page.getByTestId('view-0-dataset').evaluate((el: HTMLSelectElement) => [...el.options].filter((o) => o.value).map((o) => o.value));
+  // the two scenes are the last two datasets opened
+  await page.getByTestId('view-0-dataset').selectOption(ids[ids.length - 2]);
+  await page.getByTestId('view-1-dataset').selectOption(ids[ids.length - 1]);
+  for (const p of [0, 1])
+    await page.waitForFunction((i) => document.querySelector(`[data-testid=view-${i}]`)?.getAttribute('data-frame-drawn') === '0', p, { timeout: 60_000 });
+  await page.getByTestId('fps').fill('60');
+  await page.evaluate(() => {
+    const w = window as unknown as { __seen2: [number, number, number][] };
+    w.__seen2 = [];
+    for (const p of [0, 1]) {
+      const el = document.querySelector(`[data-testid=view-${p}]`)!;
+      new MutationObserver(() => w.__seen2.push([performance.now(), p, Number(el.getAttribute('data-drawn-index'))])).observe(el, {
+        attributes: true,
+        attributeFilter: ['data-drawn-index'],
+      });
+    }
+  });
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => (window as unknown as { __seen2: unknown[] }).__seen2.length >= 160, null, { timeout: 180_000 });
+  await page.getByTestId('play').click();
+  const seen = await page.evaluate(() => (window as unknown as { __seen2: [number, number, number][] }).__seen2);
+  const last: [number, number] = [Number.NaN, Number.NaN];
+  let behind = 0;
+  for (const [, p, i] of seen) {
+    last[p] = i;
+    const other = last[1 - p];
+    if (Number.isFinite(other) && Math.min(Math.abs(i - other), 90 - Math.abs(i - other)) > 1) behind++;
+  }
+  for (const p of [0, 1]) {
+    const mine = seen.filter((s) => s[1] === p);
+    const skipped = mine.slice(1).filter(([, , i], k) => i !== (mine[k][2] + 1) % 90).length;
+    const fps = (mine.length - 1) / ((mine[mine.length - 1][0] - mine[0][0]) / 1000);
+    ctx.report(`compare playback, 2 panels of 512², panel ${p} (60 fps requested)`, fps, 'frames/s', `${skipped} frames skipped; budget ≥ 30 fps, every frame`);
+  }
+  ctx.report('compare playback: draws with the panels more than one step apart', behind, 'draws', `of ${seen.length}; budget 0`);
 }
 
 function median(a: number[]): number {

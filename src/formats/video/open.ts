@@ -56,7 +56,7 @@ export async function openVideoSource(file: SourceFile): Promise<FrameSource> {
         throw new FormatError(FORMAT, file.path, `frame ${index}: decoded ${d.data.length} bytes, expected ${info.width * info.height * 3}`);
       return {
         info: frames[index],
-        fields: { image: { kind: 'rgb', shape, values: d.data, scales: { x: unit('x'), y: unit('y') } } },
+        fields: { image: { kind: 'rgb', shape, values: d.data, scales: { x: unit('x (image column)'), y: unit('y (image row)') } } },
         attributes: {},
       };
     },

@@ -1,7 +1,7 @@
 /** Derived quantities in the viewer (issue 14): vorticity under the arrows of the PIV sample. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lineProfile, regionSeries, timeStatistics } from '../src/analysis/index';
+import { lineProfile, pointHistory, regionSeries, timeStatistics } from '../src/analysis/index';
 import { openNpz } from '../src/codecs/npz';
 import type { FrameSource } from '../src/core/types';
 import { openDataset } from '../src/formats/index';
@@ -212,4 +212,45 @@ test('probes on the PIV sample: a vorticity profile and a region drawn by mouse,
   await page.getByTestId('fluct').check();
   await page.waitForFunction(() => /time mean/.test(document.querySelector('[data-testid=plot] .cbtitle')?.textContent ?? ''), null, { timeout: 30_000 });
   await page.screenshot({ path: 'screenshots/fluctuation.png' });
+});
+
+test('point history of the PIV sample, then one line probe on two compare panels: one trace per panel, the legend naming each dataset', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await waitDrawn(page, 0);
+  await selectDataset(page, 'piv-vortex');
+  await page.waitForFunction(() => window.__framescope?.shown?.dataset === 'piv-vortex', null, { timeout: 30_000 });
+  const field = await page.getByTestId('field').inputValue();
+  const a = await plotArea(page);
+  await page.getByTestId('probe-point').click();
+  await page.mouse.click(a.x + a.width * 0.3, a.y + a.height * 0.4);
+  await expect(page.locator('[data-testid=probe-plot] .gtitle')).toContainText('point over the frames', { timeout: 60_000 });
+  const pt = await currentProbe(page);
+  if (pt?.kind !== 'point') throw new Error('no point');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('probe-csv').click()]);
+  const h = parseCsv(readFileSync(await dl.path(), 'utf8'));
+  expect(h.head).toEqual(['index', 'number', 'time [s]', 'magnitude [m/s]', 'u [m/s]', 'v [m/s]']);
+  const hist = await pointHistory(await pivInNode(), { field, point: pt.point });
+  expect(h.cols[3].length).toBe(hist.values.length);
+  for (let k = 0; k < hist.values.length; k++) expect(same(h.cols[3][k], hist.values[k])).toBe(true);
+  await page.screenshot({ path: 'screenshots/probe-point.png' });
+
+  // compare: two panels, the line drawn once on the first panel is computed on both
+  await page.getByTestId('layout').selectOption('2');
+  await expect(page.getByTestId('view-1')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('view-0')).toHaveAttribute('data-frame-drawn', /\d/, { timeout: 30_000 });
+  await expect(page.getByTestId('view-1')).toHaveAttribute('data-frame-drawn', /\d/, { timeout: 30_000 });
+  const b = (await page.locator('[data-testid=view-0] .nsewdrag').first().boundingBox())!;
+  await page.getByTestId('probe-line').click();
+  await page.mouse.click(b.x + b.width * 0.15, b.y + b.height * 0.5);
+  await page.mouse.dblclick(b.x + b.width * 0.85, b.y + b.height * 0.5);
+  await expect(page.getByTestId('probe-plot')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  const names = await page.locator('[data-testid=probe-plot] .legendtext').allTextContents();
+  const labels = await Promise.all([0, 1].map((i) => page.getByTestId(`view-${i}-dataset`).evaluate((el: HTMLSelectElement) => el.selectedOptions[0].text)));
+  expect(names.length).toBe(2);
+  for (const [k, l] of labels.entries()) expect(names[k].startsWith(l.split(' ')[0])).toBe(true);
+  // the probe is drawn on both panels
+  await expect(page.locator('[data-testid=view-0] .shapelayer path')).not.toHaveCount(0);
+  await expect(page.locator('[data-testid=view-1] .shapelayer path')).not.toHaveCount(0);
+  await page.screenshot({ path: 'screenshots/probe-compare.png' });
 });

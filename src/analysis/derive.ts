@@ -422,7 +422,8 @@ export function deriveFromField(f: FieldData, quantity: string, opts: DeriveOpti
 /** Several quantities of one field, sharing the gradients (and the smoothing) between them. */
 export function deriveMany(f: FieldData, quantities: string[], opts: DeriveOptions = {}): Record<string, FieldData> {
   const infos = quantities.map((q) => checked(f, q));
-  const d = new Deriver(f, opts);
+  // many quantities: the gradient arrays once, shared (the fused pass would differentiate per quantity)
+  const d = new Deriver(f, { fused: infos.length <= 3, ...opts });
   try {
     const out: Record<string, FieldData> = {};
     for (const info of infos) out[info.name] = resultField(d, info, d.compute(info));

@@ -94,6 +94,23 @@ export function finishBox(a: Point, b: Point): void {
 }
 
 const ellipsePath = (r: Extract<Region, { type: 'ellipse' }>) => ({ type: 'circle', x0: r.cx - r.rx, x1: r.cx + r.rx, y0: r.cy - r.ry, y1: r.cy + r.ry });
+/** a ring of 12 px anchored at a physical point (zero-length paths draw nothing) */
+const dot = (p: Point, color: string) => ({
+  type: 'circle',
+  xref: 'x',
+  yref: 'y',
+  xsizemode: 'pixel',
+  ysizemode: 'pixel',
+  xanchor: p.x,
+  yanchor: p.y,
+  x0: -6,
+  x1: 6,
+  y0: -6,
+  y1: 6,
+  line: { color, width: 3 },
+  fillcolor: 'rgba(255,255,255,0.5)',
+  layer: 'above',
+});
 const pathOf = (ps: Point[], close: boolean) => `M${ps.map((p) => `${p.x},${p.y}`).join('L')}${close ? 'Z' : ''}`;
 
 /** The probe (and the draft being drawn) as Plotly shapes in the plot's data coordinates. */
@@ -107,7 +124,7 @@ export function probeShapes(
   const out: Record<string, unknown>[] = [];
   if (g?.kind === 'line') out.push({ ...base, type: 'path', path: pathOf(g.points, false) });
   else if (g?.kind === 'point') {
-    out.push({ ...base, type: 'path', path: `M${g.point.x},${g.point.y}L${g.point.x},${g.point.y}`, line: { color: '#ff2d95', width: 12 } });
+    out.push(dot(g.point, '#ff2d95'));
   } else if (g?.kind === 'roi') {
     const r = g.region;
     const fill = { fillcolor: 'rgba(255,45,149,0.12)' };
@@ -122,7 +139,7 @@ export function probeShapes(
       out.push(
         tool === 'rectangle' ? { ...dash, type: 'rect', x0: a.x, x1: b.x, y0: a.y, y1: b.y } : { ...dash, type: 'circle', x0: a.x, x1: b.x, y0: a.y, y1: b.y },
       );
-    } else out.push({ ...dash, type: 'path', path: draft.length === 1 ? `M${draft[0].x},${draft[0].y}L${draft[0].x},${draft[0].y}` : pathOf(draft, false) });
+    } else out.push(draft.length === 1 ? dot(draft[0], '#ff9900') : { ...dash, type: 'path', path: pathOf(draft, false) });
   }
   return out;
 }

@@ -235,6 +235,24 @@ test('point history of the PIV sample, then one line probe on two compare panels
   for (let k = 0; k < hist.values.length; k++) expect(same(h.cols[3][k], hist.values[k])).toBe(true);
   await page.screenshot({ path: 'screenshots/probe-point.png' });
 
+  // an ellipse dragged, then a polygon clicked: both give the current-frame statistics
+  await page.getByTestId('probe-roi-shape').selectOption('ellipse');
+  await page.getByTestId('probe-roi').click();
+  await page.mouse.move(a.x + a.width * 0.6, a.y + a.height * 0.6);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width * 0.85, a.y + a.height * 0.9, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('probe-stats')).toBeVisible({ timeout: 30_000 });
+  expect((await currentProbe(page)) as unknown).toMatchObject({ kind: 'roi', region: { type: 'ellipse' } });
+  await page.getByTestId('probe-roi-shape').selectOption('polygon');
+  await page.getByTestId('probe-roi').click();
+  await page.mouse.click(a.x + a.width * 0.2, a.y + a.height * 0.2);
+  await page.mouse.click(a.x + a.width * 0.4, a.y + a.height * 0.25);
+  await page.mouse.dblclick(a.x + a.width * 0.3, a.y + a.height * 0.45);
+  await expect.poll(async () => ((await currentProbe(page)) as { region?: { type: string; points?: unknown[] } })?.region?.points?.length).toBe(3);
+  await expect(page.getByTestId('probe-stats')).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: 'screenshots/probe-polygon.png' });
+
   // compare: two panels, the line drawn once on the first panel is computed on both
   await page.getByTestId('layout').selectOption('2');
   await expect(page.getByTestId('view-1')).toBeVisible({ timeout: 30_000 });

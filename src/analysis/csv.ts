@@ -28,7 +28,7 @@ export function columnsToCsv(cols: Column[]): string {
   return lines.join('\n') + '\n';
 }
 
-function profileColumns(p: LineProfile): Column[] {
+export function profileColumns(p: LineProfile): Column[] {
   const du = p.distanceUnit;
   const cols: Column[] = [
     { name: 'distance', unit: du, values: p.distance },
@@ -58,13 +58,13 @@ function statColumns(prefix: string, c: SeriesColumns, unit: string): Column[] {
   ];
 }
 
-function seriesColumns(s: RegionSeries): Column[] {
+export function seriesColumns(s: RegionSeries): Column[] {
   const cols = [...frameColumns(s), ...statColumns('', s, s.unit)];
   for (const [k, c] of Object.entries(s.components ?? {})) cols.push(...statColumns(`${k} `, c, s.unit));
   return cols;
 }
 
-function historyColumns(h: PointHistory): Column[] {
+export function historyColumns(h: PointHistory): Column[] {
   const cols = [...frameColumns(h), { name: h.quantity, unit: h.unit, values: h.values }];
   for (const k of ['u', 'v', 'w'] as const) if (h[k]) cols.push({ name: k, unit: h.unit, values: h[k]! });
   return cols;

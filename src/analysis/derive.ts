@@ -10,6 +10,7 @@ import { derivative, type Axis, type Spacing } from './gradient';
 import { axesOf, sameGrid, validity, type AxisGeom, type AxisName, type Dims } from './grid';
 import { lambda2Of, swirl2, swirl3 } from './eigen';
 import { applicability, quantityInfo, quantityUnit, traitsOf, QUANTITIES, type QuantityInfo } from './quantities';
+import { PLANAR_FAST, planarQuantity } from './planar';
 import { give, take64, take8 } from './scratch';
 import { describeSmoothing, smoothComponents, type SmoothOptions } from './smooth';
 import { divideUnits } from './units';
@@ -19,6 +20,8 @@ export interface DeriveOptions {
   smooth?: SmoothOptions | null;
   /** field name used in the result's description (deriveField sets it) */
   fieldName?: string;
+  /** tests: false computes through the general gradient arrays even where the planar fast path applies */
+  fused?: boolean;
 }
 
 interface Grad {
@@ -156,6 +159,18 @@ class Deriver {
 
   compute(info: QuantityInfo): { values: Float32Array; mask: Uint8Array } {
     const c = this.comps;
+    // planar (u, v) on a uniform grid: one fused pass, no gradient arrays
+    const { ndim, nx, ny } = this.dims;
+    if (
+      this.opts.fused !== false &&
+      this.f.kind === 'vector' &&
+      c.length === 2 &&
+      ndim === 2 &&
+      PLANAR_FAST[info.name] &&
+      !this.geo.x.coords &&
+      !this.geo.y.coords
+    )
+      return planarQuantity(info.name, c[0], c[1], this.valid, nx, ny, this.spacing('x').h, this.spacing('y').h);
     const [u, v, w] = c;
     const d = (ci: number, a: AxisName) => this.grad(ci, a);
     const vol = this.dims.ndim === 3 && this.dims.nz > 1;
@@ -407,7 +422,8 @@ export function deriveFromField(f: FieldData, quantity: string, opts: DeriveOpti
 /** Several quantities of one field, sharing the gradients (and the smoothing) between them. */
 export function deriveMany(f: FieldData, quantities: string[], opts: DeriveOptions = {}): Record<string, FieldData> {
   const infos = quantities.map((q) => checked(f, q));
-  const d = new Deriver(f, opts);
+  // many quantities: the gradient arrays once, shared (the fused pass would differentiate per quantity)
+  const d = new Deriver(f, { fused: infos.length <= 3, ...opts });
   try {
     const out: Record<string, FieldData> = {};
     for (const info of infos) out[info.name] = resultField(d, info, d.compute(info));

@@ -115,9 +115,11 @@ export function validity(f: FieldData, comps: ArrayLike<number>[], cells: number
   const ok = new Uint8Array(cells);
   const m = f.mask;
   const [a, b, c] = comps;
-  // x − x === 0 is false exactly for NaN and ±Infinity
-  if (comps.length === 1) for (let p = 0; p < cells; p++) ok[p] = !m?.[p] && a[p] - a[p] === 0 ? 1 : 0;
-  else if (comps.length === 2) for (let p = 0; p < cells; p++) ok[p] = !m?.[p] && a[p] - a[p] === 0 && b[p] - b[p] === 0 ? 1 : 0;
+  // x − x === 0 is false exactly for NaN and ±Infinity; one loop per case (mask or not, 1–3 components)
+  if (m && comps.length === 2) for (let p = 0; p < cells; p++) ok[p] = m[p] === 0 && a[p] - a[p] === 0 && b[p] - b[p] === 0 ? 1 : 0;
+  else if (!m && comps.length === 2) for (let p = 0; p < cells; p++) ok[p] = a[p] - a[p] === 0 && b[p] - b[p] === 0 ? 1 : 0;
+  else if (m && comps.length === 1) for (let p = 0; p < cells; p++) ok[p] = m[p] === 0 && a[p] - a[p] === 0 ? 1 : 0;
+  else if (!m && comps.length === 1) for (let p = 0; p < cells; p++) ok[p] = a[p] - a[p] === 0 ? 1 : 0;
   else if (comps.length === 3) for (let p = 0; p < cells; p++) ok[p] = !m?.[p] && a[p] - a[p] === 0 && b[p] - b[p] === 0 && c[p] - c[p] === 0 ? 1 : 0;
   else
     for (let p = 0; p < cells; p++) {

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { ExportedFile, ExportJob as ExportJobSpec, ExportStage } from '../export/job';
 import type { TreeSpec } from '../io/spec';
 import { runExport } from '../workers/export-client';
+import type { ComputedDataset } from '../workers/memory-source';
 
 /** One export job as the UI lists it. */
 export interface ExportJob {
@@ -25,7 +26,7 @@ export interface ExportJob {
 interface JobsState {
   jobs: ExportJob[];
   /** start an export of a dataset in the export worker; returns the job id */
-  start(req: { spec: TreeSpec; scene: number; key: string; dataset: string; job: ExportJobSpec }): number;
+  start(req: { spec: TreeSpec; scene: number; key: string; dataset: string; job: ExportJobSpec; computed?: ComputedDataset }): number;
   cancel(id: number): void;
   /** the files of a finished job (kept outside the store: they can be large) */
   filesOf(id: number): ExportedFile[] | undefined;
@@ -41,12 +42,12 @@ export const useJobs = create<JobsState>((set) => {
   const update = (id: number, p: Partial<ExportJob>) => set((s) => ({ jobs: s.jobs.map((j) => (j.id === id ? { ...j, ...p } : j)) }));
   return {
     jobs: [],
-    start({ spec, scene, key, dataset, job }) {
+    start({ spec, scene, key, dataset, job, computed }) {
       const id = nextId++;
       const now = Date.now();
       const total = job.frames?.length ?? 0;
       set((s) => ({ jobs: [{ id, target: job.target, dataset, status: 'running', done: 0, total, stage: 'write', startedAt: now, stageAt: now }, ...s.jobs] }));
-      const run = runExport({ spec, scene, key, job }, (done, total, stage) =>
+      const run = runExport({ spec, scene, key, job, computed }, (done, total, stage) =>
         set((s) => ({
           jobs: s.jobs.map((j) => (j.id === id ? { ...j, done, total, stage, stageAt: j.stage === stage ? j.stageAt : Date.now() } : j)),
         })),

@@ -4,6 +4,7 @@ import type { ViewResult } from '../workers/protocol';
 import { datasetClient } from './client';
 import { useDatasets } from './datasets';
 import { drawnStore } from './drawn';
+import { fluctuationReference } from './fluctuation';
 import { useView, viewRequestOf } from './view';
 
 /** What a view component gives the controller: it draws a result, or shows that a frame failed. */
@@ -194,7 +195,11 @@ function currentWant(): Want | null | 'switching' {
   // the view store belongs to another dataset until switchTo ran for this one
   if (v.dataset !== active.label) return 'switching';
   const index = Math.max(0, Math.min(n - 1, v.frame));
-  const view = viewRequestOf(v);
+  let view = viewRequestOf(v);
+  if (v.fluct) {
+    const reference = fluctuationReference(ds.datasets, active, v.field);
+    if (reference) view = { ...view, reference };
+  }
   return { datasetId: active.id, index, view, key: `${active.id}|${active.summary.sceneIndex}|${index}|${JSON.stringify(view)}` };
 }
 

@@ -30,6 +30,10 @@ export interface ViewState {
   derived: string;
   /** Gaussian smoothing σ in cells before differentiating (0 = off) */
   smooth: number;
+  /** the probe on the plot (state/probes.ts encodes it: `line:x,y;x,y`, `rect:x0,y0,x1,y1`, `ellipse:cx,cy,rx,ry`, `poly:…`, `point:x,y`), '' for none */
+  probe: string;
+  /** show the frame minus the time mean of a statistics dataset computed from it (fluctuation view) */
+  fluct: boolean;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -52,6 +56,8 @@ export const DEFAULT_VIEW: ViewState = {
   zoom: null,
   derived: '',
   smooth: 0,
+  probe: '',
+  fluct: false,
 };
 
 interface ViewStore extends ViewState {
@@ -101,7 +107,7 @@ export const useView = create<ViewStore>((set, get) => ({
   set: (p) =>
     set((s) => {
       const next: Partial<ViewStore> = { ...p };
-      const changesLimits = (['limitsMode', 'vmin', 'vmax', 'field', 'component', 'plane', 'derived', 'smooth'] as const).some((k) => k in p);
+      const changesLimits = (['limitsMode', 'vmin', 'vmax', 'field', 'component', 'plane', 'derived', 'smooth', 'fluct'] as const).some((k) => k in p);
       if (p.playing === true && !s.playing) next.playLimits = (p.limitsMode ?? s.limitsMode) === 'manual' ? null : drawnStore.getState().limits;
       else if (p.playing === false || changesLimits) next.playLimits = null;
       return next;
@@ -128,6 +134,8 @@ const KEYS: Record<keyof ViewState, string> = {
   zoom: 'zoom',
   derived: 'dq',
   smooth: 'sm',
+  probe: 'pr',
+  fluct: 'fl',
 };
 
 /** View state → URL hash (only what differs from the defaults). */

@@ -10,6 +10,7 @@ import { ExportDialog } from './ExportDialog';
 import { FrameView } from './FrameView';
 import { MetadataPanel } from './MetadataPanel';
 import { useOpenUrlFromHash } from './OpenUrl';
+import { ProbePanel } from './ProbePanel';
 import { SidePanels } from './SidePanels';
 import { Timeline } from './Timeline';
 import { ViewControls } from './ViewControls';
@@ -75,6 +76,7 @@ export function App() {
           </section>
           <aside className="sidebar">
             <ViewControls />
+            <ProbePanel />
             <MetadataPanel />
             <SidePanels />
           </aside>

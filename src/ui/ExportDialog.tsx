@@ -8,10 +8,12 @@ import { resolveOptions, type ExportTarget } from '../export/target';
 import { EXPORT_TARGETS } from '../export/targets';
 import { movieTiming } from '../export/targets/movies';
 import type { ExportPreview } from '../export/preview';
+import { datasetClient } from '../state/client';
 import { useActiveDataset } from '../state/datasets';
 import { eta, progressText, useJobs } from '../state/jobs';
 import { useView } from '../state/view';
 import { previewExport } from '../workers/export-client';
+import type { ComputedDataset } from '../workers/memory-source';
 import { bytesLabel, fmtNum } from './format';
 
 type Options = Record<string, unknown>;
@@ -87,6 +89,10 @@ export function ExportDialog() {
   const [preview, setPreview] = useState<{ url: string; info: ExportPreview } | { error: string } | { busy: true } | null>(null);
   const [, tick] = useState(0);
   const viewFps = useView((s) => s.fps);
+  // a computed dataset (time statistics) lives in the dataset worker only: its frames go to the export worker with the job
+  const [computed, setComputed] = useState<{ id: string; data: ComputedDataset } | { id: string; error: string } | null>(null);
+  const computedData = computed && active && computed.id === active.id && 'data' in computed ? computed.data : undefined;
+  const waitingForFrames = !!active?.computedFrom && !computedData;
 
   useEffect(() => {
     const t = setInterval(() => tick((x) => x + 1), 1000);
@@ -95,6 +101,15 @@ export function ExportDialog() {
 
   const openDialog = () => {
     setPerTarget({}); // start again from what the viewer shows now
+    if (active?.computedFrom && !(computed && computed.id === active.id && 'data' in computed)) {
+      const id = active.id;
+      datasetClient()
+        .analysis('frames', { id, indices: active.summary.frames.map((f) => f.index) })
+        .promise.then(
+          (data) => setComputed({ id, data }),
+          (e: Error) => setComputed({ id, error: e.message }),
+        );
+    }
     setOpen(true);
     dlg.current?.showModal();
   };
@@ -151,14 +166,20 @@ export function ExportDialog() {
 
   // the first output frame, drawn by the same code as the export (debounced; a newer one supersedes)
   useEffect(() => {
-    if (!open || !rendered || !jobSpec || !active) {
+    if (!open || !rendered || !jobSpec || !active || waitingForFrames) {
       setPreview(null);
       return;
     }
     let live = true;
     setPreview((p) => (p && 'url' in p ? p : { busy: true }));
     const timer = setTimeout(() => {
-      previewExport({ spec: active.spec, scene: active.summary.sceneIndex, key: `${active.id}/${active.summary.sceneIndex}`, job: jobSpec }).then(
+      previewExport({
+        spec: active.spec,
+        scene: active.summary.sceneIndex,
+        key: `${active.id}/${active.summary.sceneIndex}`,
+        job: jobSpec,
+        computed: computedData,
+      }).then(
         (info) => {
           if (!live) return;
           const url = URL.createObjectURL(new Blob([info.png as BlobPart], { type: 'image/png' }));
@@ -174,16 +195,17 @@ export function ExportDialog() {
       live = false;
       clearTimeout(timer);
     };
-  }, [open, rendered, jobKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [open, rendered, jobKey, waitingForFrames]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const start = () => {
-    if (!active || !jobSpec) return;
+    if (!active || !jobSpec || waitingForFrames) return;
     useJobs.getState().start({
       spec: active.spec,
       scene: active.summary.sceneIndex,
       key: `${active.id}/${active.summary.sceneIndex}`,
       dataset: active.summary.name,
       job: jobSpec,
+      computed: computedData,
     });
   };
 
@@ -295,12 +317,8 @@ export function ExportDialog() {
     <>
       <button
         data-testid="export"
-        disabled={!active || !!active.computedFrom}
-        title={
-          active?.computedFrom
-            ? 'a computed statistics dataset lives in the viewer only: export its source, or the statistics through npm run convert'
-            : undefined
-        }
+        disabled={!active}
+        title={active?.computedFrom ? 'a computed statistics dataset: its frames are handed to the export worker' : undefined}
         onClick={openDialog}
       >
         Export…
@@ -478,7 +496,8 @@ export function ExportDialog() {
         </div>
         <div className="actions">
           <button onClick={close}>Close</button>
-          <button data-testid="export-start" onClick={start} disabled={!jobSpec}>
+          {computed && active && computed.id === active.id && 'error' in computed && <span style={S.error}>{computed.error}</span>}
+          <button data-testid="export-start" onClick={start} disabled={!jobSpec || waitingForFrames}>
             Export {selection.indices.length} frames
           </button>
         </div>

@@ -6,11 +6,13 @@ import type { ViewModel } from '../render/view-model';
 import { compareController, panelSlot, useCompare } from '../state/compare';
 import { useActiveDataset, useDatasets } from '../state/datasets';
 import { mainPlayer, type Presenter } from '../state/player';
+import { probeShapes } from '../state/probes';
 import { useView } from '../state/view';
 import type { ViewResult } from '../workers/protocol';
 import { fmtNum } from './format';
 import { drawBitmap, pixelToData, type PlotlyGd } from './plot-bitmap';
 import { loadPlotly } from './plotly';
+import { ProbeOverlay } from './ProbeOverlay';
 import { savePlotPng } from './plot-snapshot';
 
 /** What the test hooks and benchmarks see of the frame on screen. */
@@ -322,6 +324,7 @@ export function FrameView({ panel }: { panel?: number } = {}) {
       >
         <canvas ref={canvas} className="plot-bitmap" />
         <div ref={div} className="plot" data-testid={tid('plot')} />
+        <ProbeOverlay gd={div} />
         {frameError && (
           <div className="frame-error" data-testid={tid('frame-error')} role="alert">
             <strong>
@@ -500,6 +503,8 @@ async function drawAxes(
     uirevision: panel ? structure : grid,
     title: { text: m.valueLabel, font: { size: 14 } },
     showlegend: false,
+    // the probe (state/probes.ts) in physical coordinates
+    shapes: probeShapes(),
   };
   const config = { responsive: true, displaylogo: false, scrollZoom: true, modeBarButtonsToRemove: ['toImage' as const] };
   const quiverTrace = (): Record<string, unknown> | null => {

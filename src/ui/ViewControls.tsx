@@ -3,7 +3,8 @@ import { availableQuantities } from '../analysis/quantities';
 import { COLORMAP_NAMES } from '../render/colormaps';
 import type { LimitsMode } from '../render/colorize';
 import { MASK_STYLES } from '../render/mask-style';
-import { useActiveDataset } from '../state/datasets';
+import { useActiveDataset, useDatasets } from '../state/datasets';
+import { meanDatasetFor } from '../state/fluctuation';
 import { drawnStore } from '../state/drawn';
 import { useView, viewStateOf } from '../state/view';
 import { fmtNum } from './format';
@@ -15,7 +16,9 @@ export function ViewControls() {
   const v = useView(useShallow((s) => ({ ...viewStateOf(s), set: s.set })));
   // the limits in force on screen (automatic modes compute them per frame)
   const drawnLimits = drawnStore((s) => s.limits);
+  const datasets = useDatasets((s) => s.datasets);
   if (!active?.summary.fields.length) return null;
+  const meanDs = meanDatasetFor(datasets, active, v.field);
   const fields = active.summary.fields;
   const f = fields.find((x) => x.name === v.field) ?? fields[0];
   const isVector = f?.kind === 'vector';
@@ -95,6 +98,26 @@ export function ViewControls() {
             </label>
           )}
         </>
+      )}
+      {meanDs && (
+        <label className="check" title={`the frame minus the mean of “${meanDs.label}” (cell by cell, masks combined)`}>
+          <input
+            type="checkbox"
+            data-testid="fluct"
+            checked={v.fluct}
+            onChange={(e) =>
+              v.set({
+                fluct: e.target.checked,
+                ...(e.target.checked && (!isVector || v.component !== 'magnitude' || v.derived)
+                  ? { colormap: 'RdBu', limitsMode: 'symmetric' }
+                  : !e.target.checked
+                    ? { limitsMode: v.limitsMode === 'symmetric' ? 'minmax' : v.limitsMode }
+                    : {}),
+              })
+            }
+          />{' '}
+          fluctuation: frame − time mean
+        </label>
       )}
       {isVector && !v.derived && (
         <label>

@@ -135,6 +135,25 @@ export class DatasetClient {
     return { promise: out, cancel: () => w.cancel(reqId) };
   }
 
+  /**
+   * A probe computation (line profile, ROI statistics, ROI series, point history; the frames of a
+   * computed dataset): single-frame ones on the worker that shows that frame (its cache has it),
+   * series on the pool's last worker that has the dataset, so the shown frames keep coming from the
+   * others while it runs. Cancellable, with progress for the series.
+   */
+  analysis<K extends 'profile' | 'region' | 'regionSeries' | 'pointHistory' | 'frames'>(
+    op: K,
+    args: DatasetOps[K]['args'],
+    progress?: (done: number, total: number) => void,
+  ): { promise: Promise<DatasetOps[K]['result']>; cancel(): void } {
+    const id = args.id;
+    let w: WorkerHandle;
+    if ('index' in args && typeof args.index === 'number') w = this.workerFor(id, args.index);
+    else w = [...this.pool].reverse().find((x) => x.opened.has(id)) ?? this.pool[0];
+    const { reqId, promise } = w.call(op, args, progress);
+    return { promise, cancel: () => w.cancel(reqId) };
+  }
+
   /** The reader's own nearest-frame-to-time rule (imgstore's get_nearest_image semantics, etc.). */
   nearest(id: string, time: number): Promise<number> {
     return this.pool[0].call('nearest', { id, time }).promise;

@@ -55,6 +55,41 @@ const handlers: Handlers = {
     });
     return pipeline.adopt(newId, stats);
   },
+  profile: async ({ id, index, field, points, options }, signal) => {
+    const { runAnalysisJob } = await import('../analysis/jobs');
+    const read = async (i: number, s?: AbortSignal) => (await pipeline.frame(id, i, s)).frame;
+    return (await runAnalysisJob(
+      pipeline.source(id),
+      { kind: 'line-profile', index, field, points, options },
+      { signal },
+      read,
+    )) as DatasetOps['profile']['result'];
+  },
+  region: async ({ id, index, field, region, options }, signal) => {
+    const { runAnalysisJob } = await import('../analysis/jobs');
+    const read = async (i: number, s?: AbortSignal) => (await pipeline.frame(id, i, s)).frame;
+    return (await runAnalysisJob(
+      pipeline.source(id),
+      { kind: 'region-stats', index, field, region, options },
+      { signal },
+      read,
+    )) as DatasetOps['region']['result'];
+  },
+  regionSeries: async ({ id, field, region, frames, options }, signal, progress) => {
+    const { regionSeries } = await import('../analysis/region');
+    return regionSeries(pipeline.source(id), { field, region, frames, ...options }, { signal, onProgress: progress });
+  },
+  pointHistory: async (args, signal, progress) => {
+    const { pointHistory } = await import('../analysis/profile');
+    const { id, ...req } = args;
+    return pointHistory(pipeline.source(id), req, { signal, onProgress: progress });
+  },
+  frames: async ({ id, indices }, signal) => {
+    const { id: _id, openMs: _ms, ...summary } = pipeline.summaryOf(id);
+    const frames = [];
+    for (const i of indices) frames.push((await pipeline.frame(id, i, signal)).frame);
+    return { summary, frames };
+  },
   config: ({ cacheBytes }) => {
     pipeline.setCacheBytes(cacheBytes);
     return null;

@@ -3,6 +3,7 @@ import type { WireError } from '../core/errors';
 import type { ExportedFile, ExportJob, ExportStage } from '../export/job';
 import type { ExportPreview } from '../export/preview';
 import type { TreeSpec } from '../io/spec';
+import type { ComputedDataset } from './memory-source';
 
 export interface ExportRequest {
   op: 'run' | 'preview';
@@ -11,6 +12,8 @@ export interface ExportRequest {
   /** identifies the dataset + scene: a preview worker keeps that source open between previews */
   key: string;
   job: ExportJob;
+  /** a dataset computed in the viewer (time statistics): its frames travel with the request instead of being re-opened from `spec` */
+  computed?: ComputedDataset;
 }
 
 export type ExportMessage =

@@ -3,6 +3,7 @@ import type { FrameSource } from '../core/types';
 import { openDataset } from '../formats/index';
 import { treeFromSpec } from '../io/spec';
 import { toWire } from './errors';
+import { memorySource } from './memory-source';
 import type { ExportMessage, ExportRequest, ExportWorkerInput } from './export-protocol';
 
 /**
@@ -20,6 +21,7 @@ async function sourceOf(req: ExportRequest): Promise<FrameSource> {
     open = {
       key: req.key,
       source: (async () => {
+        if (req.computed) return memorySource(req.computed);
         const s = await openDataset(await treeFromSpec(req.spec));
         return req.scene > 0 && s.scenes?.[req.scene] ? s.scenes[req.scene].open() : s;
       })(),

@@ -99,6 +99,11 @@ export class FramePipeline {
     return this.get(id).source;
   }
 
+  /** What the UI knows of an open dataset (as `open` answered). */
+  summaryOf(id: string): DatasetSummary {
+    return this.summary(id, this.get(id), 0);
+  }
+
   nearest(id: string, time: number): number {
     return this.get(id).source.nearestIndex(time);
   }

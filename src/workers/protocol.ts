@@ -1,5 +1,8 @@
+import type { LineProfile, PointHistory, ProfileOptions } from '../analysis/profile';
+import type { Point, Region, RegionOptions, RegionSeries, RegionStats } from '../analysis/region';
+import type { SmoothOptions } from '../analysis/smooth';
 import type { WireError } from '../core/errors';
-import type { FrameSource } from '../core/types';
+import type { Frame, FrameSource } from '../core/types';
 import type { TreeSpec } from '../io/spec';
 import type { ViewModel, ViewRequest } from '../render/view-model';
 
@@ -41,6 +44,19 @@ export interface DatasetOps {
   config: { args: { cacheBytes: number }; result: null };
   /** time statistics of a field over frames, opened as a new dataset `newId` (one frame, a field per statistic) */
   statistics: { args: { id: string; newId: string; field: string; frames?: number[]; quantity?: string }; result: DatasetSummary };
+  /** probes (src/analysis): a line profile of one frame's field (bilinear, masked samples NaN) */
+  profile: { args: { id: string; index: number; field: string; points: Point[]; options?: ProfileOptions }; result: LineProfile };
+  /** ROI statistics of one frame's field */
+  region: { args: { id: string; index: number; field: string; region: Region; options?: RegionOptions }; result: RegionStats };
+  /** ROI statistics of every frame (streamed, progress, cancellable) */
+  regionSeries: { args: { id: string; field: string; region: Region; frames?: number[]; options?: RegionOptions }; result: RegionSeries };
+  /** the value at a point over every frame (streamed, progress, cancellable) */
+  pointHistory: {
+    args: { id: string; field: string; point: Point; frames?: number[]; quantity?: string; plane?: number; smooth?: SmoothOptions | null };
+    result: PointHistory;
+  };
+  /** decoded frames as they are (the export worker gets a computed dataset's frames this way) */
+  frames: { args: { id: string; indices: number[] }; result: { summary: Omit<DatasetSummary, 'id' | 'openMs'>; frames: Frame[] } };
 }
 export type DatasetOp = keyof DatasetOps;
 

@@ -212,7 +212,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
         let n = count;
         while (n > 0 && cache.has(`${pixFmt}:${start + n - 1}`)) n--;
         if (n === 0) return;
-        const input = await poolInput(l, ff);
+        const input = await poolInput(l, ff, background);
         const r = await decodeFrames(ff, { path: input, probe: probed, index: start, count: n, pixFmt, captureLog });
         stats.execs++;
         if (r.fallback) stats.fallbacks++;
@@ -229,13 +229,18 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
    * half an FFV1 decode), else the Blob mount.
    */
   let copy: Promise<Uint8Array> | null = null;
-  async function poolInput(l: FfmpegLane, ff: Parameters<Parameters<FfmpegLane['run']>[0]>[0]['ff']): Promise<string> {
+  async function poolInput(l: FfmpegLane, ff: Parameters<Parameters<FfmpegLane['run']>[0]>[0]['ff'], background: boolean): Promise<string> {
     if (!resource!.blob) {
       if (!l.has(resource!.path)) await l.add(ff, resource!);
       return inputPath;
     }
     if (file.size <= PARALLEL_COPY_BYTES) {
       const path = `${dir}-mem-${name}`;
+      // the wanted frame does not wait for the copy: it reads the Blob mount until a background range has made it
+      if (!l.has(path) && !background) {
+        if (!l.has(resource!.path)) await l.add(ff, resource!);
+        return inputPath;
+      }
       if (!l.has(path)) {
         copy ??= file.read(0, file.size);
         await l.add(ff, { path, bytes: await copy });

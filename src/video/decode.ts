@@ -55,6 +55,8 @@ export { DecodeError } from '../core/errors';
 import { DecodeError } from '../core/errors';
 
 let seq = 0;
+/** the frame reports only: plane checksums (on by default) cost as much as a third of an FFV1 decode */
+const SHOWINFO = 'showinfo=checksum=0';
 const fmt = (x: number) => (Math.abs(x) < 1e-9 ? '0' : x.toFixed(9));
 
 function lastKeyAtOrBefore(keyTimes: number[], t: number): number {
@@ -75,11 +77,23 @@ async function run(
   ff: FFmpeg,
   req: DecodeRequest,
   mode: 'seek' | 'number',
-): Promise<{ data: Uint8Array; firstPtsTime: number | null; startPtsTime: number | null; checked: boolean; errors: string[]; log: string[]; ms: number }> {
+): Promise<{
+  total: number;
+  parts: Uint8Array[];
+  firstPtsTime: number | null;
+  startPtsTime: number | null;
+  checked: boolean;
+  errors: string[];
+  log: string[];
+  ms: number;
+}> {
   const { probe, index, pixFmt } = req;
   const times = probe.info.times;
   const count = Math.max(1, Math.min(req.count, times.length - index));
-  const out = `/dec-${++seq}.raw`;
+  // one file per frame (image2 muxer, rawvideo packets = the rawvideo muxer's bytes): one growing
+  // MEMFS file is enlarged in 12.5 % steps with a copy each, which costs more than half a decode
+  const stem = `/dec-${++seq}-`;
+  const out = `${stem}%05d.raw`;
   // stats lines (about every 0.5 s) are the watchdog's sign of life during long runs
   const args = ['-hide_banner', '-loglevel', 'info', '-stats', '-stats_period', '0.5'];
   let filter: string;
@@ -88,7 +102,7 @@ async function run(
     const t = times[index];
     const key = req.start ? (req.start.time ?? times[0]) : lastKeyAtOrBefore(probe.keyTimes, t);
     const cut = index > 0 ? (times[index - 1] + t) / 2 : -1e9;
-    filter = index > 0 ? `select=gte(t\\,${fmt(cut)}),showinfo` : 'showinfo';
+    filter = index > 0 ? `select=gte(t\\,${fmt(cut)}),${SHOWINFO}` : SHOWINFO;
     if (key > times[0]) {
       // a hair past the keyframe so rounding cannot land on the keyframe before it
       const next = times.find((x) => x > key);
@@ -96,14 +110,14 @@ async function run(
       args.push('-noaccurate_seek', '-ss', fmt(key - probe.startTime + eps));
       const prev = [...times].reverse().find((x) => x < key);
       const keyCut = prev !== undefined ? (prev + key) / 2 : key - 1e-4;
-      filter = `select=gte(t\\,${fmt(keyCut)}),showinfo,${filter}`;
+      filter = `select=gte(t\\,${fmt(keyCut)}),${SHOWINFO},${filter}`;
       checked = true;
     }
   } else {
-    filter = `select=gte(n\\,${index}),showinfo`;
+    filter = `select=gte(n\\,${index}),${SHOWINFO}`;
   }
   args.push('-i', req.path, '-copyts', '-map', '0:v:0', '-an', '-sn', '-dn');
-  args.push('-vf', filter, '-frames:v', String(count), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', pixFmt, out);
+  args.push('-vf', filter, '-frames:v', String(count), '-fps_mode', 'passthrough', '-f', 'image2', '-c:v', 'rawvideo', '-pix_fmt', pixFmt, out);
   const log: string[] = [];
   const errors: string[] = [];
   let firstPtsTime: number | null = null;
@@ -121,21 +135,25 @@ async function run(
   const t0 = performance.now();
   const code = await ff.exec(args, 120_000);
   const ms = performance.now() - t0;
-  let data: Uint8Array = new Uint8Array(0);
-  try {
-    data = (await ff.readFile(out)) as Uint8Array;
-    await ff.deleteFile(out);
-  } catch {
-    /* no output */
+  const parts: Uint8Array[] = [];
+  for (let k = 1; k <= count; k++) {
+    const f = `${stem}${String(k).padStart(5, '0')}.raw`;
+    try {
+      parts.push((await ff.readFile(f)) as Uint8Array);
+      await ff.deleteFile(f);
+    } catch {
+      break; /* no more output */
+    }
   }
-  if (!data.length) {
+  const total = parts.reduce((a, b) => a + b.length, 0);
+  if (!total) {
     const tail = log
       .filter((l) => /error|invalid|could not|failed|no such/i.test(l))
       .slice(-3)
       .join(' | ');
     throw new DecodeError(`ffmpeg could not decode frame ${index} (exit ${code})${tail ? ': ' + tail : ''}`);
   }
-  return { data, firstPtsTime, startPtsTime, checked, errors, log, ms };
+  return { total, parts, firstPtsTime, startPtsTime, checked, errors, log, ms };
 }
 
 /** Decode frames index..index+count-1 (clipped to the file) in `pixFmt`. `ff` must be held exclusively. */
@@ -173,12 +191,18 @@ export async function decodeFrames(ff: FFmpeg, req: DecodeRequest): Promise<Deco
   const expected = Math.max(1, Math.min(req.count, times.length - index));
   let fb = rawFrameBytes(req.pixFmt, width, height);
   if (fb === null) {
-    if (r.data.length % expected !== 0) throw new DecodeError(`unknown pixel format ${req.pixFmt}: cannot split the decoded bytes`);
-    fb = r.data.length / expected;
+    if (r.total % expected !== 0) throw new DecodeError(`unknown pixel format ${req.pixFmt}: cannot split the decoded bytes`);
+    fb = r.total / expected;
   }
-  const n = Math.min(expected, Math.floor(r.data.length / fb));
-  if (n < 1) throw new DecodeError(`decoded ${r.data.length} bytes, less than one ${width}x${height} ${req.pixFmt} frame (${fb} bytes)`);
-  const frames: Uint8Array[] = [];
-  for (let k = 0; k < n; k++) frames.push(n === 1 && r.data.length === fb ? r.data : r.data.slice(k * fb, (k + 1) * fb));
+  const n = Math.min(expected, Math.floor(r.total / fb));
+  if (n < 1) throw new DecodeError(`decoded ${r.total} bytes, less than one ${width}x${height} ${req.pixFmt} frame (${fb} bytes)`);
+  let frames: Uint8Array[];
+  if (r.parts.length >= n && r.parts.slice(0, n).every((p) => p.length === fb)) frames = r.parts.slice(0, n);
+  else {
+    // frames not one per file (should not happen): split the bytes
+    const all = new Uint8Array(r.total);
+    r.parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+    frames = Array.from({ length: n }, (_, k) => all.slice(k * fb, (k + 1) * fb));
+  }
   return { frames, ms, fallback: mode === 'number', ...(fallbackReason ? { fallbackReason } : {}) };
 }

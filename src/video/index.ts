@@ -9,7 +9,20 @@ import { H264RestartPoints } from './h264-restart';
 import type { SourceFile } from '../core/types';
 import { decodeFrames, DecodeError } from './decode';
 import { ByteLru } from '../core/byte-lru';
-import { addResource, AbortError, browserMissing, currentInstance, preloadFfmpeg, removeResource, runExclusive, throwIfAborted } from './ffmpeg-loader';
+import {
+  addResource,
+  AbortError,
+  browserMissing,
+  currentInstance,
+  type FfmpegLane,
+  lane,
+  preloadFfmpeg,
+  removeResource,
+  type Resource,
+  runExclusive,
+  throwIfAborted,
+} from './ffmpeg-loader';
+import { RangePool, type RangePoolStats } from './range-pool';
 import { indexPackets, probe, ProbeError, type KnownPackets, type ProbeResult } from './probe';
 import { rawFrameBytes } from './raw-frames';
 import type { DecodedVideoFrame, EncodeVideo, OpenVideo, OpenVideoOptions, VideoFile } from './types';
@@ -26,6 +39,10 @@ export interface OpenVideoExtras extends OpenVideoOptions {
   cacheBytes?: number;
   /** 'auto' (WebCodecs for H.264 in MP4 or Matroska when available, else ffmpeg.wasm), or force one */
   decoder?: 'auto' | 'ffmpeg' | 'webcodecs' | 'browser-jpeg';
+  /** FFV1 / intra-only files: decode ranges ahead on several ffmpeg.wasm instances (default: on with ≥ 2 cores) */
+  parallel?: boolean;
+  /** instances for that (default 2 with ≥ 2 cores) */
+  lanes?: number;
   /** the format name to put in FormatErrors (default 'video') */
   format?: string;
   /** decode watchdog bound in ms (default WATCHDOG_MS of ./ffmpeg-loader, 20 s; tests use a tiny one) */
@@ -42,6 +59,8 @@ export interface VideoFileStats {
   fallbacks: number;
   cacheHits: number;
   cacheBytes: number;
+  /** the parallel read-ahead (FFV1, intra-only), when used */
+  ranges?: RangePoolStats;
 }
 
 let mountSeq = 0;
@@ -49,6 +68,19 @@ const BATCH_BYTES = 24 << 20;
 const MAX_BATCH = 16;
 /** sequential reading (playback) gets longer runs per exec */
 const MAX_SEQ_BATCH = 48;
+/** a file not backed by a Blob is copied into each instance: the parallel path only up to this size */
+const PARALLEL_COPY_BYTES = 256 << 20;
+
+/** `p`, or an AbortError as soon as `signal` fires (p itself runs on). */
+function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new AbortError());
+  return new Promise<T>((resolve, reject) => {
+    const on = () => reject(new AbortError());
+    signal.addEventListener('abort', on, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', on));
+  });
+}
 
 function safeName(path: string): string {
   const base = path.split('/').pop() || 'input';
@@ -104,6 +136,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
   const name = safeName(file.path);
   let inputPath: string;
   let probed: ProbeResult;
+  let resource: Resource | undefined;
   // The frame table from the container's index (MP4/MOV sample table, AVI idx1/OpenDML, Matroska
   // block headers) spares ffprobe reading every packet of a large file.
   const { known, warnings } = await indexPackets(file, format);
@@ -111,14 +144,15 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
     probed = await runExclusive(
       async ({ ff }) => {
         if (file.blob) {
-          await addResource(ff, { path: dir, name, blob: file.blob });
+          resource = { path: dir, name, blob: file.blob };
           inputPath = `${dir}/${name}`;
         } else {
           const bytes = await file.read(0, file.size);
           if (bytes.length !== file.size) throw new ProbeError(`read ${bytes.length} of ${file.size} bytes`);
           inputPath = `${dir}-${name}`;
-          await addResource(ff, { path: inputPath, bytes });
+          resource = { path: inputPath, bytes };
         }
+        await addResource(ff, resource);
         return probe(ff, inputPath, known ?? undefined, warnings);
       },
       { watchdogMs: PROBE_WATCHDOG_MS },
@@ -135,6 +169,109 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
   const restart = h264Restarts(file, probed, known);
   let last = -2;
   let closed = false;
+  const pool = rangePool();
+  if (pool) stats.ranges = pool.stats;
+
+  /**
+   * FFV1 (each keyframe resets the coder: GOPs are independent) and intra-only files: the wanted
+   * frame alone, then the ranges after it in the background on two ffmpeg.wasm instances
+   * (./range-pool). Needs a second core and, for a file not backed by a Blob, a second copy in
+   * the second instance's memory (so only up to PARALLEL_COPY_BYTES).
+   */
+  function rangePool(): RangePool | null {
+    if (opts.parallel === false || restart || !resource) return null;
+    if (!(info.codec === 'ffv1' || probed.intraOnly)) return null;
+    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+    const n = Math.max(1, Math.min(opts.lanes ?? (cores >= 2 ? 2 : 1), 4));
+    if (n < 2 || (!resource.blob && file.size > PARALLEL_COPY_BYTES)) return null;
+    const fb = rawFrameBytes(info.pixFmt, info.width, info.height) ?? info.width * info.height * 4;
+    const keyAt = new Set(probed.keyTimes);
+    const keys = info.times.map((t, i) => (keyAt.has(t) || i === 0 ? i : -1)).filter((i) => i >= 0);
+    const maxFrames = Math.max(1, Math.min(MAX_SEQ_BATCH, Math.floor(BATCH_BYTES / fb)));
+    const cacheFrames = Math.floor((opts.cacheBytes ?? 64 << 20) / fb);
+    const lookahead = Math.min(Math.floor(cacheFrames / 2), 2 * n * maxFrames);
+    if (lookahead < 2) return null;
+    const lanes = Array.from({ length: n }, (_, k) => lane(k));
+    return new RangePool({
+      frameCount: info.frameCount,
+      keys,
+      maxFrames,
+      lookahead,
+      lanes,
+      cached: (i, pixFmt) => cache.has(`${pixFmt}:${i}`),
+      decode: decodeOn,
+    });
+  }
+
+  /** Decode [start, start+count) on lane `l` into the cache; `background` work is dropped if aborted before it starts. */
+  async function decodeOn(l: FfmpegLane, start: number, count: number, pixFmt: string, signal: AbortSignal | undefined, background: boolean): Promise<void> {
+    await l.run(
+      async ({ ff, captureLog }) => {
+        if (closed) throw new DecodeError('video file closed');
+        if (background && signal?.aborted) throw new AbortError();
+        let n = count;
+        while (n > 0 && cache.has(`${pixFmt}:${start + n - 1}`)) n--;
+        if (n === 0) return;
+        const input = await poolInput(l, ff, background);
+        const r = await decodeFrames(ff, { path: input, probe: probed, index: start, count: n, pixFmt, captureLog });
+        stats.execs++;
+        if (r.fallback) stats.fallbacks++;
+        r.frames.forEach((f, k) => cache.set(`${pixFmt}:${start + k}`, f));
+        stats.cacheBytes = cache.byteSize;
+      },
+      { signal: background ? undefined : signal, watchdogMs: opts.watchdogMs },
+    );
+  }
+
+  /**
+   * The input of the pool's decodes on lane `l`: a copy in the instance's memory when the file is
+   * small enough (ffmpeg reads a WORKERFS Blob in 32 kB synchronous slices, which costs as much as
+   * half an FFV1 decode), else the Blob mount.
+   */
+  let copy: Promise<Uint8Array> | null = null;
+  async function poolInput(l: FfmpegLane, ff: Parameters<Parameters<FfmpegLane['run']>[0]>[0]['ff'], background: boolean): Promise<string> {
+    if (!resource!.blob) {
+      if (!l.has(resource!.path)) await l.add(ff, resource!);
+      return inputPath;
+    }
+    if (file.size <= PARALLEL_COPY_BYTES) {
+      const path = `${dir}-mem-${name}`;
+      // the wanted frame does not wait for the copy: it reads the Blob mount until a background range has made it
+      if (!l.has(path) && !background) {
+        if (!l.has(resource!.path)) await l.add(ff, resource!);
+        return inputPath;
+      }
+      if (!l.has(path)) {
+        copy ??= file.read(0, file.size);
+        await l.add(ff, { path, bytes: await copy });
+        poolPaths.add(path);
+      }
+      return path;
+    }
+    if (!l.has(resource!.path)) await l.add(ff, resource!);
+    return inputPath;
+  }
+  const poolPaths = new Set<string>();
+
+  /** readFrame's decode through the range pool: join a decode under way, else the frame alone. */
+  async function viaPool(p: RangePool, index: number, pixFmt: string, signal?: AbortSignal): Promise<Uint8Array> {
+    const key = `${pixFmt}:${index}`;
+    for (let attempt = 0; ; attempt++) {
+      const hit = cache.get(key);
+      if (hit) return hit;
+      if (closed) throw new FormatError(format, file.path, 'video file closed');
+      const under = p.pending(index, pixFmt);
+      try {
+        await abortable(under ?? p.foreground(index, pixFmt, signal), signal);
+      } catch (e) {
+        if (signal?.aborted) throw new AbortError();
+        if (isAbort(e) && attempt < 3) continue;
+        if (isAbort(e)) throw new AbortError();
+        throw videoError(format, file.path, index, e);
+      }
+      if (!under && !cache.has(key)) throw videoError(format, file.path, index, new DecodeError('the decoded frame did not stay in the cache'));
+    }
+  }
 
   async function fill(index: number, pixFmt: string, signal?: AbortSignal): Promise<Uint8Array> {
     const fb = rawFrameBytes(pixFmt, info.width, info.height) ?? info.width * info.height * 4;
@@ -173,6 +310,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
       throwIfAborted(o.signal);
       let data = cache.get(key);
       if (data) stats.cacheHits++;
+      else if (pool) data = await viaPool(pool, index, pixFmt, o.signal);
       else {
         // a request already under way for this frame is joined; if it was aborted by its own
         // caller, this one starts again
@@ -200,13 +338,21 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
       }
       throwIfAborted(o.signal);
       last = index;
+      pool?.advance(index, pixFmt);
       return { width: info.width, height: info.height, pixFmt, data };
     },
     close() {
       if (closed) return;
       closed = true;
+      pool?.close();
       cache.clear();
       void runExclusive(async ({ ff }) => removeResource(ff, resourcePath)).catch(() => undefined);
+      for (let k = 0; k < (pool?.stats.ranges.length ?? 0); k++) {
+        const l = lane(k);
+        for (const path of [resourcePath, ...poolPaths])
+          if (l.has(path) && (k > 0 || path !== resourcePath)) void l.run(async ({ ff }) => l.remove(ff, path)).catch(() => undefined);
+      }
+      copy = null;
     },
   };
 }

@@ -305,3 +305,61 @@ function pngWithIdat(w: number, h: number, z: Uint8Array): Uint8Array {
   ihdr[9] = 0;
   return concat([Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr), chunk('IDAT', z), chunk('IEND', new Uint8Array(0))]);
 }
+
+describe('py-pde movie metadata: hostile comment JSON is a MetadataError in words (never a TypeError or a stack overflow)', () => {
+  // the reproducers the fuzzer's type confusion and deep nesting write into a movie's comment tag
+  const quote = (json: string) => `'${json.replace(/'/g, `'"'"'`)}'`;
+  const grid = (cls: unknown) =>
+    JSON.stringify({
+      class: cls,
+      shape: [4, 2],
+      bounds: [
+        [0, 1],
+        [0, 1],
+      ],
+      periodic: [false, false],
+    });
+  it('a grid class that is a mapping whose toString is not callable', async () => {
+    const { gridGeometry } = await import('../../src/formats/pypde/grid');
+    const { MetadataError } = await import('../../src/formats/pypde/metadata');
+    const evil = JSON.parse('{"class": {"toString": 1, "valueOf": 1}, "shape": {"toString": 1}}');
+    expect(() => gridGeometry(evil)).toThrow(MetadataError);
+    expect(() => gridGeometry(evil)).toThrow(/grid state has no class name \(\(a mapping\)\)/);
+    const noShape = JSON.parse('{"class": "CartesianGrid", "shape": {"toString": 1}}');
+    expect(() => gridGeometry(noShape)).toThrow(/grid CartesianGrid has no shape/);
+    const odd = JSON.parse('{"class": "PolarSymGrid", "shape": [2, 3], "radius": 1}');
+    expect(() => gridGeometry(odd)).toThrow(/PolarSymGrid must have one axis/);
+  });
+  it('field_attributes whose grid class is a mapping (through the comment parser)', async () => {
+    const { decodeFieldAttributes, parseComment, MetadataError } = await import('../../src/formats/pypde/metadata');
+    const meta = parseComment(
+      quote(JSON.stringify({ field_attributes: { class: '"ScalarField"', grid: JSON.stringify({ class: { toString: 1 }, shape: [2] }) }, vmin: 0, vmax: 1 })),
+    );
+    expect(() => decodeFieldAttributes(meta.field_attributes)).toThrow(MetadataError);
+  });
+  it('a comment JSON nested 100,000 levels', async () => {
+    const { parseComment, MetadataError } = await import('../../src/formats/pypde/metadata');
+    const deep = `{"field_attributes": {}, "x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const [err, ms] = await timed(async () => parseComment(quote(deep)));
+    expect(err).toBeInstanceOf(MetadataError);
+    expect((err as Error).message).toBe('comment tag: JSON nests deeper than 100 levels (at character 129)');
+    expect(ms).toBeLessThan(2000);
+  });
+  it('a field_attributes member (a JSON text inside the JSON) nested 100,000 levels', async () => {
+    const { decodeFieldAttributes } = await import('../../src/formats/pypde/metadata');
+    const deepGrid = '['.repeat(100_000) + ']'.repeat(100_000);
+    expect(() => decodeFieldAttributes({ class: '"ScalarField"', grid: deepGrid })).toThrow(
+      /field_attributes\.field_attributes\.grid: JSON nests deeper than 100 levels/,
+    );
+  });
+  it('an ordinary comment still parses (NaN tokens, nested JSON texts)', async () => {
+    const { decodeFieldAttributes, parseComment } = await import('../../src/formats/pypde/metadata');
+    const { gridGeometry } = await import('../../src/formats/pypde/grid');
+    const meta = parseComment(
+      quote(`{"field_attributes": {"class": "\\"ScalarField\\"", "grid": ${JSON.stringify(grid('CartesianGrid'))}}, "vmin": NaN, "vmax": 1}`),
+    );
+    expect(Number.isNaN(meta.vmin)).toBe(true);
+    const desc = decodeFieldAttributes(meta.field_attributes);
+    expect(gridGeometry(desc.fields[0].grid).axes.map((a) => a.n)).toEqual([4, 2]);
+  });
+});

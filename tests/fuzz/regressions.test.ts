@@ -363,3 +363,65 @@ describe('py-pde movie metadata: hostile comment JSON is a MetadataError in word
     expect(gridGeometry(desc.fields[0].grid).axes.map((a) => a.n)).toEqual([4, 2]);
   });
 });
+
+describe('PIV text headers are scanned in linear time (the fuzzer found four quadratic regular expressions)', () => {
+  const pivlab = (frame: number, extra = { at: 0, text: '' }) => {
+    const t =
+      [
+        'PIVlab by W.Th. & E.J.S., ASCII chart output - 01-Dec-2026',
+        `FRAME: ${frame}, filenames: A_${frame}.tif & B_${frame}.tif, conversion factor xy (px -> m): 0.0001, conversion factor uv (px/frame -> m/s): 0.05`,
+        'x [m],y [m],u [m/s],v [m/s],Vector type [-]',
+        '0.0016,0.0016,1,0,1',
+        '0.0032,0.0016,2,0,1',
+      ].join('\n') + '\n';
+    return extra.text ? t.slice(0, extra.at) + extra.text + t.slice(extra.at) : t;
+  };
+  const tecplot = 'TITLE = "t"\nVARIABLES = "X [mm]", "Y [mm]", "U [m/s]", "V [m/s]"\nZONE I=2, J=1, F=POINT\n0 0 1 2\n1 0 3 4\n';
+  const cases: [string, string, string][] = [
+    // the generated reproducer of the hang: FRAME line damaged (no longer a FRAME line) and 200,000 blanks in it
+    ['PIVlab_0002.txt', pivlab(2, { at: 60, text: '\u00ff'.repeat(8) + ' '.repeat(200_000) }), 'label scan'],
+    ['PIVlab_0002.txt', pivlab(2, { at: pivlab(2).indexOf('x [m]') + 1, text: 'a'.repeat(200_000) }), 'label of 200,000 letters'],
+    ['PIVlab_0002.txt', pivlab(2, { at: pivlab(2).indexOf('u [m/s]'), text: ' '.repeat(200_000) + 'q' }), 'unit scan'],
+    ['flow.dat', tecplot.replace('VARIABLES = ', `VARIABLES = ${'\t'.repeat(200_000)}`), 'VARIABLES with 200,000 tabs'],
+    ['flow.dat', tecplot.replace('0 0 1 2\n', `${'\n'.repeat(200_000)}0 0 1 2\n`), '200,000 blank lines in the body'],
+  ];
+  it.each(cases)('%s (%s): answered within 2 s', async (path, text, _what) => {
+    const [r, ms] = await timed(async () => {
+      const src = await openDataset(tree('p', [[path, text]]));
+      for (let i = 0; i < src.frames.length; i++) await src.readFrame(i);
+      return src;
+    });
+    if (r instanceof Error) expect(r).toBeInstanceOf(FormatError);
+    expect(ms).toBeLessThan(2000);
+  });
+  it('labels and units still parse as before', async () => {
+    const { labelsOf } = await import('../../src/formats/pivtext/pivlab');
+    const { nameAndUnit } = await import('../../src/formats/pivtext/table');
+    expect(labelsOf('x [m],y [m]\tu [m/s], Vector type [-] ,vorticity [1/s]')).toEqual([
+      { name: 'x', unit: 'm' },
+      { name: 'y', unit: 'm' },
+      { name: 'u', unit: 'm/s' },
+      { name: 'Vector type', unit: '-' },
+      { name: 'vorticity', unit: '1/s' },
+    ]);
+    expect(labelsOf('1 [x], [y] z [w')).toEqual([]);
+    // the same answers as the regular expressions they replace, on short random strings
+    const LABEL = /([A-Za-z][^,\t[\]]*?)\s*\[([^\]]*)\]/g;
+    const NAME_UNIT = /^(.*?)\s*[[(]([^\])]*)[\])]\s*$/;
+    let x = 12345;
+    const next = () => (x = (x * 1103515245 + 12345) >>> 0) >>> 16;
+    for (let k = 0; k < 3000; k++) {
+      const str = Array.from({ length: next() % 14 }, () => 'ab [](),\t-'[next() % 11]).join('');
+      expect(labelsOf(str), str).toEqual([...str.matchAll(LABEL)].map((m) => ({ name: m[1], unit: m[2] })));
+      const t = str.trim();
+      const br = NAME_UNIT.exec(t);
+      if (br && !t.startsWith('"')) expect(nameAndUnit(str), str).toMatchObject({ name: br[1].trim(), unit: br[2].trim() === '-' ? '' : br[2].trim() });
+    }
+    expect(nameAndUnit('"X [mm]"')).toEqual({ name: 'X', unit: 'mm' });
+    expect(nameAndUnit('u (px/frame)')).toEqual({ name: 'u', unit: 'px/frame' });
+    expect(nameAndUnit('a (b) [c]')).toEqual({ name: 'a (b)', unit: 'c' });
+    expect(nameAndUnit('Vector type [-]')).toEqual({ name: 'Vector type', unit: '' });
+    expect(nameAndUnit('X mm')).toEqual({ name: 'X', unit: 'mm' });
+    expect(nameAndUnit('X')).toEqual({ name: 'X', unit: '' });
+  });
+});

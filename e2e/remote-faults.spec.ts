@@ -142,3 +142,36 @@ test('the app shows bytes and requests while a slow link opens (from the dataset
   await expect(page.getByTestId('datasets')).toContainText('video_mjpeg_avi_color (imgstore)', { timeout: 90_000 });
   await expect(page.getByTestId('open-url-progress')).toHaveCount(0);
 });
+
+test('cancel while a slow link opens: the listing and its reads stop, nothing already open is lost, the UI says cancelled', async ({ page }) => {
+  await page.goto('/');
+  const options = page.getByTestId('datasets').locator('option');
+  await expect.poll(() => options.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  const before = await options.allTextContents();
+  proxy.rules.push({ path: '/', kind: 'delay', delayMs: 1500, times: Infinity });
+  await page.getByTestId('open-url').fill(`${proxy.url}/${DIR}/`);
+  await page.getByTestId('open-url-button').click();
+  await expect(page.getByTestId('open-url-progress')).toContainText(/[1-9]\d* requests/, { timeout: 30_000 });
+  await page.screenshot({ path: test.info().outputPath('open-url-opening.png') });
+  const t0 = Date.now();
+  await page.getByTestId('open-url-cancel').click();
+  await expect(page.getByTestId('open-url-status')).toHaveText('cancelled', { timeout: 10_000 });
+  expect(Date.now() - t0).toBeLessThan(10_000);
+  await expect(page.getByTestId('open-url-progress')).toHaveCount(0);
+  await expect(page.getByTestId('open-url-cancel')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('open-url-cancelled.png') });
+  // no error banner, the datasets open before are all there, the cancelled one never joins
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  expect(await options.allTextContents()).toEqual(before);
+  // the worker sends no more requests for the cancelled link (those in flight were aborted)
+  await page.waitForTimeout(2000);
+  const seen = proxy.log.length;
+  await page.waitForTimeout(4000);
+  expect(proxy.log.length).toBe(seen);
+  expect(await options.allTextContents()).toEqual(before);
+  // the same link opens afterwards
+  proxy.rules.length = 0;
+  await page.getByTestId('open-url-button').click();
+  await expect(page.getByTestId('datasets')).toContainText('video_mjpeg_avi_color (imgstore)', { timeout: 90_000 });
+  await expect(page.getByTestId('open-url-status')).toHaveCount(0);
+});

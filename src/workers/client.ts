@@ -1,3 +1,4 @@
+import { throwIfAborted } from '../core/abort';
 import { fromWire } from '../core/errors';
 import type { TreeSpec } from '../io/spec';
 import type { ViewRequest } from '../render/view-model';
@@ -84,8 +85,29 @@ export class DatasetClient {
     return p;
   }
 
-  async open(id: string, spec: TreeSpec): Promise<DatasetSummary> {
-    const summary = await this.openOn(this.pool[0], id, this.pool[0].call('open', { id, spec }).promise);
+  /**
+   * Open a tree as dataset `id`. Aborting `signal` sends the worker a `cancel` for the request: the
+   * listing, its reads in flight and the reader stop, the promise rejects with an AbortError, and
+   * nothing is kept (datasets already open stay as they are).
+   */
+  async open(id: string, spec: TreeSpec, opts: { signal?: AbortSignal } = {}): Promise<DatasetSummary> {
+    const { signal } = opts;
+    throwIfAborted(signal);
+    const w0 = this.pool[0];
+    const { reqId, promise } = w0.call('open', { id, spec });
+    const onAbort = () => w0.cancel(reqId);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let summary: DatasetSummary;
+    try {
+      summary = await this.openOn(w0, id, promise);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (signal?.aborted) {
+      // the answer crossed the cancel: drop what the worker opened
+      this.close(id);
+      throwIfAborted(signal);
+    }
     // Only the pure-TypeScript decoders spread over the pool: a video format would load one more
     // ffmpeg.wasm core (and its memory) per worker for little gain.
     if (POOLED_FORMATS.has(summary.format))

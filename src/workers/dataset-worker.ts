@@ -26,7 +26,9 @@ type Handlers = {
 };
 
 const handlers: Handlers = {
-  open: async ({ id, spec }) => pipeline.openTree(id, await treeFromSpec(spec)),
+  // a cancel (the page's `cancel` message for this request) aborts the listing, every read in flight
+  // and the reader; a dataset already open under another id is untouched
+  open: async ({ id, spec }, signal) => pipeline.openTree(id, await treeFromSpec(spec, { signal }), signal),
   scene: ({ id, scene }) => pipeline.openScene(id, scene),
   view: async ({ id, index, view }, signal) => {
     const r = await pipeline.view(id, index, view, signal);

@@ -175,3 +175,30 @@ test('cancel while a slow link opens: the listing and its reads stop, nothing al
   await expect(page.getByTestId('datasets')).toContainText('video_mjpeg_avi_color (imgstore)', { timeout: 90_000 });
   await expect(page.getByTestId('open-url-status')).toHaveCount(0);
 });
+
+test('the dataset workers share one block cache: two workers reading the same blocks make one request each', async ({ page }) => {
+  await harness(page);
+  const url = `${proxy.url}/davis/pivpy/pivpy/data/urban_canopy/`;
+  const r = await page.evaluate(async (u) => {
+    const { DatasetClient } = (await import('/src/workers/client.ts' as string)) as typeof import('../src/workers/client');
+    const client = new DatasetClient(2);
+    const summary = await client.open('a', { kind: 'url', url: u });
+    const view = { field: summary.fields[0].name, plane: 0, component: 'magnitude', colormap: 'gray', limitsMode: 'minmax', stride: 0, quiver: false } as const;
+    // frame 1 on worker 0 (worker 1 is still opening the set in the background) …
+    await client.view('a', 1, view).promise;
+    const pool = (client as unknown as { pool: { opened: Set<string> }[] }).pool;
+    for (let k = 0; k < 200 && !pool[1].opened.has('a'); k++) await new Promise((res) => setTimeout(res, 100));
+    // … then on worker 1, which has opened the same set (the same header reads)
+    const again = await client.view('a', 1, view).promise;
+    return { frames: summary.frames.length, secondOpened: pool[1].opened.has('a'), drawn: again.model.width > 0 };
+  }, url);
+  expect(r.frames).toBeGreaterThan(1);
+  expect(r.secondOpened).toBe(true);
+  expect(r.drawn).toBe(true);
+  const gets = proxy.log.filter((l) => l.method === 'GET' && l.range);
+  expect(gets.length).toBeGreaterThan(0);
+  // both workers opened the set and read frames 0 and 1: without the shared cache every range came twice
+  const counts = new Map<string, number>();
+  for (const g of gets) counts.set(`${g.path} ${g.range}`, (counts.get(`${g.path} ${g.range}`) ?? 0) + 1);
+  expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
+});

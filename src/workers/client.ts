@@ -50,6 +50,13 @@ class WorkerHandle {
     return { reqId, promise };
   }
 
+  /** Connect this worker to the IO worker (its remote reads then share one block cache). */
+  connectIo(io: Worker): void {
+    const ch = new MessageChannel();
+    io.postMessage({ port: ch.port1 }, [ch.port1]);
+    this.worker.postMessage({ op: 'io', reqId: 0, port: ch.port2 } satisfies WorkerRequest, [ch.port2]);
+  }
+
   cancel(target: number): void {
     this.worker.postMessage({ op: 'cancel', reqId: 0, target } satisfies WorkerRequest);
   }
@@ -62,9 +69,13 @@ class WorkerHandle {
  */
 export class DatasetClient {
   private pool: WorkerHandle[];
+  private io: Worker;
 
   constructor(size = Math.max(1, Math.min(4, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2))) {
     this.pool = Array.from({ length: size }, (_, k) => new WorkerHandle(k));
+    // one IO worker fetches remote bytes for all of them: the same block is fetched once per page
+    this.io = new Worker(new URL('./io-worker.ts', import.meta.url), { type: 'module', name: 'framescope-io' });
+    for (const w of this.pool) w.connectIo(this.io);
     const share = Math.floor((256 * 1024 * 1024) / size);
     for (const w of this.pool) void w.call('config', { cacheBytes: share }).promise;
   }

@@ -2,6 +2,7 @@
 import { isAbort } from '../core/abort';
 import { toWire } from '../core/errors';
 import { openDataset } from '../formats/index';
+import { connectSharedBlocks } from '../io/shared-blocks';
 import { treeFromSpec } from '../io/spec';
 import { FramePipeline } from './pipeline';
 import type { DatasetOp, DatasetOps, ViewResult, WorkerRequest, WorkerResponse } from './protocol';
@@ -67,6 +68,10 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const m = ev.data;
   if (m.op === 'cancel') {
     running.get(m.target)?.abort();
+    return;
+  }
+  if (m.op === 'io') {
+    connectSharedBlocks(m.port);
     return;
   }
   const ctl = new AbortController();

@@ -8,7 +8,8 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { requireFixtures } from './helpers/fixtures';
 
@@ -38,7 +39,7 @@ test('browser fuzz, seed 1, 150 cases: every damaged video opens or gives a Form
       json,
     ];
     const stdout = await new Promise<string>((res) =>
-      execFile(process.execPath, args, { cwd: resolve(__dirname, '..'), maxBuffer: 1 << 24 }, (_e, so, se) => res(`${so}\n${se}`)),
+      execFile(process.execPath, args, { cwd: resolve(dirname(fileURLToPath(import.meta.url)), '..'), maxBuffer: 1 << 24 }, (_e, so, se) => res(`${so}\n${se}`)),
     );
     const s = JSON.parse(readFileSync(json, 'utf8'));
     expect(s.total.cases, stdout).toBe(150);

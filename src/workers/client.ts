@@ -69,13 +69,16 @@ class WorkerHandle {
  */
 export class DatasetClient {
   private pool: WorkerHandle[];
-  private io: Worker;
+  private io: Worker | null = null;
 
-  constructor(size = Math.max(1, Math.min(4, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2))) {
+  /** `opts.sharedIo: false` gives every worker its own block cache and host limit (the bench's "before") */
+  constructor(size = Math.max(1, Math.min(4, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2)), opts: { sharedIo?: boolean } = {}) {
     this.pool = Array.from({ length: size }, (_, k) => new WorkerHandle(k));
     // one IO worker fetches remote bytes for all of them: the same block is fetched once per page
-    this.io = new Worker(new URL('./io-worker.ts', import.meta.url), { type: 'module', name: 'framescope-io' });
-    for (const w of this.pool) w.connectIo(this.io);
+    if (opts.sharedIo !== false) {
+      this.io = new Worker(new URL('./io-worker.ts', import.meta.url), { type: 'module', name: 'framescope-io' });
+      for (const w of this.pool) w.connectIo(this.io);
+    }
     const share = Math.floor((256 * 1024 * 1024) / size);
     for (const w of this.pool) void w.call('config', { cacheBytes: share }).promise;
   }

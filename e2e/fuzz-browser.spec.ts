@@ -39,7 +39,9 @@ test('browser fuzz, seed 1, 150 cases: every damaged video opens or gives a Form
       json,
     ];
     const stdout = await new Promise<string>((res) =>
-      execFile(process.execPath, args, { cwd: resolve(dirname(fileURLToPath(import.meta.url)), '..'), maxBuffer: 1 << 24 }, (_e, so, se) => res(`${so}\n${se}`)),
+      execFile(process.execPath, args, { cwd: resolve(dirname(fileURLToPath(import.meta.url)), '..'), maxBuffer: 1 << 24 }, (_e, so, se) =>
+        res(`${so}\n${se}`),
+      ),
     );
     const s = JSON.parse(readFileSync(json, 'utf8'));
     expect(s.total.cases, stdout).toBe(150);

@@ -211,6 +211,47 @@ export default async function bench(ctx: BenchContext): Promise<void> {
         `${(r.openCost.bytes / 1024).toFixed(0)} kB of ${(files.reduce((a, f) => a + f.size, 0) / 1048576).toFixed(1)} MB (listing: ${r.listing.requests} requests); nginx saw ${log.length} requests in all`,
       );
     }
+    // the dataset workers' block cache: a DaVis set opened by a pool of 4 workers (every worker opens
+    // it, frames are spread over them), with one shared IO worker and with a cache per worker
+    const davis = sets[0];
+    for (const sharedIo of [false, true]) {
+      const page = await ctx.page();
+      await page.evaluate('globalThis.__name = (f) => f');
+      const before = nginx.accessLog().length;
+      const r = await page.evaluate(
+        async ({ url, sharedIo }) => {
+          const { DatasetClient } = (await import('/src/workers/client.ts' as string)) as typeof import('../src/workers/client');
+          const client = new DatasetClient(4, { sharedIo });
+          const t0 = performance.now();
+          const summary = await client.open('a', { kind: 'url', url });
+          const pool = (client as unknown as { pool: { opened: Set<string> }[] }).pool;
+          for (let k = 0; k < 300 && !pool.every((w) => w.opened.has('a')); k++) await new Promise((res) => setTimeout(res, 50));
+          const view = {
+            field: summary.fields[0].name,
+            plane: 0,
+            component: 'magnitude',
+            colormap: 'gray',
+            limitsMode: 'minmax',
+            stride: 0,
+            quiver: false,
+          } as const;
+          // every frame once, frame i on worker i mod 4
+          const n = summary.frames.length;
+          for (let i = 0; i < n; i++) await client.view('a', i, view).promise;
+          return { frames: n, ms: performance.now() - t0, allOpened: pool.every((w) => w.opened.has('a')) };
+        },
+        { url: `${nginx.url}/${davis.remote}`, sharedIo },
+      );
+      await page.close();
+      const log = nginx.accessLog().slice(before);
+      const ranged = log.filter((l) => l.method === 'GET' && l.range);
+      ctx.report(
+        `${davis.name}: opened by 4 dataset workers, every frame viewed, ${sharedIo ? 'one shared block cache (IO worker)' : 'a block cache per worker'}`,
+        ranged.length,
+        'ranged requests',
+        `${(ranged.reduce((a, l) => a + l.bytes, 0) / 1024).toFixed(0)} kB; ${log.length} requests in all (listings included); all 4 opened: ${r.allOpened}; ${r.ms.toFixed(0)} ms`,
+      );
+    }
   } finally {
     await nginx.stop();
     rmSync(root, { recursive: true, force: true });

@@ -142,3 +142,63 @@ test('the app shows bytes and requests while a slow link opens (from the dataset
   await expect(page.getByTestId('datasets')).toContainText('video_mjpeg_avi_color (imgstore)', { timeout: 90_000 });
   await expect(page.getByTestId('open-url-progress')).toHaveCount(0);
 });
+
+test('cancel while a slow link opens: the listing and its reads stop, nothing already open is lost, the UI says cancelled', async ({ page }) => {
+  await page.goto('/');
+  const options = page.getByTestId('datasets').locator('option');
+  await expect.poll(() => options.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  const before = await options.allTextContents();
+  proxy.rules.push({ path: '/', kind: 'delay', delayMs: 1500, times: Infinity });
+  await page.getByTestId('open-url').fill(`${proxy.url}/${DIR}/`);
+  await page.getByTestId('open-url-button').click();
+  await expect(page.getByTestId('open-url-progress')).toContainText(/[1-9]\d* requests/, { timeout: 30_000 });
+  await page.screenshot({ path: test.info().outputPath('open-url-opening.png') });
+  const t0 = Date.now();
+  await page.getByTestId('open-url-cancel').click();
+  await expect(page.getByTestId('open-url-status')).toHaveText('cancelled', { timeout: 10_000 });
+  expect(Date.now() - t0).toBeLessThan(10_000);
+  await expect(page.getByTestId('open-url-progress')).toHaveCount(0);
+  await expect(page.getByTestId('open-url-cancel')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('open-url-cancelled.png') });
+  // no error banner, the datasets open before are all there, the cancelled one never joins
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  expect(await options.allTextContents()).toEqual(before);
+  // the worker sends no more requests for the cancelled link (those in flight were aborted)
+  await page.waitForTimeout(2000);
+  const seen = proxy.log.length;
+  await page.waitForTimeout(4000);
+  expect(proxy.log.length).toBe(seen);
+  expect(await options.allTextContents()).toEqual(before);
+  // the same link opens afterwards
+  proxy.rules.length = 0;
+  await page.getByTestId('open-url-button').click();
+  await expect(page.getByTestId('datasets')).toContainText('video_mjpeg_avi_color (imgstore)', { timeout: 90_000 });
+  await expect(page.getByTestId('open-url-status')).toHaveCount(0);
+});
+
+test('the dataset workers share one block cache: two workers reading the same blocks make one request each', async ({ page }) => {
+  await harness(page);
+  const url = `${proxy.url}/davis/pivpy/pivpy/data/urban_canopy/`;
+  const r = await page.evaluate(async (u) => {
+    const { DatasetClient } = (await import('/src/workers/client.ts' as string)) as typeof import('../src/workers/client');
+    const client = new DatasetClient(2);
+    const summary = await client.open('a', { kind: 'url', url: u });
+    const view = { field: summary.fields[0].name, plane: 0, component: 'magnitude', colormap: 'gray', limitsMode: 'minmax', stride: 0, quiver: false } as const;
+    // frame 1 on worker 0 (worker 1 is still opening the set in the background) …
+    await client.view('a', 1, view).promise;
+    const pool = (client as unknown as { pool: { opened: Set<string> }[] }).pool;
+    for (let k = 0; k < 200 && !pool[1].opened.has('a'); k++) await new Promise((res) => setTimeout(res, 100));
+    // … then on worker 1, which has opened the same set (the same header reads)
+    const again = await client.view('a', 1, view).promise;
+    return { frames: summary.frames.length, secondOpened: pool[1].opened.has('a'), drawn: again.model.width > 0 };
+  }, url);
+  expect(r.frames).toBeGreaterThan(1);
+  expect(r.secondOpened).toBe(true);
+  expect(r.drawn).toBe(true);
+  const gets = proxy.log.filter((l) => l.method === 'GET' && l.range);
+  expect(gets.length).toBeGreaterThan(0);
+  // both workers opened the set and read frames 0 and 1: without the shared cache every range came twice
+  const counts = new Map<string, number>();
+  for (const g of gets) counts.set(`${g.path} ${g.range}`, (counts.get(`${g.path} ${g.range}`) ?? 0) + 1);
+  expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
+});

@@ -100,7 +100,9 @@ async function runReader(seed: Seed, files: SeedFile[]): Promise<void> {
   switch (seed.reader) {
     case 'davis':
     case 'imgstore':
-    case 'phiflow': {
+    case 'phiflow':
+    case 'pivtext':
+    case 'zarr': {
       const { openDataset, detectFormat } = await import('../../src/formats/index');
       const tree = treeOf(seed.id.split(':')[1] ?? 'x', files);
       const fmt = await detectFormat(tree);

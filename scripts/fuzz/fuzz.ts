@@ -1,7 +1,8 @@
 /**
  * framescope's mutation fuzzer (Node): `npm run fuzz -- [--seconds N] [--cases N] [--seed S]
  * [--reader R[,R…]] [--workers W] [--timeout MS] [--heap MB] [--rss MB] [--out DIR] [--json FILE]`
- * and `npm run fuzz -- --replay DIR` (re-run one reproducer).
+ * and `npm run fuzz -- --replay DIR` (re-run one reproducer); `npm run fuzz -- --browser …` fuzzes the
+ * video-backed formats in headless Chromium (browser.ts).
  *
  * Each case mutates one file of one seed (a shared fixture dataset, read-only) deterministically
  * from (seed, case number), runs the reader in a worker thread with a time and heap limit, and is
@@ -165,6 +166,12 @@ async function replay(args: Args, fixtures: string) {
 }
 
 async function main() {
+  if (process.argv.includes('--browser')) {
+    // the video-backed formats, in headless Chromium (browser.ts)
+    const { runBrowserFuzz } = await import('./browser');
+    process.exitCode = await runBrowserFuzz(process.argv.slice(2));
+    return;
+  }
   const args = parseArgs(process.argv.slice(2));
   const fixtures = fixturesDir();
   if (!fixtures) {

@@ -4,13 +4,15 @@
  * recording with a StreamSet.xml manifest, pickles written by our own pickle writer).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { unzipSync } from 'fflate';
 import { openNpz } from '../../src/codecs/npz';
 import { readNpyHeader } from '../../src/codecs/npy';
 import { pickleValue, pyFloat } from '../../src/codecs/pickle-write';
 import { bytesSourceFile } from '../../src/io/slice-file';
 
-export const READERS = ['davis', 'imgstore', 'phiflow', 'npz', 'npy', 'pickle', 'png'] as const;
+export const READERS = ['davis', 'imgstore', 'phiflow', 'pivtext', 'zarr', 'npz', 'npy', 'pickle', 'png'] as const;
 export type ReaderName = (typeof READERS)[number];
 
 export interface SeedFile {
@@ -212,12 +214,99 @@ async function codecSeeds(fx: string): Promise<Seed[]> {
   return seeds;
 }
 
+/**
+ * PIV text exports: the small excerpts kept in the repo (tests/pivtext/data: TSI Insight, DaVis text,
+ * OpenPIV) plus PIVlab and Tecplot files written here from their documented layouts.
+ */
+function pivtextSeeds(): Seed[] {
+  const base = resolve(dirname(fileURLToPath(import.meta.url)), '../../tests/pivtext/data');
+  const seeds: Seed[] = [];
+  if (existsSync(base))
+    for (const d of readdirSync(base).sort()) {
+      const dir = join(base, d);
+      if (!statSync(dir).isDirectory()) continue;
+      const files = walk(dir);
+      seeds.push(treeSeed(`pivtext:${d}/`, 'pivtext', base, files));
+      for (const f of files) seeds.push(treeSeed(`pivtext:${relative(base, f)}`, 'pivtext', dir, [f]));
+    }
+  const text = (id: string, files: Record<string, string>): Seed => {
+    const fs = Object.entries(files).map(([path, t]) => ({ path, bytes: enc.encode(t) }));
+    return { id: `pivtext:${id}`, reader: 'pivtext', files: fs, targets: fs.map((f) => f.path) };
+  };
+  const pivlab = (frame: number, sep: string) =>
+    [
+      'PIVlab by W.Th. & E.J.S., ASCII chart output - 01-Dec-2026',
+      `FRAME: ${frame}, filenames: A_${frame}.tif & B_${frame}.tif, conversion factor xy (px -> m): 0.0001, conversion factor uv (px/frame -> m/s): 0.05`,
+      ['x [m]', 'y [m]', 'u [m/s]', 'v [m/s]', 'Vector type [-]', 'vorticity [1/s]'].join(sep),
+      ...[0, 1, 2].flatMap((j) =>
+        [0, 1, 2, 3].map((i) =>
+          [0.0016 * (i + 1), 0.0016 * (j + 1), i === 1 && j === 0 ? 'NaN' : 0.1 * i + frame, -0.2 * j, i === 1 && j === 0 ? 0 : 1, 0.5 * i].join(sep),
+        ),
+      ),
+    ].join('\n') + '\n';
+  seeds.push(text('synthetic-pivlab', { 'PIVlab_0001.txt': pivlab(1, ','), 'PIVlab_0002.txt': pivlab(2, ',') }));
+  seeds.push(text('synthetic-pivlab-tab', { 'PIVlab_0003.txt': pivlab(3, '\t') }));
+  const rows: string[] = [];
+  for (let j = 0; j < 3; j++) for (let i = 0; i < 4; i++) rows.push(`${i * 0.5} ${j * 0.25} ${i + j} ${-i} ${i === 2 && j === 1 ? 0 : 1}`);
+  seeds.push(
+    text('synthetic-tecplot-point', {
+      'flow.dat': `TITLE = "test"\nVARIABLES = "X [mm]", "Y [mm]", "U [m/s]", "V [m/s]", "valid"\nZONE T="frame", I=4, J=3, F=POINT\n${rows.join('\n')}\n`,
+    }),
+  );
+  const X = [0, 1, 0, 1];
+  const Y = [0, 0, 1, 1];
+  seeds.push(
+    text('synthetic-tecplot-block', {
+      'block.dat': `VARIABLES = "X" "Y" "U" "V"\nZONE I=2, J=2, DATAPACKING=BLOCK\n${[X, Y, [1, 2, 3, 4], [4, 3, 2, 1]].map((a) => a.join(' ')).join('\n')}\n`,
+    }),
+  );
+  return seeds;
+}
+
+/**
+ * Zarr stores written by our own zarr export from fixture datasets (a DaVis vector set, an image
+ * store), each as the exported zip and unpacked into a `.zarr` folder (so the JSON metadata files
+ * are mutated as text).
+ */
+async function zarrSeeds(fx: string): Promise<Seed[]> {
+  const { sourceTreeFromPath } = await import('../../src/io/node');
+  const { openDataset } = await import('../../src/formats/index');
+  const { exportDataset } = await import('../../src/export/index');
+  const sources: [string, string, number[]][] = [
+    ['davis-vc7', join(fx, 'davis', 'pivpy', 'pivpy', 'data', 'PIVMAT_jet'), [0, 1]],
+    ['imgstore-png', join(fx, 'imgstore', 'dir_png_gray'), [0, 1, 2]],
+    ['phiflow', join(fx, 'phiflow', 'scenes', 'sim_000000'), [0, 1]],
+  ];
+  const seeds: Seed[] = [];
+  for (const [id, dir, frames] of sources) {
+    if (!existsSync(dir)) continue;
+    try {
+      const src = await openDataset(await sourceTreeFromPath(dir));
+      const use = frames.filter((i) => i < src.frames.length);
+      const [out] = await exportDataset(src, { target: 'zarr', frames: use });
+      src.close();
+      seeds.push({ id: `zarr:${id}.zip`, reader: 'zarr', files: [{ path: out.path, bytes: out.bytes }], targets: [out.path] });
+      const members = unzipSync(out.bytes);
+      const folder = Object.entries(members)
+        .filter(([p]) => !p.endsWith('/'))
+        .map(([p, bytes]) => ({ path: `${id}.zarr/${p}`, bytes }))
+        .sort((a, b) => (a.path < b.path ? -1 : 1));
+      seeds.push({ id: `zarr:${id}.zarr`, reader: 'zarr', files: folder, targets: folder.map((f) => f.path) });
+    } catch (e) {
+      console.warn(`zarr seed ${id} not written: ${(e as Error).message}`);
+    }
+  }
+  return seeds;
+}
+
 export async function loadSeeds(fixtures: string, readers: readonly ReaderName[]): Promise<Seed[]> {
   const want = new Set(readers);
   const out: Seed[] = [];
   if (want.has('davis')) out.push(...davisSeeds(fixtures));
   if (want.has('imgstore')) out.push(...imgstoreSeeds(fixtures));
   if (want.has('phiflow')) out.push(...phiflowSeeds(fixtures));
+  if (want.has('pivtext')) out.push(...pivtextSeeds());
+  if (want.has('zarr')) out.push(...(await zarrSeeds(fixtures)));
   if (['npz', 'npy', 'pickle', 'png'].some((r) => want.has(r as ReaderName))) out.push(...(await codecSeeds(fixtures)).filter((s) => want.has(s.reader)));
   return out;
 }

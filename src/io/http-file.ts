@@ -3,6 +3,7 @@ import type { FormatError } from '../core/errors';
 import { blockCache, blockKey, dropBlocks, planRuns, ReadAhead, type BlockRun } from './block-cache';
 import { fetchWithRetries, parseContentRange, remoteError, validatorChange, validatorOf, type RequestContext, type Validator } from './http-request';
 import { remoteOptions } from './remote-options';
+import { readShared, sharedBlocksActive } from './shared-blocks';
 
 /** One file of a remote listing. `url` is absolute; size from the listing (or a HEAD request). */
 export interface RemoteEntry {
@@ -113,7 +114,7 @@ export class HttpFile implements SourceFile {
     const start = r.first * B;
     const end = Math.min(this.size, (r.last + 1) * B);
     try {
-      const bytes = await this.fetchBytes(start, end, true);
+      const bytes = await this.fetchRunBytes(start, end);
       for (let b = r.first; b <= r.last; b++) {
         const blk = bytes.subarray((b - r.first) * B, Math.min(bytes.length, (b - r.first + 1) * B));
         this.settle(b, (w) => w.resolve(blk));
@@ -128,6 +129,25 @@ export class HttpFile implements SourceFile {
     this.waiters.delete(b);
     this.pending.delete(b);
     if (w) f(w);
+  }
+
+  /** A run of blocks: from the IO worker that all dataset workers share, else fetched here. */
+  private async fetchRunBytes(start: number, end: number): Promise<Uint8Array> {
+    if (!sharedBlocksActive() || this.ignoresRange) return this.fetchBytes(start, end, true);
+    if (this.broken) throw this.broken;
+    const entry: RemoteEntry = { path: this.path, url: this.url, size: this.size, etag: this.validator.etag, lastModified: this.validator.lastModified };
+    try {
+      const bytes = await readShared(entry, start, end, this.ctx);
+      this.storeBlocks(bytes, start);
+      return bytes;
+    } catch (e) {
+      // the IO worker found the file changed or short: this file is broken here too
+      if (e instanceof Error && e.name === 'FormatError') {
+        this.broken = e as FormatError;
+        dropBlocks(this.url);
+      }
+      throw e;
+    }
   }
 
   /** A read larger than one request's limit: parallel ranged requests, not cached. */

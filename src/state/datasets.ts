@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { isAbort } from '../core/abort';
 import { onRemoteProgress } from '../io/progress-channel';
 import { specName, type TreeSpec } from '../io/spec';
 import { defaultColormapFor } from '../render/colormaps';
@@ -37,7 +38,8 @@ interface DatasetsState {
   /** bytes received and requests made per remote link (while it opens, and by its reads after) */
   progress: Record<string, { bytes: number; requests: number }>;
   /** open several datasets; failures are collected into one grouped error, nothing loaded is lost */
-  openSpecs(specs: TreeSpec[], opts?: { activate?: boolean }): Promise<DatasetEntry[]>;
+  /** `signal` cancels the opens still running (a cancelled spec is neither opened nor an error) */
+  openSpecs(specs: TreeSpec[], opts?: { activate?: boolean; signal?: AbortSignal }): Promise<DatasetEntry[]>;
   setActive(id: string): void;
   close(id: string): void;
   selectScene(id: string, scene: number): Promise<void>;
@@ -102,7 +104,7 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
     const results = await Promise.allSettled(
       specs.map(async (spec) => {
         const id = `ds${nextId++}`;
-        const summary = await client.open(id, spec);
+        const summary = await client.open(id, spec, { signal: opts.signal });
         return { id, spec, summary, label: summary.name };
       }),
     );
@@ -115,7 +117,7 @@ export const useDatasets = create<DatasetsState>((set, get) => ({
         e.label = uniqueLabel(e.summary.name, taken, e.spec);
         taken.add(e.label);
         ok.push(e);
-      } else {
+      } else if (!isAbort(r.reason)) {
         const e = r.reason as { path?: string; reason?: string; message?: string };
         errors.push({ path: e.path ?? specName(specs[i]), reason: e.reason ?? e.message ?? String(r.reason) });
       }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TreeSpec } from '../io/spec';
 import { hashWithUrl, urlFromHash } from '../io/url-hash';
 import { useActiveDataset, useDatasets } from '../state/datasets';
@@ -20,6 +20,9 @@ export function OpenUrl() {
   const [url, setUrl] = useState('');
   const [opening, setOpening] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
+  /** what the last link's open came to when it did not open: "cancelled" */
+  const [status, setStatus] = useState<string | null>(null);
+  const abort = useRef<AbortController | null>(null);
   const openSpecs = useDatasets((s) => s.openSpecs);
   const progress = useDatasets((s) => (opening ? s.progress[opening] : undefined));
   const active = useActiveDataset();
@@ -32,13 +35,20 @@ export function OpenUrl() {
       useDatasets.setState({ errors: [{ path: url, reason: 'not a valid link (give the full address, starting with http:// or https://)' }] });
       return;
     }
+    const ctl = new AbortController();
+    abort.current = ctl;
+    setStatus(null);
     setOpening(spec.kind === 'url' ? spec.url : null);
     try {
-      await openSpecs([spec]);
+      await openSpecs([spec], { signal: ctl.signal });
     } finally {
+      if (abort.current === ctl) abort.current = null;
       setOpening(null);
+      if (ctl.signal.aborted) setStatus('cancelled');
     }
   };
+  // the listing and the reads in flight stop in the worker; datasets already open stay
+  const cancel = () => abort.current?.abort();
   const copy = async () => {
     await navigator.clipboard?.writeText(location.href).catch(() => undefined);
     setCopied(true);
@@ -67,6 +77,16 @@ export function OpenUrl() {
       {opening && (
         <span className="loading" data-testid="open-url-progress">
           {progress ? `${fmtBytes(progress.bytes)} · ${progress.requests} requests` : 'listing…'}
+        </span>
+      )}
+      {opening && (
+        <button type="button" data-testid="open-url-cancel" onClick={cancel} title="stop opening this link">
+          Cancel
+        </button>
+      )}
+      {!opening && status && (
+        <span className="muted" data-testid="open-url-status">
+          {status}
         </span>
       )}
       {active?.spec.kind === 'url' && (

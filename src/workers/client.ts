@@ -1,3 +1,4 @@
+import { throwIfAborted } from '../core/abort';
 import { fromWire } from '../core/errors';
 import type { TreeSpec } from '../io/spec';
 import type { ViewRequest } from '../render/view-model';
@@ -49,6 +50,13 @@ class WorkerHandle {
     return { reqId, promise };
   }
 
+  /** Connect this worker to the IO worker (its remote reads then share one block cache). */
+  connectIo(io: Worker): void {
+    const ch = new MessageChannel();
+    io.postMessage({ port: ch.port1 }, [ch.port1]);
+    this.worker.postMessage({ op: 'io', reqId: 0, port: ch.port2 } satisfies WorkerRequest, [ch.port2]);
+  }
+
   cancel(target: number): void {
     this.worker.postMessage({ op: 'cancel', reqId: 0, target } satisfies WorkerRequest);
   }
@@ -61,9 +69,16 @@ class WorkerHandle {
  */
 export class DatasetClient {
   private pool: WorkerHandle[];
+  private io: Worker | null = null;
 
-  constructor(size = Math.max(1, Math.min(4, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2))) {
+  /** `opts.sharedIo: false` gives every worker its own block cache and host limit (the bench's "before") */
+  constructor(size = Math.max(1, Math.min(4, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2)), opts: { sharedIo?: boolean } = {}) {
     this.pool = Array.from({ length: size }, (_, k) => new WorkerHandle(k));
+    // one IO worker fetches remote bytes for all of them: the same block is fetched once per page
+    if (opts.sharedIo !== false) {
+      this.io = new Worker(new URL('./io-worker.ts', import.meta.url), { type: 'module', name: 'framescope-io' });
+      for (const w of this.pool) w.connectIo(this.io);
+    }
     const share = Math.floor((256 * 1024 * 1024) / size);
     for (const w of this.pool) void w.call('config', { cacheBytes: share }).promise;
   }
@@ -84,8 +99,29 @@ export class DatasetClient {
     return p;
   }
 
-  async open(id: string, spec: TreeSpec): Promise<DatasetSummary> {
-    const summary = await this.openOn(this.pool[0], id, this.pool[0].call('open', { id, spec }).promise);
+  /**
+   * Open a tree as dataset `id`. Aborting `signal` sends the worker a `cancel` for the request: the
+   * listing, its reads in flight and the reader stop, the promise rejects with an AbortError, and
+   * nothing is kept (datasets already open stay as they are).
+   */
+  async open(id: string, spec: TreeSpec, opts: { signal?: AbortSignal } = {}): Promise<DatasetSummary> {
+    const { signal } = opts;
+    throwIfAborted(signal);
+    const w0 = this.pool[0];
+    const { reqId, promise } = w0.call('open', { id, spec });
+    const onAbort = () => w0.cancel(reqId);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let summary: DatasetSummary;
+    try {
+      summary = await this.openOn(w0, id, promise);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (signal?.aborted) {
+      // the answer crossed the cancel: drop what the worker opened
+      this.close(id);
+      throwIfAborted(signal);
+    }
     // Only the pure-TypeScript decoders spread over the pool: a video format would load one more
     // ffmpeg.wasm core (and its memory) per worker for little gain.
     if (POOLED_FORMATS.has(summary.format))

@@ -2,6 +2,7 @@
 import { isAbort } from '../core/abort';
 import { toWire } from '../core/errors';
 import { openDataset } from '../formats/index';
+import { connectSharedBlocks } from '../io/shared-blocks';
 import { treeFromSpec } from '../io/spec';
 import { FramePipeline } from './pipeline';
 import type { DatasetOp, DatasetOps, ViewResult, WorkerRequest, WorkerResponse } from './protocol';
@@ -26,7 +27,9 @@ type Handlers = {
 };
 
 const handlers: Handlers = {
-  open: async ({ id, spec }) => pipeline.openTree(id, await treeFromSpec(spec)),
+  // a cancel (the page's `cancel` message for this request) aborts the listing, every read in flight
+  // and the reader; a dataset already open under another id is untouched
+  open: async ({ id, spec }, signal) => pipeline.openTree(id, await treeFromSpec(spec, { signal }), signal),
   scene: ({ id, scene }) => pipeline.openScene(id, scene),
   view: async ({ id, index, view }, signal) => {
     const r = await pipeline.view(id, index, view, signal);
@@ -100,6 +103,10 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const m = ev.data;
   if (m.op === 'cancel') {
     running.get(m.target)?.abort();
+    return;
+  }
+  if (m.op === 'io') {
+    connectSharedBlocks(m.port);
     return;
   }
   const ctl = new AbortController();

@@ -1,4 +1,4 @@
-import { abortError, isAbort } from '../core/abort';
+import { abortError, isAbort, throwIfAborted } from '../core/abort';
 import { ByteLru } from '../core/byte-lru';
 import type { FieldData, Frame, FrameSource, SourceTree } from '../core/types';
 import { frameBytes } from '../render/frame-cache';
@@ -64,9 +64,15 @@ export class FramePipeline {
     return { frames: this.frames.bytes, views: this.views.bytes };
   }
 
-  async openTree(id: string, tree: SourceTree): Promise<DatasetSummary> {
+  async openTree(id: string, tree: SourceTree, signal?: AbortSignal): Promise<DatasetSummary> {
     const t0 = now();
+    throwIfAborted(signal);
     const source = await this.opts.open(tree);
+    if (signal?.aborted) {
+      // cancelled while the reader finished: nothing is kept
+      source.close();
+      throwIfAborted(signal);
+    }
     this.close(id);
     const d: OpenDataset = { root: source, source, scene: 0, generation: ++this.generation };
     this.datasets.set(id, d);

@@ -60,10 +60,12 @@ export interface DatasetOps {
 }
 export type DatasetOp = keyof DatasetOps;
 
-/** Page → worker: an operation, or the cancellation of an earlier request. */
+/** Page → worker: an operation, the cancellation of an earlier request, or the IO worker's port. */
 export type WorkerRequest =
   | { [K in DatasetOp]: { op: K; reqId: number; args: DatasetOps[K]['args'] } }[DatasetOp]
-  | { op: 'cancel'; reqId: number; target: number };
+  | { op: 'cancel'; reqId: number; target: number }
+  /** the worker's end of a MessagePort to the page's IO worker (shared block cache and host limit) */
+  | { op: 'io'; reqId: number; port: MessagePort };
 
 /** Worker → page: the answer to request `reqId`, or progress of a long one. */
 export type WorkerResponse =

@@ -1,6 +1,6 @@
 /**
  * The fixed-seed fuzz run that is part of `npm test`: 2,000 damaged copies of the shared fixtures
- * through the Node readers (DaVis, imgstore, PhiFlow) and codecs (npz, npy, pickle, PNG), each in
+ * through the Node readers (DaVis, imgstore, PhiFlow, PIV text, zarr) and codecs (npz, npy, pickle, PNG), each in
  * a worker with a time and heap limit. Every answer must be an open dataset or a FormatError:
  * no other exception, no hang, no out-of-memory. Skipped (with a message) without the fixtures.
  */
@@ -35,7 +35,7 @@ describeFixtures('fuzz: fixed seed, 2,000 cases', () => {
       json,
     ];
     // light readers weighted up so the run stays near a minute on a 2-core machine
-    args.push('--reader', 'davis,imgstore,phiflow,npz,npy,pickle,png,npz,npy,pickle,png');
+    args.push('--reader', 'davis,imgstore,phiflow,pivtext,zarr,npz,npy,pickle,png,npz,npy,pickle,png');
     const stdout = await new Promise<string>((res) => execFile(process.execPath, args, { cwd: root, maxBuffer: 1 << 24 }, (_e, so, se) => res(`${so}\n${se}`)));
     const s = JSON.parse(readFileSync(json, 'utf8'));
     expect(s.total.cases, stdout).toBe(2000);

@@ -305,3 +305,123 @@ function pngWithIdat(w: number, h: number, z: Uint8Array): Uint8Array {
   ihdr[9] = 0;
   return concat([Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr), chunk('IDAT', z), chunk('IEND', new Uint8Array(0))]);
 }
+
+describe('py-pde movie metadata: hostile comment JSON is a MetadataError in words (never a TypeError or a stack overflow)', () => {
+  // the reproducers the fuzzer's type confusion and deep nesting write into a movie's comment tag
+  const quote = (json: string) => `'${json.replace(/'/g, `'"'"'`)}'`;
+  const grid = (cls: unknown) =>
+    JSON.stringify({
+      class: cls,
+      shape: [4, 2],
+      bounds: [
+        [0, 1],
+        [0, 1],
+      ],
+      periodic: [false, false],
+    });
+  it('a grid class that is a mapping whose toString is not callable', async () => {
+    const { gridGeometry } = await import('../../src/formats/pypde/grid');
+    const { MetadataError } = await import('../../src/formats/pypde/metadata');
+    const evil = JSON.parse('{"class": {"toString": 1, "valueOf": 1}, "shape": {"toString": 1}}');
+    expect(() => gridGeometry(evil)).toThrow(MetadataError);
+    expect(() => gridGeometry(evil)).toThrow(/grid state has no class name \(\(a mapping\)\)/);
+    const noShape = JSON.parse('{"class": "CartesianGrid", "shape": {"toString": 1}}');
+    expect(() => gridGeometry(noShape)).toThrow(/grid CartesianGrid has no shape/);
+    const odd = JSON.parse('{"class": "PolarSymGrid", "shape": [2, 3], "radius": 1}');
+    expect(() => gridGeometry(odd)).toThrow(/PolarSymGrid must have one axis/);
+  });
+  it('field_attributes whose grid class is a mapping (through the comment parser)', async () => {
+    const { decodeFieldAttributes, parseComment, MetadataError } = await import('../../src/formats/pypde/metadata');
+    const meta = parseComment(
+      quote(JSON.stringify({ field_attributes: { class: '"ScalarField"', grid: JSON.stringify({ class: { toString: 1 }, shape: [2] }) }, vmin: 0, vmax: 1 })),
+    );
+    expect(() => decodeFieldAttributes(meta.field_attributes)).toThrow(MetadataError);
+  });
+  it('a comment JSON nested 100,000 levels', async () => {
+    const { parseComment, MetadataError } = await import('../../src/formats/pypde/metadata');
+    const deep = `{"field_attributes": {}, "x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const [err, ms] = await timed(async () => parseComment(quote(deep)));
+    expect(err).toBeInstanceOf(MetadataError);
+    expect((err as Error).message).toBe('comment tag: JSON nests deeper than 100 levels (at character 129)');
+    expect(ms).toBeLessThan(2000);
+  });
+  it('a field_attributes member (a JSON text inside the JSON) nested 100,000 levels', async () => {
+    const { decodeFieldAttributes } = await import('../../src/formats/pypde/metadata');
+    const deepGrid = '['.repeat(100_000) + ']'.repeat(100_000);
+    expect(() => decodeFieldAttributes({ class: '"ScalarField"', grid: deepGrid })).toThrow(
+      /field_attributes\.field_attributes\.grid: JSON nests deeper than 100 levels/,
+    );
+  });
+  it('an ordinary comment still parses (NaN tokens, nested JSON texts)', async () => {
+    const { decodeFieldAttributes, parseComment } = await import('../../src/formats/pypde/metadata');
+    const { gridGeometry } = await import('../../src/formats/pypde/grid');
+    const meta = parseComment(
+      quote(`{"field_attributes": {"class": "\\"ScalarField\\"", "grid": ${JSON.stringify(grid('CartesianGrid'))}}, "vmin": NaN, "vmax": 1}`),
+    );
+    expect(Number.isNaN(meta.vmin)).toBe(true);
+    const desc = decodeFieldAttributes(meta.field_attributes);
+    expect(gridGeometry(desc.fields[0].grid).axes.map((a) => a.n)).toEqual([4, 2]);
+  });
+});
+
+describe('PIV text headers are scanned in linear time (the fuzzer found four quadratic regular expressions)', () => {
+  const pivlab = (frame: number, extra = { at: 0, text: '' }) => {
+    const t =
+      [
+        'PIVlab by W.Th. & E.J.S., ASCII chart output - 01-Dec-2026',
+        `FRAME: ${frame}, filenames: A_${frame}.tif & B_${frame}.tif, conversion factor xy (px -> m): 0.0001, conversion factor uv (px/frame -> m/s): 0.05`,
+        'x [m],y [m],u [m/s],v [m/s],Vector type [-]',
+        '0.0016,0.0016,1,0,1',
+        '0.0032,0.0016,2,0,1',
+      ].join('\n') + '\n';
+    return extra.text ? t.slice(0, extra.at) + extra.text + t.slice(extra.at) : t;
+  };
+  const tecplot = 'TITLE = "t"\nVARIABLES = "X [mm]", "Y [mm]", "U [m/s]", "V [m/s]"\nZONE I=2, J=1, F=POINT\n0 0 1 2\n1 0 3 4\n';
+  const cases: [string, string, string][] = [
+    // the generated reproducer of the hang: FRAME line damaged (no longer a FRAME line) and 200,000 blanks in it
+    ['PIVlab_0002.txt', pivlab(2, { at: 60, text: '\u00ff'.repeat(8) + ' '.repeat(200_000) }), 'label scan'],
+    ['PIVlab_0002.txt', pivlab(2, { at: pivlab(2).indexOf('x [m]') + 1, text: 'a'.repeat(200_000) }), 'label of 200,000 letters'],
+    ['PIVlab_0002.txt', pivlab(2, { at: pivlab(2).indexOf('u [m/s]'), text: ' '.repeat(200_000) + 'q' }), 'unit scan'],
+    ['flow.dat', tecplot.replace('VARIABLES = ', `VARIABLES = ${'\t'.repeat(200_000)}`), 'VARIABLES with 200,000 tabs'],
+    ['flow.dat', tecplot.replace('0 0 1 2\n', `${'\n'.repeat(200_000)}0 0 1 2\n`), '200,000 blank lines in the body'],
+  ];
+  it.each(cases)('%s (%s): answered within 2 s', async (path, text, _what) => {
+    const [r, ms] = await timed(async () => {
+      const src = await openDataset(tree('p', [[path, text]]));
+      for (let i = 0; i < src.frames.length; i++) await src.readFrame(i);
+      return src;
+    });
+    if (r instanceof Error) expect(r).toBeInstanceOf(FormatError);
+    expect(ms).toBeLessThan(2000);
+  });
+  it('labels and units still parse as before', async () => {
+    const { labelsOf } = await import('../../src/formats/pivtext/pivlab');
+    const { nameAndUnit } = await import('../../src/formats/pivtext/table');
+    expect(labelsOf('x [m],y [m]\tu [m/s], Vector type [-] ,vorticity [1/s]')).toEqual([
+      { name: 'x', unit: 'm' },
+      { name: 'y', unit: 'm' },
+      { name: 'u', unit: 'm/s' },
+      { name: 'Vector type', unit: '-' },
+      { name: 'vorticity', unit: '1/s' },
+    ]);
+    expect(labelsOf('1 [x], [y] z [w')).toEqual([]);
+    // the same answers as the regular expressions they replace, on short random strings
+    const LABEL = /([A-Za-z][^,\t[\]]*?)\s*\[([^\]]*)\]/g;
+    const NAME_UNIT = /^(.*?)\s*[[(]([^\])]*)[\])]\s*$/;
+    let x = 12345;
+    const next = () => (x = (x * 1103515245 + 12345) >>> 0) >>> 16;
+    for (let k = 0; k < 3000; k++) {
+      const str = Array.from({ length: next() % 14 }, () => 'ab [](),\t-'[next() % 11]).join('');
+      expect(labelsOf(str), str).toEqual([...str.matchAll(LABEL)].map((m) => ({ name: m[1], unit: m[2] })));
+      const t = str.trim();
+      const br = NAME_UNIT.exec(t);
+      if (br && !t.startsWith('"')) expect(nameAndUnit(str), str).toMatchObject({ name: br[1].trim(), unit: br[2].trim() === '-' ? '' : br[2].trim() });
+    }
+    expect(nameAndUnit('"X [mm]"')).toEqual({ name: 'X', unit: 'mm' });
+    expect(nameAndUnit('u (px/frame)')).toEqual({ name: 'u', unit: 'px/frame' });
+    expect(nameAndUnit('a (b) [c]')).toEqual({ name: 'a (b)', unit: 'c' });
+    expect(nameAndUnit('Vector type [-]')).toEqual({ name: 'Vector type', unit: '' });
+    expect(nameAndUnit('X mm')).toEqual({ name: 'X', unit: 'mm' });
+    expect(nameAndUnit('X')).toEqual({ name: 'X', unit: '' });
+  });
+});

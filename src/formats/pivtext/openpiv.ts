@@ -22,7 +22,7 @@ export function looksLikeBareTable(text: string): boolean {
     .filter((l) => l.trim());
   if (lines.length < 2) return false;
   const n = lines[0].trim().split(/[\t ,;]+/).length;
-  return n >= 4 && n <= 6 && lines.every((l) => /^\s*[-+.\deE,\t ;naN]+$/.test(l) && l.trim().split(/[\t ,;]+/).length === n);
+  return n >= 4 && n <= 6 && lines.every((l) => /^[-+.\deE,;naN\s]+$/.test(l) && l.trim().split(/[\t ,;]+/).length === n);
 }
 
 export function parseOpenPiv(path: string, text: string): Table {

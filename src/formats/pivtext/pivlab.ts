@@ -9,7 +9,30 @@
 import { FormatError } from '../errors';
 import { columnsFrom, nameAndUnit, readRows, FORMAT, type Table } from './table';
 
-const LABEL = /([A-Za-z][^,\t[\]]*?)\s*\[([^\]]*)\]/g;
+/**
+ * `name [unit]` labels of a header line, as the regex `([A-Za-z][^,\t[\]]*?)\s*\[([^\]]*)\]`
+ * would find them, in one pass (the regex is quadratic on a long run without a bracket: a damaged
+ * 200 KB header line took minutes).
+ */
+export function labelsOf(line: string): { name: string; unit: string }[] {
+  const out: { name: string; unit: string }[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    let s = i;
+    while (s < n && !/[A-Za-z]/.test(line[s])) s++;
+    if (s >= n) break;
+    let e = s + 1;
+    while (e < n && line[e] !== ',' && line[e] !== '\t' && line[e] !== '[' && line[e] !== ']') e++;
+    if (e < n && line[e] === '[') {
+      const close = line.indexOf(']', e + 1);
+      if (close < 0) break;
+      out.push({ name: line.slice(s, e).trimEnd(), unit: line.slice(e + 1, close) });
+      i = close + 1;
+    } else i = e + 1;
+  }
+  return out;
+}
 
 export function isPivlab(text: string): boolean {
   const h = text.slice(0, 4096);
@@ -35,7 +58,7 @@ export function parsePivlab(path: string, text: string): Table {
     if (files) metadata.filenames = files[1].trim();
     i++;
   }
-  const labels = [...(lines[i] ?? '').matchAll(LABEL)].map((m) => nameAndUnit(`${m[1]} [${m[2]}]`));
+  const labels = labelsOf(lines[i] ?? '').map((m) => nameAndUnit(`${m.name} [${m.unit}]`));
   if (labels.length < 4)
     throw new FormatError(FORMAT, path, `line ${i + 1}: expected a header like “x [m],y [m],u [m/s],v [m/s]”, got “${(lines[i] ?? '').slice(0, 80)}”`);
   const names = labels.map((l) => l.name);

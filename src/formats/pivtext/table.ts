@@ -69,7 +69,7 @@ export function readRows(path: string, lines: string[], start: number, width: nu
     if (comma === null) comma = usesDecimalComma(line);
     const r = numbersOf(line, comma);
     if (!r) {
-      if (/^\s*ZONE\b/i.test(line)) break;
+      if (/^[ \t]*ZONE\b/i.test(line)) break;
       throw new FormatError(FORMAT, path, `line ${i + 1}: expected ${width} numbers, got “${line.slice(0, 80)}”`);
     }
     if (r.length < minWidth) throw new FormatError(FORMAT, path, `line ${i + 1}: expected ${width} numbers, got ${r.length}`);
@@ -85,8 +85,19 @@ export function columnsFrom(rows: number[][], names: string[], units: string[]):
 /** `"X mm"` / `x [m]` / `u [px/frame]` → name and unit. */
 export function nameAndUnit(label: string): { name: string; unit: string } {
   const s = label.trim().replace(/^"|"$/g, '').trim();
-  const br = /^(.*?)\s*[[(]([^\])]*)[\])]\s*$/.exec(s);
-  if (br) return { name: br[1].trim(), unit: br[2].trim() === '-' ? '' : br[2].trim() };
+  // `name [unit]` / `name (unit)` at the end, found in one pass (the regex /^(.*?)\s*[[(]([^\])]*)[\])]\s*$/
+  // it replaces is quadratic on a long label without brackets)
+  const end = s.length - 1;
+  if (end > 0 && (s[end] === ']' || s[end] === ')')) {
+    let lastClose = end - 1;
+    while (lastClose >= 0 && s[lastClose] !== ']' && s[lastClose] !== ')') lastClose--;
+    let open = lastClose + 1;
+    while (open < end && s[open] !== '[' && s[open] !== '(') open++;
+    if (open < end) {
+      const unit = s.slice(open + 1, end).trim();
+      return { name: s.slice(0, open).trim(), unit: unit === '-' ? '' : unit };
+    }
+  }
   const sp = /^(\S+)\s+(\S.*)$/.exec(s);
   if (sp) return { name: sp[1], unit: sp[2] };
   return { name: s, unit: '' };

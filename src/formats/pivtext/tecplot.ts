@@ -10,7 +10,7 @@ import { FormatError } from '../errors';
 import { nameAndUnit, numbersOf, usesDecimalComma, FORMAT, type Column, type Table } from './table';
 
 export function isTecplot(text: string): boolean {
-  return /^\s*(TITLE\s*=|VARIABLES\s*=)/im.test(text.slice(0, 4096)) && /\bVARIABLES\s*=/i.test(text.slice(0, 8192));
+  return /^[ \t]*(TITLE\s*=|VARIABLES\s*=)/im.test(text.slice(0, 4096)) && /\bVARIABLES\s*=/i.test(text.slice(0, 8192));
 }
 
 export function isTsi(text: string): boolean {
@@ -32,7 +32,7 @@ export function parseTecplot(path: string, text: string): Table {
     headerEnd = next < 0 ? text.length : next + 1;
   }
   const header = text.slice(0, headerEnd);
-  const varsM = /VARIABLES\s*=\s*((?:\s*,?\s*"[^"]*")+|[^\n]*)/i.exec(header);
+  const varsM = /VARIABLES\s*=((?:[\s,]*"[^"]*")+|[^\n]*)/i.exec(header);
   if (!varsM) throw new FormatError(FORMAT, path, 'Tecplot header without VARIABLES');
   let labels = [...varsM[1].matchAll(/"([^"]*)"/g)].map((q) => q[1]);
   if (!labels.length) labels = varsM[1].split(/[\s,]+/).filter(Boolean);
@@ -53,7 +53,7 @@ export function parseTecplot(path: string, text: string): Table {
     metadata[a[1]] = a[2].trim() !== '' && Number.isFinite(v) ? v : a[2];
   }
   const body = text.slice(headerEnd);
-  const nextZone = body.search(/^\s*ZONE\b/im);
+  const nextZone = body.search(/^[ \t]*ZONE\b/im);
   const data = nextZone >= 0 ? body.slice(0, nextZone) : body;
   const nv = labels.length;
   const nPoints = ni !== undefined ? ni * (nj ?? 1) * (nk ?? 1) : undefined;

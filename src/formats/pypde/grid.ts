@@ -5,6 +5,14 @@
 import type { Scale } from '../types';
 import { MetadataError, type GridState } from './metadata';
 
+/** A parsed value for a message: never `${obj}` (a mapping whose toString is not callable throws a TypeError). */
+function shown(v: unknown): string {
+  if (typeof v === 'string') return v.length > 40 ? `${v.slice(0, 40)}…` : v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v === null || v === undefined) return String(v);
+  return Array.isArray(v) ? '(a list)' : `(a ${typeof v === 'object' ? 'mapping' : typeof v})`;
+}
+
 export interface GridAxis {
   /** x, y (Cartesian), r (polar/spherical/cylindrical), z (cylindrical) */
   name: string;
@@ -70,8 +78,9 @@ function radial(radius: unknown): [number, number] {
 
 /** Build the geometry of a serialised py-pde grid. */
 export function gridGeometry(state: GridState): GridGeometry {
+  if (!state || typeof state !== 'object' || typeof state.class !== 'string') throw new MetadataError(`grid state has no class name (${shown(state?.class)})`);
   const shape = state.shape;
-  if (!Array.isArray(shape) || !shape.length) throw new MetadataError(`grid ${state.class} has no shape`);
+  if (!Array.isArray(shape) || !shape.length) throw new MetadataError(`grid ${shown(state.class)} has no shape`);
   const ns = shape.map((v, k) => count(v, `shape[${k}]`));
   switch (state.class) {
     case 'CartesianGrid':
@@ -88,7 +97,7 @@ export function gridGeometry(state: GridState): GridGeometry {
     }
     case 'PolarSymGrid':
     case 'SphericalSymGrid': {
-      if (ns.length !== 1) throw new MetadataError(`${state.class} must have one axis`);
+      if (ns.length !== 1) throw new MetadataError(`${shown(state.class)} must have one axis`);
       const [lo, hi] = radial(state.radius);
       return { class: state.class, dim: state.class === 'PolarSymGrid' ? 2 : 3, axes: [axis('r', lo, hi, ns[0], false)], state };
     }
@@ -104,6 +113,6 @@ export function gridGeometry(state: GridState): GridGeometry {
       };
     }
     default:
-      throw new MetadataError(`unsupported grid class ${state.class}`);
+      throw new MetadataError(`unsupported grid class ${shown(state.class)}`);
   }
 }

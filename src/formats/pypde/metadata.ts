@@ -3,6 +3,7 @@
  * object (Python json.dumps, so bare NaN/Infinity tokens may occur) whose `field_attributes` values
  * are JSON texts themselves (and a collection's `fields` a JSON list of such objects). Pure TS.
  */
+import { checkJsonDepth, DEFAULT_JSON_DEPTH, JsonError } from '../../core/json';
 
 export class MetadataError extends Error {}
 
@@ -55,6 +56,9 @@ const SENTINEL = '\u0000\u0001pypde:';
 
 /** JSON.parse that also accepts Python's bare NaN, Infinity and -Infinity tokens. */
 export function parseLenientJson(text: string): unknown {
+  // nesting is limited before parsing: 100,000 nested arrays parse, then overflow the stack of
+  // whatever walks them (structured clone to the page, the metadata view)
+  checkJsonDepth(text, DEFAULT_JSON_DEPTH);
   let out = '';
   let inStr = false;
   let last = 0;
@@ -104,6 +108,7 @@ export function parseComment(comment: string): Record<string, unknown> {
   try {
     j = parseLenientJson(word);
   } catch (e) {
+    if (e instanceof JsonError) throw new MetadataError(`comment tag: ${e.message}`);
     throw new MetadataError(`comment tag is not valid JSON after shell-unquoting (${(e as Error).message})`);
   }
   if (!j || typeof j !== 'object' || Array.isArray(j)) throw new MetadataError('comment JSON is not an object');
@@ -136,7 +141,8 @@ function decodeNested(v: unknown, what: string): unknown {
   if (typeof v !== 'string') return v;
   try {
     return parseLenientJson(v);
-  } catch {
+  } catch (e) {
+    if (e instanceof JsonError) throw new MetadataError(`field_attributes.${what}: ${e.message}`);
     throw new MetadataError(`field_attributes.${what} is not a JSON text: ${v.slice(0, 60)}`);
   }
 }

@@ -8,6 +8,7 @@ import { resolveOptions, type ExportTarget } from '../export/target';
 import { EXPORT_TARGETS } from '../export/targets';
 import { movieTiming } from '../export/targets/movies';
 import type { ExportPreview } from '../export/preview';
+import type { DirectoryLike, FolderResult } from '../export/job';
 import { useActiveDataset } from '../state/datasets';
 import { eta, progressText, useJobs } from '../state/jobs';
 import { useView } from '../state/view';
@@ -15,20 +16,27 @@ import { previewExport } from '../workers/export-client';
 import { bytesLabel, fmtNum } from './format';
 
 type Options = Record<string, unknown>;
+type FolderPickerWindow = Window & { showDirectoryPicker?(o?: { mode?: 'readwrite'; id?: string }): Promise<unknown> };
+
+/** A Zarr store can go into a folder where the browser has the File System Access API's directory picker. */
+const canPickFolder = () => typeof (window as FolderPickerWindow).showDirectoryPicker === 'function';
 type Target = ExportTarget;
 
 async function save(id: number, name: string, usePickers: boolean): Promise<void> {
-  const files = useJobs.getState().filesOf(id);
-  if (!files) return;
+  const all = useJobs.getState().filesOf(id);
+  const files = all?.filter((f): f is Exclude<typeof f, FolderResult> => !('folder' in f));
+  if (!files?.length) return;
   const { saveFiles } = await import('./save');
+  let method: string;
   try {
-    await saveFiles(files, name, { usePickers });
+    method = (await saveFiles(files, name, { usePickers })).method;
   } catch (e) {
     if ((e as Error).name === 'AbortError') return;
     // a picker the browser refuses (e.g. no user activation left): download instead
-    await saveFiles(files, name, { usePickers: false });
+    method = (await saveFiles(files, name, { usePickers: false })).method;
   }
-  useJobs.getState().dismiss(id);
+  // a download reads a file on disk (OPFS) after this returns: keep it a while
+  useJobs.getState().dismiss(id, method === 'download' || method === 'zip-download' ? 10 * 60_000 : 0);
 }
 
 /** What the dialog starts a target with: the schema defaults, then what the viewer shows. */
@@ -86,6 +94,7 @@ export function ExportDialog() {
   const [fields, setFields] = useState<string[]>([]);
   const [preview, setPreview] = useState<{ url: string; info: ExportPreview } | { error: string } | { busy: true } | null>(null);
   const [, tick] = useState(0);
+  const [folderError, setFolderError] = useState<string | null>(null);
   const viewFps = useView((s) => s.fps);
 
   useEffect(() => {
@@ -176,14 +185,26 @@ export function ExportDialog() {
     };
   }, [open, rendered, jobKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const start = () => {
+  const start = async () => {
     if (!active || !jobSpec) return;
+    let folder: DirectoryLike | undefined;
+    if (jobSpec.options.store === 'folder') {
+      // a Zarr folder store: where it goes is asked now (the click is the user activation the picker needs)
+      try {
+        folder = (await (window as FolderPickerWindow).showDirectoryPicker!({ mode: 'readwrite', id: 'framescope-zarr' })) as unknown as DirectoryLike;
+      } catch (e) {
+        if ((e as Error).name !== 'AbortError') setFolderError((e as Error).message);
+        return;
+      }
+      setFolderError(null);
+    }
     useJobs.getState().start({
       spec: active.spec,
       scene: active.summary.sceneIndex,
       key: `${active.id}/${active.summary.sceneIndex}`,
       dataset: active.summary.name,
       job: jobSpec,
+      folder,
     });
   };
 
@@ -278,7 +299,9 @@ export function ExportDialog() {
     );
   };
 
-  const visible = target.options.filter((o) => (!o.applies || o.applies(options)) && !meaningless(o.key, shownField) && o.group !== 'timing');
+  const visible = target.options.filter(
+    (o) => (!o.applies || o.applies(options)) && !meaningless(o.key, shownField) && o.group !== 'timing' && (o.key !== 'store' || canPickFolder()),
+  );
   const timing = target.options.filter((o) => o.group === 'timing' && (!o.applies || o.applies(options)));
   const isMovie = 'fps' in target.schema && 'frameDurationMs' in target.schema;
   let timingNote = '';
@@ -398,6 +421,7 @@ export function ExportDialog() {
                 ))}
               </div>
             </fieldset>
+            {folderError && <p style={S.error}>{folderError}</p>}
             {parsed.error && (
               <p style={S.error} data-testid="export-problem">
                 {parsed.error}
@@ -440,7 +464,7 @@ export function ExportDialog() {
                     {j.error && <div style={S.error}>{j.error}</div>}
                     {j.files && (
                       <div style={S.muted}>
-                        {j.files.map((f) => `${f.path} (${bytesLabel(f.size)})`).join(', ')}
+                        {j.files.map((f) => `${f.path} (${bytesLabel(f.size)}${f.where === 'disk' ? ', on disk' : ''})`).join(', ')}
                         {j.files.some((f) => f.note) && (
                           <div>
                             {j.files
@@ -451,7 +475,7 @@ export function ExportDialog() {
                         )}
                       </div>
                     )}
-                    {j.status === 'done' && (
+                    {j.status === 'done' && j.files?.some((f) => f.where !== 'folder') && (
                       <>
                         <button
                           data-testid="export-save"
@@ -478,7 +502,7 @@ export function ExportDialog() {
         </div>
         <div className="actions">
           <button onClick={close}>Close</button>
-          <button data-testid="export-start" onClick={start} disabled={!jobSpec}>
+          <button data-testid="export-start" onClick={() => void start()} disabled={!jobSpec}>
             Export {selection.indices.length} frames
           </button>
         </div>

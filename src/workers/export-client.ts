@@ -1,4 +1,4 @@
-import type { ExportedFile, ExportStage } from '../export/job';
+import type { ExportOutput, ExportStage } from '../export/job';
 import type { ExportPreview } from '../export/preview';
 import { fromWire } from './errors';
 import type { ExportMessage, ExportRequest } from './export-protocol';
@@ -15,10 +15,10 @@ function abortError(): Error {
 export function runExport(
   req: Omit<ExportRequest, 'op'>,
   onProgress: (done: number, total: number, stage: ExportStage) => void,
-): { promise: Promise<ExportedFile[]>; cancel(): void } {
+): { promise: Promise<ExportOutput[]>; cancel(): void } {
   const worker = newWorker('framescope-export');
   let rejectFn: (e: Error) => void = () => undefined;
-  const promise = new Promise<ExportedFile[]>((resolve, reject) => {
+  const promise = new Promise<ExportOutput[]>((resolve, reject) => {
     rejectFn = reject;
     worker.onmessage = (ev: MessageEvent<ExportMessage>) => {
       const m = ev.data;

@@ -1,21 +1,27 @@
 /** Messages between the main thread (export-client.ts) and the export worker (export-worker.ts). */
 import type { WireError } from '../core/errors';
-import type { ExportedFile, ExportJob, ExportStage } from '../export/job';
+import type { ExportJob, ExportOutput, ExportStage } from '../export/job';
 import type { ExportPreview } from '../export/preview';
+import type { DirectoryLike } from '../export/job';
 import type { TreeSpec } from '../io/spec';
 
-export interface ExportRequest {
-  op: 'run' | 'preview';
+/** One dataset the worker opens: its files and scene, and a key naming it (a preview worker keeps it open). */
+export interface DatasetRef {
   spec: TreeSpec;
   scene: number;
-  /** identifies the dataset + scene: a preview worker keeps that source open between previews */
   key: string;
+}
+
+export interface ExportRequest extends DatasetRef {
+  op: 'run' | 'preview';
   job: ExportJob;
+  /** zarr with store = folder: the folder to write into (a picked FileSystemDirectoryHandle, or an OPFS one) */
+  folder?: DirectoryLike;
 }
 
 export type ExportMessage =
   | { type: 'progress'; done: number; total: number; stage: ExportStage }
-  | { type: 'done'; files: ExportedFile[] }
+  | { type: 'done'; files: ExportOutput[] }
   | { type: 'preview'; preview: ExportPreview }
   | { type: 'error'; error: WireError };
 

@@ -3,11 +3,13 @@ import type { FrameSource } from '../core/types';
 import { openDataset } from '../formats/index';
 import { treeFromSpec } from '../io/spec';
 import { toWire } from './errors';
+import type { ExportOutput } from '../export/job';
 import type { ExportMessage, ExportRequest, ExportWorkerInput } from './export-protocol';
+import { hasSyncOpfs, opfsDisk, sweepExports } from './opfs-disk';
 
 /**
- * Export worker: re-opens the dataset from its (cloned) files and runs exportDataset with progress
- * and cancel (op 'run'), or draws the first output frame of a rendered job (op 'preview'; the
+ * Export worker: re-opens the dataset from its (cloned) files and runs exportDatasetTo with progress
+ * and cancel (op 'run': hdf5 streams onto OPFS, zarr may write into a folder handle), or draws the first output frame of a rendered job (op 'preview'; the
  * source stays open for the next preview of the same dataset).
  */
 let ctl: AbortController | null = null;
@@ -32,6 +34,11 @@ async function sourceOf(req: ExportRequest): Promise<FrameSource> {
   return open.source;
 }
 
+/** The byte buffers of the results, each once (Blobs on disk and folders travel as they are). */
+function transferables(files: ExportOutput[]): ArrayBuffer[] {
+  return files.flatMap((f) => ('bytes' in f ? [f.bytes.buffer as ArrayBuffer] : [])).filter((b, i, a) => a.indexOf(b) === i);
+}
+
 self.onmessage = async (ev: MessageEvent<ExportWorkerInput>) => {
   const req = ev.data;
   if (req.op === 'cancel') {
@@ -50,15 +57,20 @@ self.onmessage = async (ev: MessageEvent<ExportWorkerInput>) => {
       post({ type: 'preview', preview }, [preview.png.buffer as ArrayBuffer]);
       return;
     }
-    const { exportDataset } = await import('../export/index');
-    const files = await exportDataset(source, req.job, {
-      signal: mine.signal,
-      onProgress: (done, total, stage = 'write') => post({ type: 'progress', done, total, stage }),
-    });
-    post(
-      { type: 'done', files },
-      files.map((f) => f.bytes.buffer as ArrayBuffer).filter((b, i, a) => a.indexOf(b) === i),
+    const { exportDatasetTo } = await import('../export/index');
+    // hdf5 streams onto the Origin Private File System where this worker can write it synchronously
+    const disk = req.job.target === 'hdf5' && hasSyncOpfs() ? opfsDisk() : undefined;
+    if (disk) void sweepExports().catch(() => undefined);
+    const files = await exportDatasetTo(
+      source,
+      req.job,
+      {
+        signal: mine.signal,
+        onProgress: (done, total, stage = 'write') => post({ type: 'progress', done, total, stage }),
+      },
+      { disk, folder: req.folder },
     );
+    post({ type: 'done', files }, transferables(files));
   } catch (e) {
     if (req.op === 'preview' && ctl !== mine) return;
     post({ type: 'error', error: toWire(e) });

@@ -4,6 +4,7 @@ import type { DirectoryLike } from '../export/job';
 import type { TreeSpec } from '../io/spec';
 import { runExport } from '../workers/export-client';
 import { removeExport } from '../workers/opfs-disk';
+import type { ComparisonRequest } from './compare-job';
 
 /** One export job as the UI lists it. */
 export interface ExportJob {
@@ -29,6 +30,8 @@ interface JobsState {
   jobs: ExportJob[];
   /** start an export of a dataset in the export worker; returns the job id */
   start(req: { spec: TreeSpec; scene: number; key: string; dataset: string; job: ExportJobSpec; folder?: DirectoryLike }): number;
+  /** start a comparison export (every panel's dataset opened in one export worker) */
+  startComparison(req: ComparisonRequest): number;
   cancel(id: number): void;
   /** the files of a finished job (kept outside the store: they can be large) */
   filesOf(id: number): ExportOutput[] | undefined;
@@ -45,39 +48,15 @@ const cancels = new Map<number, () => void>();
 
 export const useJobs = create<JobsState>((set) => {
   const update = (id: number, p: Partial<ExportJob>) => set((s) => ({ jobs: s.jobs.map((j) => (j.id === id ? { ...j, ...p } : j)) }));
-  return {
+  const api: JobsState = {
     jobs: [],
     start({ spec, scene, key, dataset, job, folder }) {
-      const id = nextId++;
-      const now = Date.now();
-      const total = job.frames?.length ?? 0;
-      set((s) => ({ jobs: [{ id, target: job.target, dataset, status: 'running', done: 0, total, stage: 'write', startedAt: now, stageAt: now }, ...s.jobs] }));
-      const run = runExport({ spec, scene, key, job, folder }, (done, total, stage) =>
-        set((s) => ({
-          jobs: s.jobs.map((j) => (j.id === id ? { ...j, done, total, stage, stageAt: j.stage === stage ? j.stageAt : Date.now() } : j)),
-        })),
+      return launch(dataset, job.target, job.frames?.length ?? 0, (onProgress) => runExport({ spec, scene, key, job, folder }, onProgress));
+    },
+    startComparison(req) {
+      return launch(`comparison of ${req.names.join(', ')}`, req.job.target, req.job.steps.length, (onProgress) =>
+        runExport({ datasets: req.datasets, job: req.job, compare: true }, onProgress),
       );
-      cancels.set(id, run.cancel);
-      run.promise.then(
-        (out) => {
-          cancels.delete(id);
-          if (!useJobs.getState().jobs.some((j) => j.id === id)) {
-            forgetFiles(out, 0); // dismissed meanwhile
-            return;
-          }
-          files.set(id, out);
-          update(id, {
-            status: 'done',
-            finishedAt: Date.now(),
-            files: out.map((f) => ({ path: f.path, size: outputSize(f), note: f.note, where: 'bytes' in f ? 'memory' : 'blob' in f ? 'disk' : 'folder' })),
-          });
-        },
-        (e: Error) => {
-          cancels.delete(id);
-          update(id, { status: e.name === 'AbortError' ? 'cancelled' : 'error', error: e.message, finishedAt: Date.now() });
-        },
-      );
-      return id;
     },
     cancel(id) {
       cancels.get(id)?.();
@@ -92,6 +71,45 @@ export const useJobs = create<JobsState>((set) => {
       set((s) => ({ jobs: s.jobs.filter((j) => j.id !== id) }));
     },
   };
+
+  function launch(
+    dataset: string,
+    target: string,
+    total: number,
+    runIt: (onProgress: (done: number, total: number, stage: ExportStage) => void) => ReturnType<typeof runExport>,
+  ): number {
+    const id = nextId++;
+    const now = Date.now();
+    set((s) => ({ jobs: [{ id, target, dataset, status: 'running', done: 0, total, stage: 'write', startedAt: now, stageAt: now }, ...s.jobs] }));
+    const run = runIt((done, total, stage) =>
+      set((s) => ({
+        jobs: s.jobs.map((j) => (j.id === id ? { ...j, done, total, stage, stageAt: j.stage === stage ? j.stageAt : Date.now() } : j)),
+      })),
+    );
+    cancels.set(id, run.cancel);
+    run.promise.then(
+      (out) => {
+        cancels.delete(id);
+        if (!useJobs.getState().jobs.some((j) => j.id === id)) {
+          forgetFiles(out, 0); // dismissed meanwhile
+          return;
+        }
+        files.set(id, out);
+        update(id, {
+          status: 'done',
+          finishedAt: Date.now(),
+          files: out.map((f) => ({ path: f.path, size: outputSize(f), note: f.note, where: 'bytes' in f ? 'memory' : 'blob' in f ? 'disk' : 'folder' })),
+        });
+      },
+      (e: Error) => {
+        cancels.delete(id);
+        update(id, { status: e.name === 'AbortError' ? 'cancelled' : 'error', error: e.message, finishedAt: Date.now() });
+      },
+    );
+    return id;
+  }
+
+  return api;
 });
 
 /** Delete a job's files that live in OPFS (by the name their File carries). */

@@ -12,7 +12,10 @@ import type { DirectoryLike, FolderResult } from '../export/job';
 import { useActiveDataset } from '../state/datasets';
 import { eta, progressText, useJobs } from '../state/jobs';
 import { useView } from '../state/view';
-import { previewExport } from '../workers/export-client';
+import { previewComparisonExport, previewExport } from '../workers/export-client';
+import { create } from 'zustand';
+import { COMPARE_TARGETS, type CompareTargetId } from '../export/compare-job';
+import { comparisonFromState, comparisonLength } from '../state/compare-job';
 import { bytesLabel, fmtNum } from './format';
 
 type Options = Record<string, unknown>;
@@ -38,6 +41,17 @@ async function save(id: number, name: string, usePickers: boolean): Promise<void
   // a download reads a file on disk (OPFS) after this returns: keep it a while
   useJobs.getState().dismiss(id, method === 'download' || method === 'zip-download' ? 10 * 60_000 : 0);
 }
+
+/** Asks the dialog to open (a counter: each request opens it once), for one dataset or for the comparison on screen. */
+const useExportRequest = create<{ n: number; compare: boolean }>(() => ({ n: 0, compare: false }));
+
+/** Open the export dialog for the comparison on screen (the compare view's "Export comparison"): rendered targets only. */
+export function openComparisonExport(): void {
+  useExportRequest.setState((s) => ({ n: s.n + 1, compare: true }));
+}
+
+/** Options a comparison takes from each panel, or that mean nothing for the grid. */
+const COMPARE_HIDDEN = new Set(['field', 'colormap', 'mode', 'plane']);
 
 /** What the dialog starts a target with: the schema defaults, then what the viewer shows. */
 function startOptions(t: Target): Options {
@@ -85,10 +99,14 @@ export function ExportDialog() {
   const dlg = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
   const [targetId, setTargetId] = useState(EXPORT_TARGETS[1].id);
-  const target = EXPORT_TARGETS.find((t) => t.id === targetId)!;
+  // the comparison on screen instead of the active dataset: rendered targets only
+  const [compare, setCompare] = useState(false);
+  const targets = compare ? EXPORT_TARGETS.filter((t) => (COMPARE_TARGETS as readonly string[]).includes(t.id)) : EXPORT_TARGETS;
+  const target = targets.find((t) => t.id === targetId) ?? targets[0];
   // options per target: a value of one target (py-pde's vmin list) never leaks into another
   const [perTarget, setPerTarget] = useState<Record<string, Options>>({});
-  const options = perTarget[targetId] ?? startOptions(target);
+  const baseOptions = perTarget[target.id] ?? startOptions(target);
+  const options = compare && target.id === 'png-zip' ? { ...baseOptions, mode: 'rendered' } : baseOptions;
   const [by, setBy] = useState<'index' | 'time'>('index');
   const [range, setRange] = useState({ start: '', stop: '', step: '' });
   const [fields, setFields] = useState<string[]>([]);
@@ -102,17 +120,31 @@ export function ExportDialog() {
     return () => clearInterval(t);
   }, []);
 
-  const openDialog = () => {
+  const openDialog = (forCompare = false) => {
     setPerTarget({}); // start again from what the viewer shows now
+    setCompare(forCompare);
+    if (forCompare && !(COMPARE_TARGETS as readonly string[]).includes(targetId)) setTargetId('mp4');
+    setRange({ start: '', stop: '', step: '' });
+    setBy('index');
     setOpen(true);
-    dlg.current?.showModal();
+    if (!dlg.current?.open) dlg.current?.showModal();
   };
+  const request = useExportRequest((r) => r.n);
+  useEffect(() => {
+    if (request > 0) openDialog(useExportRequest.getState().compare);
+  }, [request]); // eslint-disable-line react-hooks/exhaustive-deps
   const close = () => {
     dlg.current?.close();
     setOpen(false);
   };
 
-  const frames = useMemo(() => active?.summary.frames ?? [], [active]);
+  const compareLen = open && compare ? comparisonLength() : 0;
+  const datasetFrames = useMemo(() => active?.summary.frames ?? [], [active]);
+  // a comparison's "frames" are the timeline positions
+  const frames = useMemo(
+    () => (compare ? Array.from({ length: compareLen }, (_, i) => ({ index: i, number: i, time: null })) : datasetFrames),
+    [compare, compareLen, datasetFrames],
+  );
   const times = useMemo(() => frames.map((f) => f.time), [frames]);
   const hasTimes = frames.length > 0 && times.every((t) => t !== null && Number.isFinite(t));
   const selection = useMemo(() => {
@@ -154,12 +186,53 @@ export function ExportDialog() {
 
   const jobSpec =
     parsed.options && active && selection.indices.length
-      ? { target: targetId, frames: selection.indices, fields: fields.length ? fields : undefined, options: parsed.options }
+      ? { target: target.id, frames: selection.indices, fields: fields.length ? fields : undefined, options: parsed.options }
       : null;
-  const jobKey = jobSpec ? JSON.stringify(jobSpec) : '';
+  const num = (x: string) => (x.trim() === '' ? undefined : Number(x));
+  const comparison =
+    open && compare && parsed.options
+      ? comparisonFromState(target.id as CompareTargetId, parsed.options, { start: num(range.start), stop: num(range.stop), step: num(range.step) })
+      : null;
+  const jobKey = compare ? (comparison && 'job' in comparison ? JSON.stringify(comparison.job) : '') : jobSpec ? JSON.stringify(jobSpec) : '';
 
   // the first output frame, drawn by the same code as the export (debounced; a newer one supersedes)
   useEffect(() => {
+    if (compare) {
+      if (!open || !comparison || !('job' in comparison)) {
+        setPreview(comparison && 'error' in comparison ? { error: comparison.error } : null);
+        return;
+      }
+      let live = true;
+      setPreview((p) => (p && 'url' in p ? p : { busy: true }));
+      const timer = setTimeout(() => {
+        previewComparisonExport({ datasets: comparison.datasets, job: comparison.job }).then(
+          (info) => {
+            if (!live) return;
+            const url = URL.createObjectURL(new Blob([info.png as BlobPart], { type: 'image/png' }));
+            setPreview((p) => {
+              if (p && 'url' in p) URL.revokeObjectURL(p.url);
+              return {
+                url,
+                info: {
+                  png: info.png,
+                  width: info.width,
+                  height: info.height,
+                  frame: { index: 0, number: 0, time: null },
+                  field: 'comparison',
+                  limits: null,
+                  fixed: false,
+                },
+              };
+            });
+          },
+          (e: Error) => live && e.name !== 'AbortError' && setPreview({ error: e.message }),
+        );
+      }, 300);
+      return () => {
+        live = false;
+        clearTimeout(timer);
+      };
+    }
     if (!open || !rendered || !jobSpec || !active) {
       setPreview(null);
       return;
@@ -183,9 +256,13 @@ export function ExportDialog() {
       live = false;
       clearTimeout(timer);
     };
-  }, [open, rendered, jobKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [open, rendered, jobKey, compare]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const start = async () => {
+    if (compare) {
+      if (comparison && 'job' in comparison) useJobs.getState().startComparison(comparison);
+      return;
+    }
     if (!active || !jobSpec) return;
     let folder: DirectoryLike | undefined;
     if (jobSpec.options.store === 'folder') {
@@ -208,7 +285,7 @@ export function ExportDialog() {
     });
   };
 
-  const setOpt = (k: string, v: unknown) => setPerTarget((p) => ({ ...p, [targetId]: { ...(p[targetId] ?? startOptions(target)), [k]: v } }));
+  const setOpt = (k: string, v: unknown) => setPerTarget((p) => ({ ...p, [target.id]: { ...(p[target.id] ?? startOptions(target)), [k]: v } }));
   const previewLimits = preview && 'info' in preview ? preview.info.limits : null;
 
   const control = (o: OptionSpec & { key: string }) => {
@@ -300,7 +377,11 @@ export function ExportDialog() {
   };
 
   const visible = target.options.filter(
-    (o) => (!o.applies || o.applies(options)) && !meaningless(o.key, shownField) && o.group !== 'timing' && (o.key !== 'store' || canPickFolder()),
+    (o) =>
+      (!o.applies || o.applies(options)) &&
+      !(compare ? COMPARE_HIDDEN.has(o.key) : meaningless(o.key, shownField)) &&
+      o.group !== 'timing' &&
+      (o.key !== 'store' || canPickFolder()),
   );
   const timing = target.options.filter((o) => o.group === 'timing' && (!o.applies || o.applies(options)));
   const isMovie = 'fps' in target.schema && 'frameDurationMs' in target.schema;
@@ -312,7 +393,7 @@ export function ExportDialog() {
       timingNote = (e as Error).message;
     }
   }
-  const showFields = !('field' in target.schema);
+  const showFields = !compare && !('field' in target.schema);
 
   return (
     <>
@@ -324,18 +405,28 @@ export function ExportDialog() {
             ? 'a computed statistics dataset lives in the viewer only: export its source, or the statistics through npm run convert'
             : undefined
         }
-        onClick={openDialog}
+        onClick={() => openDialog(false)}
       >
         Export…
       </button>
       <dialog ref={dlg} data-testid="export-dialog" style={S.dialog} onClose={() => setOpen(false)}>
-        <h3 style={{ margin: '4px 0 8px' }}>Export {active?.summary.name}</h3>
+        <h3 style={{ margin: '4px 0 8px' }} data-testid="export-title">
+          {compare
+            ? `Export the comparison (${comparison && 'job' in comparison ? comparison.job.panels.map((p) => p.label).join('; ') : 'panels'})`
+            : `Export ${active?.summary.name}`}
+        </h3>
+        {compare && (
+          <p style={{ ...S.muted, margin: '0 0 6px' }}>
+            The whole grid of panels, each with its colour bar and label, under the common time label; frames are timeline positions.
+            {comparison && 'error' in comparison && <span style={S.error}> {comparison.error}</span>}
+          </p>
+        )}
         <div style={S.cols}>
           <div>
             <label style={S.label}>
               Target
-              <select data-testid="export-target" value={targetId} onChange={(e) => setTargetId(e.target.value)} style={{ width: 300 }}>
-                {EXPORT_TARGETS.map((t) => (
+              <select data-testid="export-target" value={target.id} onChange={(e) => setTargetId(e.target.value)} style={{ width: 300 }}>
+                {targets.map((t) => (
                   <option key={t.id} value={t.id}>
                     {t.label}
                   </option>
@@ -352,7 +443,7 @@ export function ExportDialog() {
                   Select by
                   <select style={S.control} value={by} onChange={(e) => setBy(e.target.value as 'index' | 'time')}>
                     <option value="index">index (0 = first)</option>
-                    <option value="time" disabled={!hasTimes} title="nearest frame per time step">
+                    <option value="time" disabled={!hasTimes || compare} title="nearest frame per time step">
                       time
                     </option>
                   </select>
@@ -429,7 +520,7 @@ export function ExportDialog() {
             )}
           </div>
           <div>
-            {rendered && (
+            {(rendered || compare) && (
               <figure style={{ margin: '0 0 8px' }}>
                 {preview && 'url' in preview ? (
                   <img
@@ -445,7 +536,9 @@ export function ExportDialog() {
                 )}
                 {preview && 'info' in preview && (
                   <figcaption style={S.muted} data-testid="export-preview-caption">
-                    First output frame (frame {preview.info.frame.number}, {preview.info.width}×{preview.info.height} px)
+                    {compare
+                      ? `First output frame of the comparison (${preview.info.width}×${preview.info.height} px)`
+                      : `First output frame (frame ${preview.info.frame.number}, ${preview.info.width}×${preview.info.height} px)`}
                     {preview.info.limits &&
                       ` · colour limits ${fmtNum(preview.info.limits[0])} … ${fmtNum(preview.info.limits[1])} ${preview.info.fixed ? 'for every frame' : 'of this frame (each frame its own)'}`}
                   </figcaption>
@@ -502,8 +595,8 @@ export function ExportDialog() {
         </div>
         <div className="actions">
           <button onClick={close}>Close</button>
-          <button data-testid="export-start" onClick={() => void start()} disabled={!jobSpec}>
-            Export {selection.indices.length} frames
+          <button data-testid="export-start" onClick={() => void start()} disabled={compare ? !(comparison && 'job' in comparison) : !jobSpec}>
+            Export {selection.indices.length} frames{compare ? ' of the comparison' : ''}
           </button>
         </div>
       </dialog>

@@ -2,6 +2,7 @@
 import type { WireError } from '../core/errors';
 import type { ExportJob, ExportOutput, ExportStage } from '../export/job';
 import type { ExportPreview } from '../export/preview';
+import type { ComparisonJob } from '../export/compare-job';
 import type { DirectoryLike } from '../export/job';
 import type { TreeSpec } from '../io/spec';
 
@@ -23,6 +24,14 @@ export type ExportMessage =
   | { type: 'progress'; done: number; total: number; stage: ExportStage }
   | { type: 'done'; files: ExportOutput[] }
   | { type: 'preview'; preview: ExportPreview }
+  | { type: 'compare-preview'; png: Uint8Array; width: number; height: number }
   | { type: 'error'; error: WireError };
 
-export type ExportWorkerInput = ExportRequest | { op: 'cancel' };
+/** A comparison: every panel's dataset opened, the planned grid drawn (op 'compare-preview': the first frame only). */
+export interface CompareRequest {
+  op: 'compare' | 'compare-preview';
+  datasets: DatasetRef[];
+  job: ComparisonJob;
+}
+
+export type ExportWorkerInput = ExportRequest | CompareRequest | { op: 'cancel' };

@@ -4,7 +4,7 @@ import { openDataset } from '../formats/index';
 import { treeFromSpec } from '../io/spec';
 import { toWire } from './errors';
 import type { ExportOutput } from '../export/job';
-import type { ExportMessage, ExportRequest, ExportWorkerInput } from './export-protocol';
+import type { CompareRequest, DatasetRef, ExportMessage, ExportRequest, ExportWorkerInput } from './export-protocol';
 import { hasSyncOpfs, opfsDisk, sweepExports } from './opfs-disk';
 
 /**
@@ -16,15 +16,41 @@ let ctl: AbortController | null = null;
 let open: { key: string; source: Promise<FrameSource> } | null = null;
 const post = (m: ExportMessage, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m, transfer);
 
+async function openRef(req: DatasetRef): Promise<FrameSource> {
+  const s = await openDataset(await treeFromSpec(req.spec));
+  return req.scene > 0 && s.scenes?.[req.scene] ? s.scenes[req.scene].open() : s;
+}
+
+/** A comparison: open every panel's dataset (closed afterwards), then draw the planned grid. */
+async function runCompare(req: CompareRequest, signal: AbortSignal): Promise<void> {
+  const sources: FrameSource[] = [];
+  try {
+    for (const d of req.datasets) sources.push(await openRef(d));
+    const m = await import('../export/compare-movie');
+    const { differenceField } = await import('../analysis/difference');
+    if (req.op === 'compare-preview') {
+      const p = await m.previewComparison(sources, req.job, { signal }, differenceField);
+      post({ type: 'compare-preview', ...p }, [p.png.buffer as ArrayBuffer]);
+      return;
+    }
+    const files = await m.exportComparison(
+      sources,
+      req.job,
+      { signal, onProgress: (done, total, stage = 'write') => post({ type: 'progress', done, total, stage }) },
+      differenceField,
+    );
+    post({ type: 'done', files }, transferables(files));
+  } finally {
+    for (const s of sources) s.close();
+  }
+}
+
 async function sourceOf(req: ExportRequest): Promise<FrameSource> {
   if (open?.key !== req.key) {
     const previous = open;
     open = {
       key: req.key,
-      source: (async () => {
-        const s = await openDataset(await treeFromSpec(req.spec));
-        return req.scene > 0 && s.scenes?.[req.scene] ? s.scenes[req.scene].open() : s;
-      })(),
+      source: openRef(req),
     };
     void previous?.source.then(
       (s) => s.close(),
@@ -40,14 +66,24 @@ function transferables(files: ExportOutput[]): ArrayBuffer[] {
 }
 
 self.onmessage = async (ev: MessageEvent<ExportWorkerInput>) => {
-  const req = ev.data;
-  if (req.op === 'cancel') {
+  const input = ev.data;
+  if (input.op === 'cancel') {
     ctl?.abort();
     return;
   }
   ctl?.abort();
   const mine = new AbortController();
   ctl = mine;
+  if (input.op === 'compare' || input.op === 'compare-preview') {
+    try {
+      await runCompare(input, mine.signal);
+    } catch (e) {
+      if (input.op === 'compare-preview' && ctl !== mine) return;
+      post({ type: 'error', error: toWire(e) });
+    }
+    return;
+  }
+  const req = input as ExportRequest;
   try {
     const source = await sourceOf(req);
     if (req.op === 'preview') {

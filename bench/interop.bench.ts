@@ -4,13 +4,29 @@
  * the writer's (layout, chunking, deflate, container), not the source's.
  * - hdf5 via exportDataset (h5wasm in-memory file system, bytes returned, as in the browser)
  * - hdf5 straight to disk (h5wasm's Node build, what `npm run convert` does)
+ * - hdf5 onto a synchronous file handle (exportDatasetTo with a disk: the code path of the export
+ *   worker's OPFS FileSystemSyncAccessHandle, here over a Node file descriptor)
  * - zarr via exportDataset (zarrita chunks into a stored zip)
+ * - zarr into a folder (exportDatasetTo with a FileSystemDirectoryHandle-shaped Node folder)
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext } from './context';
-import { exportDataset } from '../src/export/index';
+import { exportDataset, exportDatasetTo, type DirectoryLike, type ExportDisk } from '../src/export/index';
 import { writeHdf5File } from '../src/export/hdf5';
 import type { Frame, FrameSource } from '../src/formats/types';
 
@@ -51,6 +67,49 @@ function vectorSet(): FrameSource {
   };
 }
 
+/** ExportDisk over Node files (the OPFS sync-handle path of the browser, on the host disk). */
+function nodeDisk(dir: string): ExportDisk & { last: string } {
+  const disk = {
+    last: '',
+    async create(path: string) {
+      const p = join(dir, path);
+      disk.last = p;
+      const fd = openSync(p, 'w+');
+      const handle = {
+        read: (b: Uint8Array, o: { at: number }) => readSync(fd, b, 0, b.length, o.at),
+        write: (b: Uint8Array, o: { at: number }) => writeSync(fd, b, 0, b.length, o.at),
+        truncate: (n: number) => ftruncateSync(fd, n),
+        getSize: () => fstatSync(fd).size,
+        flush: () => fsyncSync(fd),
+      };
+      return {
+        handle,
+        async finish() {
+          closeSync(fd);
+          return new Blob([]);
+        },
+        async discard() {
+          closeSync(fd);
+        },
+      };
+    },
+  };
+  return disk;
+}
+
+function nodeDir(path: string): DirectoryLike {
+  mkdirSync(path, { recursive: true });
+  return {
+    getDirectoryHandle: async (n: string) => nodeDir(join(path, n)),
+    getFileHandle: async (n: string) => ({
+      createWritable: async () => {
+        const parts: Uint8Array[] = [];
+        return { write: async (d: Uint8Array) => void parts.push(d.slice()), close: async () => writeFileSync(join(path, n), Buffer.concat(parts)) };
+      },
+    }),
+  };
+}
+
 export default async function (ctx: BenchContext): Promise<void> {
   const src = vectorSet();
   const raw = FRAMES * N * N * (4 + 4 + 1);
@@ -74,7 +133,25 @@ export default async function (ctx: BenchContext): Promise<void> {
     });
     rmSync(dir, { recursive: true, force: true });
     ctx.report(`node: hdf5 export (to disk, h5wasm/node), ${label}`, d.mbs, 'MB/s', note(d.bytes));
+    const sdir = mkdtempSync(join(tmpdir(), 'bench-h5s-'));
+    const disk = nodeDisk(sdir);
+    const sh = await time(async () => {
+      await exportDatasetTo(src, { target: 'hdf5', options: { compression } }, undefined, { disk });
+      return statSync(disk.last).size;
+    });
+    rmSync(sdir, { recursive: true, force: true });
+    ctx.report(`node: hdf5 export (streamed onto a sync file handle, the OPFS path), ${label}`, sh.mbs, 'MB/s', note(sh.bytes));
     const z = await time(async () => (await exportDataset(src, { target: 'zarr', options: { compression } }))[0].bytes.length);
     ctx.report(`node: zarr export (zip), ${label}`, z.mbs, 'MB/s', note(z.bytes));
+    const zdir = mkdtempSync(join(tmpdir(), 'bench-zf-'));
+    let k = 0;
+    const zf = await time(async () => {
+      const r = await exportDatasetTo(src, { target: 'zarr', options: { compression, store: 'folder' } }, undefined, {
+        folder: nodeDir(join(zdir, String(k++))),
+      });
+      return 'size' in r[0] ? r[0].size : 0;
+    });
+    rmSync(zdir, { recursive: true, force: true });
+    ctx.report(`node: zarr export (folder), ${label}`, zf.mbs, 'MB/s', note(zf.bytes));
   }
 }

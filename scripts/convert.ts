@@ -23,6 +23,24 @@ class UsageError extends Error {}
 
 const USAGE = 'usage: npm run convert -- <input path> --target <name> [--out DIR] [--frames start:stop:step] [--fields a,b] [--option key=value ...]';
 
+/** FileSystemDirectoryHandle's shape (as the zarr folder writer uses it) over a folder on disk. */
+function nodeFolder(path: string): import('../src/export/index').DirectoryLike {
+  mkdirSync(path, { recursive: true });
+  return {
+    name: path,
+    getDirectoryHandle: async (n: string) => nodeFolder(join(path, n)),
+    getFileHandle: async (n: string) => ({
+      createWritable: async () => {
+        const parts: Uint8Array[] = [];
+        return {
+          write: async (d: Uint8Array) => void parts.push(d.slice()),
+          close: async () => writeFileSync(join(path, n), Buffer.concat(parts)),
+        };
+      },
+    }),
+  };
+}
+
 function help(): string {
   const lines = [
     USAGE,
@@ -192,6 +210,11 @@ export async function main(argv: string[]): Promise<number> {
       const path = join(outDir, `${baseName(source, name)}.nc`);
       await writeHdf5File(h5 as unknown as typeof import('h5wasm'), path, source, job, ctl);
       written.push({ path, bytes: (await stat(path)).size });
+    } else if (target.id === 'zarr' && options.store === 'folder') {
+      // a Zarr folder store: every chunk its own file under <out>/<name>.zarr/, nothing held in memory
+      const { exportDatasetTo } = await import('../src/export/index');
+      const out = await exportDatasetTo(source, job, ctl, { folder: nodeFolder(outDir) });
+      for (const f of out) written.push({ path: join(outDir, f.path), bytes: 'size' in f ? f.size : 0, note: f.note });
     } else {
       const files = await exportDataset(source, job, ctl);
       for (const f of files) {

@@ -16,9 +16,11 @@ export interface CubeOptions {
   mask: MaskMode;
   /** copy the source's metadata into attributes (flat scalars + one JSON attribute) */
   metadata: boolean;
+  /** zarr only: a zip of the store (returned as bytes) or a folder (written through ExportControl.folder) */
+  store: 'zip' | 'folder';
 }
 
-export const CUBE_DEFAULTS: CubeOptions = { name: '', compression: 4, mask: 'variable', metadata: true };
+export const CUBE_DEFAULTS: CubeOptions = { name: '', compression: 4, mask: 'variable', metadata: true, store: 'zip' };
 
 const MASKS: readonly MaskMode[] = ['variable', 'nan', 'both'];
 
@@ -51,6 +53,10 @@ export function parseCubeOptions(target: string, raw: Record<string, unknown> | 
         o.metadata = b;
         break;
       }
+      case 'store':
+        if (v !== 'zip' && v !== 'folder') throw new ExportError(target, `option store must be zip or folder (got ${JSON.stringify(v)})`);
+        o.store = v;
+        break;
       default:
         throw new ExportError(target, `unknown option “${k}” (known: ${Object.keys(CUBE_DEFAULTS).join(', ')})`);
     }

@@ -1,5 +1,6 @@
 import { throwIfAborted as coreThrowIfAborted } from '../core/abort';
 import type { FieldData, FieldInfo, FieldKind, Frame, FrameSource } from '../core/types';
+import type { SyncFile } from './hdf5-sync-file';
 
 /** What exportDataset is asked to do (DESIGN.md "Contracts"). */
 export interface ExportJob {
@@ -29,6 +30,56 @@ export interface ExportedFile {
   bytes: Uint8Array;
   note?: string;
 }
+
+/**
+ * Where a streaming writer puts a file that must not sit in memory (the hdf5 target): the export
+ * worker's Origin Private File System (src/workers/opfs-disk.ts). `create` gives a synchronous
+ * random-access handle; `finish` closes it and returns the file as a Blob backed by the disk.
+ */
+export interface ExportDisk {
+  create(path: string): Promise<DiskFile>;
+}
+export interface DiskFile {
+  handle: SyncFile;
+  /** close the handle; the file as a disk-backed Blob */
+  finish(): Promise<Blob>;
+  /** close and delete (after a failure or a cancel) */
+  discard(): Promise<void>;
+}
+
+/**
+ * The part of the File System Access API's `FileSystemDirectoryHandle` a folder store needs: a
+ * folder the user chose (`showDirectoryPicker`), an OPFS directory, or a Node adapter.
+ */
+export interface DirectoryLike {
+  name?: string;
+  getDirectoryHandle(name: string, o?: { create?: boolean }): Promise<DirectoryLike>;
+  getFileHandle(
+    name: string,
+    o?: { create?: boolean },
+  ): Promise<{ createWritable(): Promise<{ write(data: Uint8Array): Promise<void>; close(): Promise<void> }> }>;
+}
+
+/** A produced file that lives on disk (OPFS): the Blob reads from there, not from JS memory. */
+export interface StoredFile {
+  path: string;
+  blob: Blob;
+  note?: string;
+}
+
+/** A Zarr store written into a folder the user chose (the folder is the result: nothing to save). */
+export interface FolderResult {
+  path: string;
+  folder: true;
+  files: number;
+  size: number;
+  note?: string;
+}
+
+/** What an export in the worker produces: bytes in memory, a file on disk, or a written folder. */
+export type ExportOutput = ExportedFile | StoredFile | FolderResult;
+
+export const outputSize = (f: ExportOutput): number => ('bytes' in f ? f.bytes.length : 'blob' in f ? f.blob.size : f.size);
 
 import { ExportError } from '../core/errors';
 export { ExportError };

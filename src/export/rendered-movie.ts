@@ -49,9 +49,28 @@ export async function exportRenderedMovie(source: FrameSource, job: ResolvedJob<
       throw new ExportError(target, `frame ${frames[k]} renders at ${c.width}×${c.height}, the movie is ${width}×${height} (the field changes size)`);
     return new Uint8Array(c.rgba.buffer, c.rgba.byteOffset, c.rgba.byteLength);
   };
-  const progress = (done: number) => ctl?.onProgress?.(Math.min(frames.length, done), frames.length, 'write');
   const name = baseName(source, opts.name);
-  const notes = [timing.note];
+  const { bytes, ext, notes: encNotes } = await encodeRenderedFrames(target, opts, name, { width, height, count: frames.length, frame: frameRgba }, ctl);
+  const notes = [timing.note, ...encNotes];
+  notes.push(`${frames.length} frames, ${width}×${height}`);
+  if (plan.limits)
+    notes.push(`colour limits ${plan.limits[0]} … ${plan.limits[1]}${opts.limits === 'manual' ? ' (manual)' : ` (${opts.limits} over the exported frames)`}`);
+  else notes.push(`colour limits ${opts.limits} per frame`);
+  return [{ path: `${name}.${ext}`, bytes, note: notes.join('; ') }];
+}
+
+/** A sequence of RGBA frames (all of one size) as the movie target asks: the encoders of mp4, webm and gif. */
+export async function encodeRenderedFrames(
+  target: string,
+  opts: MovieOptions,
+  name: string,
+  src: { width: number; height: number; count: number; frame(k: number): Promise<Uint8Array> },
+  ctl?: ExportControl,
+): Promise<{ bytes: Uint8Array; ext: string; notes: string[] }> {
+  const { width, height } = src;
+  const timing = movieTiming(target, opts);
+  const progress = (done: number) => ctl?.onProgress?.(Math.min(src.count, done), src.count, 'write');
+  const notes: string[] = [];
   let bytes: Uint8Array;
   let ext: string;
 
@@ -63,7 +82,7 @@ export async function exportRenderedMovie(source: FrameSource, job: ResolvedJob<
       throw new ExportError(target, 'this browser has no WebCodecs H.264 encoder for this size; choose encoder x264');
     if (config) {
       const r = await encodeH264Mp4(
-        { width, height, count: frames.length, frame: frameRgba },
+        { width, height, count: src.count, frame: src.frame },
         { fps: timing.fps, bitrate, config, signal: ctl?.signal, onProgress: progress },
       );
       bytes = r.bytes;
@@ -73,8 +92,8 @@ export async function exportRenderedMovie(source: FrameSource, job: ResolvedJob<
         width,
         height,
         inputPixFmt: 'rgba',
-        frameCount: frames.length,
-        frame: frameRgba,
+        frameCount: src.count,
+        frame: src.frame,
         outputName: `${name}.mp4`,
         codecArgs: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-movflags', '+faststart'],
         outputPixFmt: 'yuv420p',
@@ -91,8 +110,8 @@ export async function exportRenderedMovie(source: FrameSource, job: ResolvedJob<
       width,
       height,
       inputPixFmt: 'rgba',
-      frameCount: frames.length,
-      frame: frameRgba,
+      frameCount: src.count,
+      frame: src.frame,
       outputName: `${name}.mp4`,
       codecArgs: ['-c:v', 'mpeg4', '-q:v', String(q)],
       outputPixFmt: 'yuv420p',
@@ -108,8 +127,8 @@ export async function exportRenderedMovie(source: FrameSource, job: ResolvedJob<
       width,
       height,
       inputPixFmt: 'rgba',
-      frameCount: frames.length,
-      frame: frameRgba,
+      frameCount: src.count,
+      frame: src.frame,
       outputName: `${name}.webm`,
       codecArgs: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${kbps}k`, '-auto-alt-ref', '0'],
       outputPixFmt: 'yuv420p',
@@ -124,8 +143,8 @@ export async function exportRenderedMovie(source: FrameSource, job: ResolvedJob<
       width,
       height,
       inputPixFmt: 'rgba',
-      frameCount: frames.length,
-      frame: frameRgba,
+      frameCount: src.count,
+      frame: src.frame,
       outputName: `${name}.gif`,
       extraArgs: ['-vf', 'split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=bayer:bayer_scale=3'],
       codecArgs: ['-c:v', 'gif', '-loop', '0'],
@@ -137,9 +156,5 @@ export async function exportRenderedMovie(source: FrameSource, job: ResolvedJob<
   } else {
     throw new ExportError(target, 'not a rendered movie target');
   }
-  notes.push(`${frames.length} frames, ${width}×${height}`);
-  if (plan.limits)
-    notes.push(`colour limits ${plan.limits[0]} … ${plan.limits[1]}${opts.limits === 'manual' ? ' (manual)' : ` (${opts.limits} over the exported frames)`}`);
-  else notes.push(`colour limits ${opts.limits} per frame`);
-  return [{ path: `${name}.${ext}`, bytes, note: notes.join('; ') }];
+  return { bytes, ext, notes };
 }

@@ -1,13 +1,17 @@
 /**
  * The Zarr side of the `zarr` target: a CubeSink that writes a Zarr v2 hierarchy with xarray's
  * conventions (`_ARRAY_DIMENSIONS` in every array's `.zattrs`, consolidated `.zmetadata`) into a
- * zip (stored entries: the chunks are already zlib-compressed). Chunks are encoded by zarrita
- * (`zarr.set` of one whole frame = one chunk) and appended to the zip as they come, so only one
- * frame is held uncompressed; the zip itself (compressed) accumulates until it is returned.
+ * zip (stored entries: the chunks are already zlib-compressed) or into a folder (File System Access
+ * API: a folder the user picked, or an OPFS directory). Chunks are encoded by zarrita (`zarr.set` of
+ * one whole frame = one chunk) and passed on as they come, so only one frame is held uncompressed;
+ * a zip (compressed) accumulates until it is returned, a folder holds nothing.
  */
 import { unzlibSync, Zip, ZipPassThrough, zlibSync } from 'fflate';
 import * as zarr from 'zarrita';
 import type { Attrs, CubeArray, CubeCoord, CubeDtype, CubeSink, CubeVar } from './hdf5-layout';
+import type { DirectoryLike } from './job';
+
+export type { DirectoryLike };
 
 export const ZARR_DTYPE: Record<CubeDtype, string> = { f4: '<f4', f8: '<f8', u1: '|u1', u2: '<u2', i1: '|i1', i4: '<i4', i8: '<i8' };
 
@@ -41,38 +45,56 @@ for (const id of ['zlib', 'numcodecs.zlib']) {
   zarr.registry.set(id, () => Promise.resolve(entry as never));
 }
 
-/** A write-mostly zarrita store: metadata in memory, chunks streamed into the zip. */
-class ZipStreamStore {
+/** Where the store's entries go: appended to a zip, or written as files into a folder. */
+export interface EntryWriter {
+  entry(name: string, value: Uint8Array): void | Promise<void>;
+}
+
+/** A write-mostly zarrita store: metadata in memory (written, consolidated, at the end), chunks passed on as they come. */
+export class StreamStore<W extends EntryWriter = EntryWriter> {
   meta = new Map<string, unknown>();
+  bytes = 0;
+  files = 0;
+  constructor(readonly out: W) {}
+
+  get(key: Key): Uint8Array | undefined {
+    const m = this.meta.get(key.slice(1));
+    return m === undefined ? undefined : new TextEncoder().encode(JSON.stringify(m));
+  }
+  async set(key: Key, value: Uint8Array): Promise<void> {
+    await this.entry(key.slice(1), value);
+  }
+  async entry(name: string, value: Uint8Array): Promise<void> {
+    await this.out.entry(name, value);
+    this.bytes += value.length;
+    this.files++;
+  }
+  /** the metadata files and the consolidated `.zmetadata` */
+  async finishMeta(): Promise<void> {
+    const consolidated: Record<string, unknown> = {};
+    for (const [k, v] of [...this.meta.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      consolidated[k] = v;
+      await this.entry(k, json(v));
+    }
+    await this.entry('.zmetadata', json({ metadata: consolidated, zarr_consolidated_format: 1 }));
+  }
+}
+
+/** Entries appended to a zip (stored: the chunks are already compressed); the zip accumulates in memory. */
+export class ZipWriter implements EntryWriter {
   private parts: Uint8Array[] = [];
   private zip = new Zip((err, chunk) => {
     if (err) throw err;
     this.parts.push(chunk);
   });
   private mtime = new Date(1980, 0, 1, 0, 0, 0);
-  bytes = 0;
-
-  get(key: Key): Uint8Array | undefined {
-    const m = this.meta.get(key.slice(1));
-    return m === undefined ? undefined : new TextEncoder().encode(JSON.stringify(m));
-  }
-  set(key: Key, value: Uint8Array): void {
-    this.entry(key.slice(1), value);
-  }
   entry(name: string, value: Uint8Array): void {
     const f = new ZipPassThrough(name);
     f.mtime = this.mtime;
     this.zip.add(f);
     f.push(value, true);
-    this.bytes += value.length;
   }
   finish(): Uint8Array {
-    const consolidated: Record<string, unknown> = {};
-    for (const [k, v] of [...this.meta.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      consolidated[k] = v;
-      this.entry(k, json(v));
-    }
-    this.entry('.zmetadata', json({ metadata: consolidated, zarr_consolidated_format: 1 }));
     this.zip.end();
     let n = 0;
     for (const p of this.parts) n += p.length;
@@ -87,6 +109,33 @@ class ZipStreamStore {
   }
 }
 
+/** Entries written as files under a folder (`x/0.0.0`: the `.` separator keeps every chunk of an array in one folder). */
+export class FolderWriter implements EntryWriter {
+  private dirs = new Map<string, Promise<DirectoryLike>>();
+  constructor(private root: DirectoryLike) {}
+  private dir(path: string): Promise<DirectoryLike> {
+    if (!path) return Promise.resolve(this.root);
+    let d = this.dirs.get(path);
+    if (!d) {
+      const cut = path.lastIndexOf('/');
+      const parent = cut < 0 ? '' : path.slice(0, cut);
+      const name = path.slice(cut + 1);
+      d = this.dir(parent).then((p) => p.getDirectoryHandle(name, { create: true }));
+      this.dirs.set(path, d);
+    }
+    return d;
+  }
+  async entry(name: string, value: Uint8Array): Promise<void> {
+    const parts = name.split('/').filter((p) => p && p !== '.' && p !== '..');
+    const file = parts.pop();
+    if (!file) throw new Error(`a Zarr entry with the path “${name}”`);
+    const d = await this.dir(parts.join('/'));
+    const w = await (await d.getFileHandle(file, { create: true })).createWritable();
+    await w.write(value);
+    await w.close();
+  }
+}
+
 function json(v: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(v, null, 2));
 }
@@ -97,9 +146,9 @@ function attrsJson(a: Attrs): Record<string, unknown> {
   return o;
 }
 
-export function zarrSink(compression: number): CubeSink & { finish(): Uint8Array; store: ZipStreamStore } {
-  const store = new ZipStreamStore();
-  const arrays = new Map<string, zarr.Array<zarr.DataType, ZipStreamStore>>();
+export function zarrSink<W extends EntryWriter>(compression: number, out: W): CubeSink & { finish(): Promise<void>; store: StreamStore<W> } {
+  const store = new StreamStore(out);
+  const arrays = new Map<string, zarr.Array<zarr.DataType, StreamStore<W>>>();
   const declare = async (name: string, shape: number[], chunks: number[], dtype: CubeDtype, dims: string[], attrs: Attrs) => {
     const float = dtype === 'f4' || dtype === 'f8';
     store.meta.set(`${name}/.zarray`, {
@@ -143,6 +192,6 @@ export function zarrSink(compression: number): CubeSink & { finish(): Uint8Array
       const cell = v.shape.slice(1);
       await put(v.name, [zarr.slice(k, k + 1), ...cell.map(() => null)], data, [1, ...cell]);
     },
-    finish: () => store.finish(),
+    finish: () => store.finishMeta(),
   };
 }

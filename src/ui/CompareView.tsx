@@ -6,6 +6,7 @@ import { alignment, compareController, compareTimeline, fieldOf, panelSlot, setL
 import { useDatasets } from '../state/datasets';
 import { useView } from '../state/view';
 import { fmtNum, fmtTime } from './format';
+import { openComparisonExport } from './ExportDialog';
 import { FrameView } from './FrameView';
 import { FpsInput, useTimelineKeys } from './timeline-parts';
 
@@ -81,6 +82,9 @@ export function CompareView() {
           />{' '}
           Hz
         </label>
+        <button data-testid="compare-export" onClick={openComparisonExport} title="a rendered movie (or PNGs) of the whole grid with the common time label">
+          Export comparison…
+        </button>
       </div>
       <div className={`compare-grid n${layout}`}>
         {Array.from({ length: layout }, (_, i) => (

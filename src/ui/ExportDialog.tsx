@@ -9,29 +9,51 @@ import { EXPORT_TARGETS } from '../export/targets';
 import { movieTiming } from '../export/targets/movies';
 import type { ExportPreview } from '../export/preview';
 import { datasetClient } from '../state/client';
+import type { DirectoryLike, FolderResult } from '../export/job';
 import { useActiveDataset } from '../state/datasets';
 import { eta, progressText, useJobs } from '../state/jobs';
 import { useView } from '../state/view';
-import { previewExport } from '../workers/export-client';
+import { previewComparisonExport, previewExport } from '../workers/export-client';
 import type { ComputedDataset } from '../workers/memory-source';
+import { create } from 'zustand';
+import { COMPARE_TARGETS, type CompareTargetId } from '../export/compare-job';
+import { comparisonFromState, comparisonLength } from '../state/compare-job';
 import { bytesLabel, fmtNum } from './format';
 
 type Options = Record<string, unknown>;
+type FolderPickerWindow = Window & { showDirectoryPicker?(o?: { mode?: 'readwrite'; id?: string }): Promise<unknown> };
+
+/** A Zarr store can go into a folder where the browser has the File System Access API's directory picker. */
+const canPickFolder = () => typeof (window as FolderPickerWindow).showDirectoryPicker === 'function';
 type Target = ExportTarget;
 
 async function save(id: number, name: string, usePickers: boolean): Promise<void> {
-  const files = useJobs.getState().filesOf(id);
-  if (!files) return;
+  const all = useJobs.getState().filesOf(id);
+  const files = all?.filter((f): f is Exclude<typeof f, FolderResult> => !('folder' in f));
+  if (!files?.length) return;
   const { saveFiles } = await import('./save');
+  let method: string;
   try {
-    await saveFiles(files, name, { usePickers });
+    method = (await saveFiles(files, name, { usePickers })).method;
   } catch (e) {
     if ((e as Error).name === 'AbortError') return;
     // a picker the browser refuses (e.g. no user activation left): download instead
-    await saveFiles(files, name, { usePickers: false });
+    method = (await saveFiles(files, name, { usePickers: false })).method;
   }
-  useJobs.getState().dismiss(id);
+  // a download reads a file on disk (OPFS) after this returns: keep it a while
+  useJobs.getState().dismiss(id, method === 'download' || method === 'zip-download' ? 10 * 60_000 : 0);
 }
+
+/** Asks the dialog to open (a counter: each request opens it once), for one dataset or for the comparison on screen. */
+const useExportRequest = create<{ n: number; compare: boolean }>(() => ({ n: 0, compare: false }));
+
+/** Open the export dialog for the comparison on screen (the compare view's "Export comparison"): rendered targets only. */
+export function openComparisonExport(): void {
+  useExportRequest.setState((s) => ({ n: s.n + 1, compare: true }));
+}
+
+/** Options a comparison takes from each panel, or that mean nothing for the grid. */
+const COMPARE_HIDDEN = new Set(['field', 'colormap', 'mode', 'plane']);
 
 /** What the dialog starts a target with: the schema defaults, then what the viewer shows. */
 function startOptions(t: Target): Options {
@@ -79,15 +101,20 @@ export function ExportDialog() {
   const dlg = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
   const [targetId, setTargetId] = useState(EXPORT_TARGETS[1].id);
-  const target = EXPORT_TARGETS.find((t) => t.id === targetId)!;
+  // the comparison on screen instead of the active dataset: rendered targets only
+  const [compare, setCompare] = useState(false);
+  const targets = compare ? EXPORT_TARGETS.filter((t) => (COMPARE_TARGETS as readonly string[]).includes(t.id)) : EXPORT_TARGETS;
+  const target = targets.find((t) => t.id === targetId) ?? targets[0];
   // options per target: a value of one target (py-pde's vmin list) never leaks into another
   const [perTarget, setPerTarget] = useState<Record<string, Options>>({});
-  const options = perTarget[targetId] ?? startOptions(target);
+  const baseOptions = perTarget[target.id] ?? startOptions(target);
+  const options = compare && target.id === 'png-zip' ? { ...baseOptions, mode: 'rendered' } : baseOptions;
   const [by, setBy] = useState<'index' | 'time'>('index');
   const [range, setRange] = useState({ start: '', stop: '', step: '' });
   const [fields, setFields] = useState<string[]>([]);
   const [preview, setPreview] = useState<{ url: string; info: ExportPreview } | { error: string } | { busy: true } | null>(null);
   const [, tick] = useState(0);
+  const [folderError, setFolderError] = useState<string | null>(null);
   const viewFps = useView((s) => s.fps);
   // a computed dataset (time statistics) lives in the dataset worker only: its frames go to the export worker with the job
   const [computed, setComputed] = useState<{ id: string; data: ComputedDataset } | { id: string; error: string } | null>(null);
@@ -99,9 +126,13 @@ export function ExportDialog() {
     return () => clearInterval(t);
   }, []);
 
-  const openDialog = () => {
+  const openDialog = (forCompare = false) => {
     setPerTarget({}); // start again from what the viewer shows now
-    if (active?.computedFrom && !(computed && computed.id === active.id && 'data' in computed)) {
+    setCompare(forCompare);
+    if (forCompare && !(COMPARE_TARGETS as readonly string[]).includes(targetId)) setTargetId('mp4');
+    setRange({ start: '', stop: '', step: '' });
+    setBy('index');
+    if (!forCompare && active?.computedFrom && !(computed && computed.id === active.id && 'data' in computed)) {
       const id = active.id;
       datasetClient()
         .analysis('frames', { id, indices: active.summary.frames.map((f) => f.index) })
@@ -111,14 +142,24 @@ export function ExportDialog() {
         );
     }
     setOpen(true);
-    dlg.current?.showModal();
+    if (!dlg.current?.open) dlg.current?.showModal();
   };
+  const request = useExportRequest((r) => r.n);
+  useEffect(() => {
+    if (request > 0) openDialog(useExportRequest.getState().compare);
+  }, [request]); // eslint-disable-line react-hooks/exhaustive-deps
   const close = () => {
     dlg.current?.close();
     setOpen(false);
   };
 
-  const frames = useMemo(() => active?.summary.frames ?? [], [active]);
+  const compareLen = open && compare ? comparisonLength() : 0;
+  const datasetFrames = useMemo(() => active?.summary.frames ?? [], [active]);
+  // a comparison's "frames" are the timeline positions
+  const frames = useMemo(
+    () => (compare ? Array.from({ length: compareLen }, (_, i) => ({ index: i, number: i, time: null })) : datasetFrames),
+    [compare, compareLen, datasetFrames],
+  );
   const times = useMemo(() => frames.map((f) => f.time), [frames]);
   const hasTimes = frames.length > 0 && times.every((t) => t !== null && Number.isFinite(t));
   const selection = useMemo(() => {
@@ -160,12 +201,53 @@ export function ExportDialog() {
 
   const jobSpec =
     parsed.options && active && selection.indices.length
-      ? { target: targetId, frames: selection.indices, fields: fields.length ? fields : undefined, options: parsed.options }
+      ? { target: target.id, frames: selection.indices, fields: fields.length ? fields : undefined, options: parsed.options }
       : null;
-  const jobKey = jobSpec ? JSON.stringify(jobSpec) : '';
+  const num = (x: string) => (x.trim() === '' ? undefined : Number(x));
+  const comparison =
+    open && compare && parsed.options
+      ? comparisonFromState(target.id as CompareTargetId, parsed.options, { start: num(range.start), stop: num(range.stop), step: num(range.step) })
+      : null;
+  const jobKey = compare ? (comparison && 'job' in comparison ? JSON.stringify(comparison.job) : '') : jobSpec ? JSON.stringify(jobSpec) : '';
 
   // the first output frame, drawn by the same code as the export (debounced; a newer one supersedes)
   useEffect(() => {
+    if (compare) {
+      if (!open || !comparison || !('job' in comparison)) {
+        setPreview(comparison && 'error' in comparison ? { error: comparison.error } : null);
+        return;
+      }
+      let live = true;
+      setPreview((p) => (p && 'url' in p ? p : { busy: true }));
+      const timer = setTimeout(() => {
+        previewComparisonExport({ datasets: comparison.datasets, job: comparison.job }).then(
+          (info) => {
+            if (!live) return;
+            const url = URL.createObjectURL(new Blob([info.png as BlobPart], { type: 'image/png' }));
+            setPreview((p) => {
+              if (p && 'url' in p) URL.revokeObjectURL(p.url);
+              return {
+                url,
+                info: {
+                  png: info.png,
+                  width: info.width,
+                  height: info.height,
+                  frame: { index: 0, number: 0, time: null },
+                  field: 'comparison',
+                  limits: null,
+                  fixed: false,
+                },
+              };
+            });
+          },
+          (e: Error) => live && e.name !== 'AbortError' && setPreview({ error: e.message }),
+        );
+      }, 300);
+      return () => {
+        live = false;
+        clearTimeout(timer);
+      };
+    }
     if (!open || !rendered || !jobSpec || !active || waitingForFrames) {
       setPreview(null);
       return;
@@ -195,10 +277,25 @@ export function ExportDialog() {
       live = false;
       clearTimeout(timer);
     };
-  }, [open, rendered, jobKey, waitingForFrames]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [open, rendered, jobKey, compare, waitingForFrames]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const start = () => {
+  const start = async () => {
+    if (compare) {
+      if (comparison && 'job' in comparison) useJobs.getState().startComparison(comparison);
+      return;
+    }
     if (!active || !jobSpec || waitingForFrames) return;
+    let folder: DirectoryLike | undefined;
+    if (jobSpec.options.store === 'folder') {
+      // a Zarr folder store: where it goes is asked now (the click is the user activation the picker needs)
+      try {
+        folder = (await (window as FolderPickerWindow).showDirectoryPicker!({ mode: 'readwrite', id: 'framescope-zarr' })) as unknown as DirectoryLike;
+      } catch (e) {
+        if ((e as Error).name !== 'AbortError') setFolderError((e as Error).message);
+        return;
+      }
+      setFolderError(null);
+    }
     useJobs.getState().start({
       spec: active.spec,
       scene: active.summary.sceneIndex,
@@ -206,10 +303,11 @@ export function ExportDialog() {
       dataset: active.summary.name,
       job: jobSpec,
       computed: computedData,
+      folder,
     });
   };
 
-  const setOpt = (k: string, v: unknown) => setPerTarget((p) => ({ ...p, [targetId]: { ...(p[targetId] ?? startOptions(target)), [k]: v } }));
+  const setOpt = (k: string, v: unknown) => setPerTarget((p) => ({ ...p, [target.id]: { ...(p[target.id] ?? startOptions(target)), [k]: v } }));
   const previewLimits = preview && 'info' in preview ? preview.info.limits : null;
 
   const control = (o: OptionSpec & { key: string }) => {
@@ -300,7 +398,13 @@ export function ExportDialog() {
     );
   };
 
-  const visible = target.options.filter((o) => (!o.applies || o.applies(options)) && !meaningless(o.key, shownField) && o.group !== 'timing');
+  const visible = target.options.filter(
+    (o) =>
+      (!o.applies || o.applies(options)) &&
+      !(compare ? COMPARE_HIDDEN.has(o.key) : meaningless(o.key, shownField)) &&
+      o.group !== 'timing' &&
+      (o.key !== 'store' || canPickFolder()),
+  );
   const timing = target.options.filter((o) => o.group === 'timing' && (!o.applies || o.applies(options)));
   const isMovie = 'fps' in target.schema && 'frameDurationMs' in target.schema;
   let timingNote = '';
@@ -311,7 +415,7 @@ export function ExportDialog() {
       timingNote = (e as Error).message;
     }
   }
-  const showFields = !('field' in target.schema);
+  const showFields = !compare && !('field' in target.schema);
 
   return (
     <>
@@ -319,18 +423,28 @@ export function ExportDialog() {
         data-testid="export"
         disabled={!active}
         title={active?.computedFrom ? 'a computed statistics dataset: its frames are handed to the export worker' : undefined}
-        onClick={openDialog}
+        onClick={() => openDialog(false)}
       >
         Export…
       </button>
       <dialog ref={dlg} data-testid="export-dialog" style={S.dialog} onClose={() => setOpen(false)}>
-        <h3 style={{ margin: '4px 0 8px' }}>Export {active?.summary.name}</h3>
+        <h3 style={{ margin: '4px 0 8px' }} data-testid="export-title">
+          {compare
+            ? `Export the comparison (${comparison && 'job' in comparison ? comparison.job.panels.map((p) => p.label).join('; ') : 'panels'})`
+            : `Export ${active?.summary.name}`}
+        </h3>
+        {compare && (
+          <p style={{ ...S.muted, margin: '0 0 6px' }}>
+            The whole grid of panels, each with its colour bar and label, under the common time label; frames are timeline positions.
+            {comparison && 'error' in comparison && <span style={S.error}> {comparison.error}</span>}
+          </p>
+        )}
         <div style={S.cols}>
           <div>
             <label style={S.label}>
               Target
-              <select data-testid="export-target" value={targetId} onChange={(e) => setTargetId(e.target.value)} style={{ width: 300 }}>
-                {EXPORT_TARGETS.map((t) => (
+              <select data-testid="export-target" value={target.id} onChange={(e) => setTargetId(e.target.value)} style={{ width: 300 }}>
+                {targets.map((t) => (
                   <option key={t.id} value={t.id}>
                     {t.label}
                   </option>
@@ -347,7 +461,7 @@ export function ExportDialog() {
                   Select by
                   <select style={S.control} value={by} onChange={(e) => setBy(e.target.value as 'index' | 'time')}>
                     <option value="index">index (0 = first)</option>
-                    <option value="time" disabled={!hasTimes} title="nearest frame per time step">
+                    <option value="time" disabled={!hasTimes || compare} title="nearest frame per time step">
                       time
                     </option>
                   </select>
@@ -416,6 +530,7 @@ export function ExportDialog() {
                 ))}
               </div>
             </fieldset>
+            {folderError && <p style={S.error}>{folderError}</p>}
             {parsed.error && (
               <p style={S.error} data-testid="export-problem">
                 {parsed.error}
@@ -423,7 +538,7 @@ export function ExportDialog() {
             )}
           </div>
           <div>
-            {rendered && (
+            {(rendered || compare) && (
               <figure style={{ margin: '0 0 8px' }}>
                 {preview && 'url' in preview ? (
                   <img
@@ -439,7 +554,9 @@ export function ExportDialog() {
                 )}
                 {preview && 'info' in preview && (
                   <figcaption style={S.muted} data-testid="export-preview-caption">
-                    First output frame (frame {preview.info.frame.number}, {preview.info.width}×{preview.info.height} px)
+                    {compare
+                      ? `First output frame of the comparison (${preview.info.width}×${preview.info.height} px)`
+                      : `First output frame (frame ${preview.info.frame.number}, ${preview.info.width}×${preview.info.height} px)`}
                     {preview.info.limits &&
                       ` · colour limits ${fmtNum(preview.info.limits[0])} … ${fmtNum(preview.info.limits[1])} ${preview.info.fixed ? 'for every frame' : 'of this frame (each frame its own)'}`}
                   </figcaption>
@@ -458,7 +575,7 @@ export function ExportDialog() {
                     {j.error && <div style={S.error}>{j.error}</div>}
                     {j.files && (
                       <div style={S.muted}>
-                        {j.files.map((f) => `${f.path} (${bytesLabel(f.size)})`).join(', ')}
+                        {j.files.map((f) => `${f.path} (${bytesLabel(f.size)}${f.where === 'disk' ? ', on disk' : ''})`).join(', ')}
                         {j.files.some((f) => f.note) && (
                           <div>
                             {j.files
@@ -469,7 +586,7 @@ export function ExportDialog() {
                         )}
                       </div>
                     )}
-                    {j.status === 'done' && (
+                    {j.status === 'done' && j.files?.some((f) => f.where !== 'folder') && (
                       <>
                         <button
                           data-testid="export-save"
@@ -497,8 +614,12 @@ export function ExportDialog() {
         <div className="actions">
           <button onClick={close}>Close</button>
           {computed && active && computed.id === active.id && 'error' in computed && <span style={S.error}>{computed.error}</span>}
-          <button data-testid="export-start" onClick={start} disabled={!jobSpec || waitingForFrames}>
-            Export {selection.indices.length} frames
+          <button
+            data-testid="export-start"
+            onClick={() => void start()}
+            disabled={compare ? !(comparison && 'job' in comparison) : !jobSpec || waitingForFrames}
+          >
+            Export {selection.indices.length} frames{compare ? ' of the comparison' : ''}
           </button>
         </div>
       </dialog>

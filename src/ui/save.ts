@@ -6,6 +6,9 @@
  * - Several files (a PhiFlow scene, an imgstore, a movie + .times): a directory picker
  *   (`showDirectoryPicker`) writing the relative paths (sub-folders created), else one zip built
  *   with fflate and downloaded.
+ * A file may come as bytes or as a Blob (an hdf5 export streamed onto the Origin Private File
+ * System: a File backed by disk). A Blob is downloaded through an object URL of itself and written
+ * to a picked file by the writable stream, so it is never read into JavaScript memory.
  * Returns how the files were saved. A cancelled picker throws an AbortError (nothing written).
  */
 import { zipSync, type Zippable } from 'fflate';
@@ -14,6 +17,11 @@ export interface SaveResult {
   method: 'file-picker' | 'directory-picker' | 'download' | 'zip-download';
   names: string[];
 }
+
+/** One file to save: bytes in memory, or a Blob (possibly backed by a file on disk). */
+export type SaveFile = { path: string; bytes: Uint8Array } | { path: string; blob: Blob };
+
+const dataOf = (f: SaveFile): BlobPart => ('bytes' in f ? (f.bytes as BlobPart) : f.blob);
 
 interface FsWritable {
   write(data: BlobPart): Promise<void>;
@@ -37,8 +45,9 @@ function safeParts(path: string): string[] {
   return parts;
 }
 
-function download(name: string, bytes: Uint8Array, mime = 'application/octet-stream'): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mime }));
+function download(name: string, data: BlobPart, mime = 'application/octet-stream'): void {
+  // a Blob is linked as it is (no copy: an OPFS File stays on disk)
+  const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([data], { type: mime }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -61,11 +70,7 @@ export function zipFiles(files: { path: string; bytes: Uint8Array }[]): Uint8Arr
   return zipSync(z);
 }
 
-export async function saveFiles(
-  files: { path: string; bytes: Uint8Array }[],
-  suggestedName = 'export',
-  opts: { usePickers?: boolean } = {},
-): Promise<SaveResult> {
+export async function saveFiles(files: SaveFile[], suggestedName = 'export', opts: { usePickers?: boolean } = {}): Promise<SaveResult> {
   if (!files.length) throw new Error('nothing to save');
   const w = window as PickerWindow;
   const pickers = opts.usePickers !== false;
@@ -74,11 +79,11 @@ export async function saveFiles(
     if (pickers && w.showSaveFilePicker) {
       const h = await w.showSaveFilePicker({ suggestedName: name });
       const out = await h.createWritable();
-      await out.write(files[0].bytes as BlobPart);
+      await out.write(dataOf(files[0]));
       await out.close();
       return { method: 'file-picker', names: [name] };
     }
-    download(name, files[0].bytes);
+    download(name, dataOf(files[0]));
     return { method: 'download', names: [name] };
   }
   if (pickers && w.showDirectoryPicker) {
@@ -89,12 +94,13 @@ export async function saveFiles(
       for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
       const h = await dir.getFileHandle(parts[parts.length - 1], { create: true });
       const out = await h.createWritable();
-      await out.write(f.bytes as BlobPart);
+      await out.write(dataOf(f));
       await out.close();
     }
     return { method: 'directory-picker', names: files.map((f) => f.path) };
   }
   const name = `${suggestedName.replace(/[\\/:*?"<>|]+/g, '_') || 'export'}.zip`;
-  download(name, zipFiles(files), 'application/zip');
+  const inMemory = await Promise.all(files.map(async (f) => ('bytes' in f ? f : { path: f.path, bytes: new Uint8Array(await f.blob.arrayBuffer()) })));
+  download(name, zipFiles(inMemory) as BlobPart, 'application/zip');
   return { method: 'zip-download', names: [name] };
 }

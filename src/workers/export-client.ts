@@ -1,7 +1,7 @@
-import type { ExportedFile, ExportStage } from '../export/job';
+import type { ExportOutput, ExportStage } from '../export/job';
 import type { ExportPreview } from '../export/preview';
 import { fromWire } from './errors';
-import type { ExportMessage, ExportRequest } from './export-protocol';
+import type { CompareRequest, ExportMessage, ExportRequest } from './export-protocol';
 
 const newWorker = (name: string) => new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module', name });
 
@@ -13,12 +13,12 @@ function abortError(): Error {
 
 /** Run one export in its own worker; the UI stays responsive and can cancel. */
 export function runExport(
-  req: Omit<ExportRequest, 'op'>,
+  req: Omit<ExportRequest, 'op'> | (Omit<CompareRequest, 'op'> & { compare: true }),
   onProgress: (done: number, total: number, stage: ExportStage) => void,
-): { promise: Promise<ExportedFile[]>; cancel(): void } {
+): { promise: Promise<ExportOutput[]>; cancel(): void } {
   const worker = newWorker('framescope-export');
   let rejectFn: (e: Error) => void = () => undefined;
-  const promise = new Promise<ExportedFile[]>((resolve, reject) => {
+  const promise = new Promise<ExportOutput[]>((resolve, reject) => {
     rejectFn = reject;
     worker.onmessage = (ev: MessageEvent<ExportMessage>) => {
       const m = ev.data;
@@ -36,7 +36,8 @@ export function runExport(
       worker.terminate();
     };
   });
-  worker.postMessage({ ...req, op: 'run' } satisfies ExportRequest);
+  if ('compare' in req) worker.postMessage({ datasets: req.datasets, job: req.job, op: 'compare' } satisfies CompareRequest);
+  else worker.postMessage({ ...req, op: 'run' } satisfies ExportRequest);
   return {
     promise,
     cancel: () => {
@@ -82,5 +83,28 @@ export function previewExport(req: Omit<ExportRequest, 'op'>): Promise<ExportPre
   return new Promise<ExportPreview>((resolve, reject) => {
     pending = { resolve, reject };
     previewWorker!.postMessage({ ...req, op: 'preview' } satisfies ExportRequest);
+  });
+}
+
+/** The first frame of a comparison export, drawn in its own short-lived worker (a newer one supersedes). */
+let comparePreview: Worker | null = null;
+export function previewComparisonExport(req: Omit<CompareRequest, 'op'>): Promise<{ png: Uint8Array; width: number; height: number }> {
+  comparePreview?.terminate();
+  const worker = newWorker('framescope-compare-preview');
+  comparePreview = worker;
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (ev: MessageEvent<ExportMessage>) => {
+      const m = ev.data;
+      if (m.type === 'compare-preview') resolve(m);
+      else if (m.type === 'error') reject(fromWire(m.error));
+      else return;
+      worker.terminate();
+      if (comparePreview === worker) comparePreview = null;
+    };
+    worker.onerror = (ev) => {
+      reject(new Error(`comparison preview worker failed: ${ev.message}`));
+      worker.terminate();
+    };
+    worker.postMessage({ ...req, op: 'compare-preview' } satisfies CompareRequest);
   });
 }

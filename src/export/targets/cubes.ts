@@ -26,11 +26,20 @@ export const hdf5 = defineTarget({
   schema,
 });
 
+const zarrSchema = {
+  ...schema,
+  store: choice('Store as', ['zip', 'folder'] as const, 'zip', {
+    labels: { zip: 'one .zarr.zip file', folder: 'a .zarr folder (choose where)' },
+    help: 'folder: the store is written file by file into a folder you choose (File System Access API), nothing is held in memory',
+    group: 'file',
+  }),
+} as const;
+
 export const zarr = defineTarget({
   id: 'zarr',
-  label: 'Zarr v2 store (zip): xarray.open_zarr, Dask, napari',
+  label: 'Zarr v2 store (zip or folder): xarray.open_zarr, Dask, napari',
   needsBrowser: false,
   produces: '.zarr.zip',
   rendered: () => false,
-  schema,
+  schema: zarrSchema,
 });

@@ -82,10 +82,13 @@ function grayToRgb(y: Uint8Array, out: Uint8Array, channels: 3 | 4, full: boolea
   }
 }
 
-/** A cached frame in `pixFmt` (yuv420p, rgb24 or rgba); yuv420p of a colour frame is the cached array itself. */
+/**
+ * A cached frame in `pixFmt` (yuv420p, rgb24 or rgba), always a new array: the cache's buffers are
+ * used again for other frames once evicted.
+ */
 export function toPixFmt(c: CachedPlanes, pixFmt: string, w: number, h: number): Uint8Array {
   if (pixFmt === 'yuv420p') {
-    if (!c.gray) return c.data;
+    if (!c.gray) return c.data.slice();
     const cw = (w + 1) >> 1;
     const ch = (h + 1) >> 1;
     const out = new Uint8Array(w * h + 2 * cw * ch).fill(128);
@@ -103,8 +106,9 @@ export function toPixFmt(c: CachedPlanes, pixFmt: string, w: number, h: number):
 /** Display index → cached planes, bounded in bytes (least recently used go first). */
 export class GopFrameCache {
   private readonly lru: ByteLru<number, CachedPlanes>;
-  constructor(maxBytes: number) {
-    this.lru = new ByteLru<number, CachedPlanes>(maxBytes, (c) => c.data.byteLength);
+  /** `onEvict` gets each frame pushed out (its buffer may be used again) */
+  constructor(maxBytes: number, onEvict?: (c: CachedPlanes) => void) {
+    this.lru = new ByteLru<number, CachedPlanes>(maxBytes, (c) => c.data.byteLength, onEvict);
   }
   get(i: number): CachedPlanes | undefined {
     return this.lru.get(i);

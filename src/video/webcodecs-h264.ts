@@ -46,6 +46,10 @@ const OUTPUTS = new Set(['yuv420p', 'rgb24', 'rgba']);
 const MAX_SPAN_READ = 64 << 20;
 /** default byte bound of the decoded-frame cache (a 250-frame GOP of 640×480 colour is 115 MB) */
 const DEFAULT_CACHE_BYTES = 128 << 20;
+/** frames kept before the target of a jump (a step back keeps the whole way from the restart point) */
+const KEEP_BEHIND = 32;
+/** planes buffers kept for reuse */
+const SPARE_BUFFERS = 16;
 /** samples fed beyond the wanted frame when stepping forward (decoded while the caller works) */
 const STEP_AHEAD = 8;
 /** a decoder idle this long while holding the wanted frame back gets one more sample */
@@ -139,7 +143,14 @@ export async function openWebCodecsH264(
     durationSeconds: dur,
     declaredFrameCount: samples.length,
   };
-  const cache = new GopFrameCache(opts.cacheBytes ?? DEFAULT_CACHE_BYTES);
+  const yuvBytes = rawFrameBytes('yuv420p', W, H) as number;
+  // planes buffers of evicted colour frames and of gray frames (whose luma is copied out) are used
+  // again: allocating a fresh 1.5 bytes/pixel array per decoded frame costs more than decoding it
+  const spare: Uint8Array[] = [];
+  const give = (b: Uint8Array) => {
+    if (b.length === yuvBytes && spare.length < SPARE_BUFFERS) spare.push(b);
+  };
+  const cache = new GopFrameCache(opts.cacheBytes ?? DEFAULT_CACHE_BYTES, (c) => give(c.data));
   const stats: WebCodecsStats = {
     decoder: 'webcodecs',
     execs: 0,
@@ -174,7 +185,6 @@ export async function openWebCodecsH264(
     for (let j = Math.max(0, k - 64); j < k; j++) if (displayOf[j] > displayOf[k]) c++;
     if (c > reorder) reorder = c;
   }
-  const yuvBytes = rawFrameBytes('yuv420p', W, H) as number;
   const rect = { x: 0, y: 0, width: W, height: H };
   let sess: Session | null = null;
 
@@ -210,6 +220,7 @@ export async function openWebCodecsH264(
       wake: null,
       ended: false,
       want: -1,
+      keepFrom: 0,
       got: null,
     };
     const wake = () => s.wake?.();
@@ -220,7 +231,10 @@ export async function openWebCodecsH264(
         // leading pictures of an open-GOP restart point (shown before it) refer to pictures this
         // decoder never saw: not what sequential decoding gives, never kept
         const leading = i !== undefined && s.start > 0 && samples[display[i]].cts < s.startCts;
-        if (i === undefined || leading || s.emitted.has(i) || (i !== s.want && cache.has(i))) {
+        // frames far behind a jump target are not copied out (copying every frame of a long GOP
+        // costs more than decoding it); a step back keeps them all
+        const skip = i !== undefined && i !== s.want && (i < s.keepFrom || cache.has(i));
+        if (i === undefined || leading || s.emitted.has(i) || skip) {
           if (i !== undefined && !leading) s.emitted.add(i);
           frame.close();
           wake();
@@ -234,12 +248,13 @@ export async function openWebCodecsH264(
           return;
         }
         const full = frame.colorSpace?.fullRange === true;
-        const planes = new Uint8Array(yuvBytes);
+        const planes = spare.pop() ?? new Uint8Array(yuvBytes);
         const p: Promise<void> = frame
           .copyTo(planes, { rect })
           .then(
             () => {
               const c = canonical(planes, W, H, full);
+              if (c.data !== planes) give(planes);
               stats.decoded++;
               if (i === s.want) s.got = c;
               if (!closed) cache.set(i, c);
@@ -321,7 +336,7 @@ export async function openWebCodecsH264(
    * where it is; anything else starts a decoder at the frame's clean restart point. Every frame the
    * decoder gives on the way is kept in the cache; `ahead` more samples are fed for stepping.
    */
-  async function ensure(index: number, ahead: number, signal?: AbortSignal): Promise<CachedPlanes> {
+  async function ensure(index: number, ahead: number, keepFrom: number, signal?: AbortSignal): Promise<CachedPlanes> {
     const hit = cache.get(index);
     if (hit) return hit;
     // given by the running decoder a moment ago, still being copied out
@@ -351,6 +366,7 @@ export async function openWebCodecsH264(
     }
     stats.execs++;
     s.want = index;
+    s.keepFrom = keepFrom;
     s.got = null;
     const onAbort = () => s.wake?.();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -428,8 +444,11 @@ export async function openWebCodecsH264(
       if (c) stats.cacheHits++;
       else {
         const ahead = index === last + 1 || index === last ? STEP_AHEAD : 0;
+        // stepping back: keep every frame on the way (the next steps back are cache hits); a jump
+        // keeps KEEP_BEHIND frames before the target
+        const keepFrom = index < last && index >= last - 2 ? 0 : index - KEEP_BEHIND;
         try {
-          c = await exclusive(() => ensure(index, ahead, o.signal));
+          c = await exclusive(() => ensure(index, ahead, keepFrom, o.signal));
         } catch (e) {
           if (e instanceof AbortError || o.signal?.aborted) throw new AbortError();
           broken = true;
@@ -452,7 +471,7 @@ export async function openWebCodecsH264(
   };
   // Validate on the first frame: the decoder must produce I420 of the expected size.
   try {
-    await exclusive(() => ensure(0, 0));
+    await exclusive(() => ensure(0, 0, 0));
   } catch {
     endSession(sess);
     return null;
@@ -480,5 +499,7 @@ interface Session {
   ended: boolean;
   /** the display index being waited for, and its planes once given */
   want: number;
+  /** display indices below this (other than `want`) are not copied out */
+  keepFrom: number;
   got: CachedPlanes | null;
 }

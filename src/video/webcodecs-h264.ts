@@ -44,8 +44,11 @@ export interface WebCodecsStats {
 
 const OUTPUTS = new Set(['yuv420p', 'rgb24', 'rgba']);
 const MAX_SPAN_READ = 64 << 20;
-/** default byte bound of the decoded-frame cache (a 250-frame GOP of 640×480 colour is 115 MB) */
-const DEFAULT_CACHE_BYTES = 128 << 20;
+/**
+ * default byte bound of the decoded-frame cache, per open file (imgstore keeps three chunks open):
+ * 145 colour or 218 gray 640×480 frames, 42 colour 1-MP frames
+ */
+const DEFAULT_CACHE_BYTES = 64 << 20;
 /** frames kept before the target of a jump (a step back keeps the whole way from the restart point) */
 const KEEP_BEHIND = 32;
 /** planes buffers kept for reuse */

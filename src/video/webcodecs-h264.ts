@@ -374,7 +374,9 @@ export async function openWebCodecsH264(
     const onAbort = () => s.wake?.();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await feed(s, Math.min(n - 1, Math.max(needBy[index] + reorder, s.fed) + ahead));
+      // up to what frame `index` needs out of a display-order decoder, plus `ahead` for stepping (a
+      // decoder already past that is not fed: it does not run away from the reader)
+      await feed(s, Math.min(n - 1, needBy[index] + reorder + ahead));
       for (;;) {
         if (s.got) return s.got;
         if (s.failure) throw s.failure;

@@ -67,6 +67,10 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
     return;
   }
 
+  await gopBench(ctx, native, evaluate);
+  // VIDEO_BENCH_ONLY=gop npm run bench -- video: the GOP-cache figures alone (a run of a few minutes)
+  if (process.env.VIDEO_BENCH_ONLY === 'gop') return;
+
   // 2. FFV1 decode, 512×512 gray16le × 300
   const ffv1 = generate(native, 'video_ffv1_512_gray16.mkv', [
     '-f',
@@ -436,4 +440,94 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
     'fps',
     enc.wcNote || `${(enc.wcBytes / 1e6).toFixed(1)} MB, 2 Mbit/s, software`,
   );
+}
+
+const p95 = (a: number[]) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.ceil(a.length * 0.95) - 1)];
+
+/**
+ * GOP-aware random access through WebCodecs (src/video/gop-cache.ts): a 640×480 H.264 recording with a
+ * keyframe every 250 (3000 frames, B-frames, as imgstore/OpenCV write avc1), in MP4 and remuxed to
+ * MKV: random frame median and p95, stepping forward after a seek, stepping back within the decoded
+ * GOP and across into the previous one; the same with a one-frame cache (no GOP cache) for
+ * comparison, and native ffmpeg's seek + decode of one frame.
+ */
+async function gopBench(ctx: BenchContext, native: string, evaluate: <A, R>(fn: (a: A) => Promise<R>, arg: A) => Promise<R>): Promise<void> {
+  const N = 3000;
+  const mp4 = generate(native, 'video_avc1_640_kf250.mp4', [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=640x480:rate=30',
+    '-frames:v',
+    String(N),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-x264-params',
+    'keyint=250:min-keyint=250:scenecut=0:bframes=3',
+    '-pix_fmt',
+    'yuv420p',
+  ]);
+  const mkv = generate(native, 'video_avc1_640_kf250.mkv', ['-i', mp4, '-c', 'copy']);
+  for (const [file, cacheBytes, label] of [
+    [mp4, undefined, 'GOP cache'],
+    [mkv, undefined, 'GOP cache'],
+    [mp4, 640 * 480 * 1.5, 'one-frame cache'],
+  ] as const) {
+    const name = file.split('/').pop() as string;
+    const r = await evaluate(
+      async ({ name, N, cacheBytes }: { name: string; N: number; cacheBytes?: number }) => {
+        if (typeof VideoDecoder === 'undefined') return { error: 'no WebCodecs' };
+        const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+        const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+        const blob = await (await fetch('/bench/out/' + name)).blob();
+        const vf = await V.openVideoFile(blobSourceFile(name, blob), { decoder: 'webcodecs', cacheBytes });
+        const time = async (i: number) => {
+          const t = performance.now();
+          await vf.readFrame(i, { pixFmt: 'rgb24' });
+          return performance.now() - t;
+        };
+        let x = 13579;
+        const random: number[] = [];
+        for (let k = 0; k < 30; k++) {
+          x = (x * 1103515245 + 12345) >>> 0;
+          random.push(await time(x % N));
+        }
+        // stepping forward after a seek into the middle of a GOP
+        await time(1130);
+        const fwd: number[] = [];
+        for (let k = 1; k <= 60; k++) fwd.push(await time(1130 + k));
+        // stepping back within the GOP just decoded (1190 → 1130), then across into the previous GOP
+        const backIn: number[] = [];
+        for (let k = 1; k <= 60; k++) backIn.push(await time(1190 - k));
+        await time(2005);
+        const backAcross: number[] = [];
+        for (let k = 1; k <= 60; k++) backAcross.push(await time(2005 - k));
+        const stats = { ...(vf as unknown as { stats: Record<string, unknown> }).stats };
+        vf.close();
+        return { random, fwd, backIn, backAcross, stats };
+      },
+      { name, N, cacheBytes },
+    );
+    if ('error' in r) {
+      ctx.report(`${name} random frame (WebCodecs)`, NaN, 'ms', `unavailable: ${r.error}`);
+      continue;
+    }
+    const what = `${name}, 640×480 keyframe every 250, ${label}`;
+    ctx.report(`${what}: random frame → rgb24, median`, median(r.random), 'ms', `p95 ${p95(r.random).toFixed(0)} ms of 30`);
+    ctx.report(`${what}: step forward`, median(r.fwd), 'ms', `median of 60; max ${Math.max(...r.fwd).toFixed(0)} ms`);
+    ctx.report(`${what}: step back within the decoded GOP`, median(r.backIn), 'ms', `median of 60; max ${Math.max(...r.backIn).toFixed(0)} ms`);
+    ctx.report(
+      `${what}: step back across into the previous GOP`,
+      median(r.backAcross),
+      'ms',
+      `median of 60; max ${Math.max(...r.backAcross).toFixed(0)} ms (the first step behind the keyframe decodes that GOP)`,
+    );
+    console.log(`  stats: ${JSON.stringify(r.stats)}`);
+  }
+  const nativeSeek = median(
+    [400, 1130, 2600].map((i) => timeNative(native, ['-ss', String(i / 30), '-i', mp4, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '/dev/null'])),
+  );
+  ctx.report('native ffmpeg one random frame, avc1 640×480 keyframe every 250', nativeSeek, 'ms', 'incl. process start');
 }

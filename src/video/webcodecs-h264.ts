@@ -4,14 +4,18 @@
  * CodecPrivate); sample bytes are read straight from the SourceFile. Random
  * access decodes from the last clean restart point at or before the frame (an IDR picture or an
  * exact recovery point, not shown after the frame: ./h264-restart; a sync flag alone is not
- * trusted); a batch of following frames comes from the same pass. Output: the stored yuv420p planes (bit-exact with ffmpeg), or rgb24/rgba
+ * trusted). The decoder is kept running between reads (never flushed before the end of the
+ * stream, since a flushed decoder needs a key chunk): a frame ahead of it whose restart point it
+ * has passed is decoded forward from where it is. Every frame given on the way is kept in the
+ * GOP cache (./gop-cache, bounded in bytes, gray as 1 byte/pixel), so stepping back within what
+ * was decoded is a cache hit. Output: the stored yuv420p planes (bit-exact with ffmpeg), or rgb24/rgba
  * converted here (BT.601, limited range unless flagged full, nearest chroma: ffmpeg's default for
  * untagged streams; streams tagged BT.709 come out slightly different from ffmpeg's conversion). Any other
  * pixel format, and any decoder failure, goes to the ffmpeg.wasm VideoFile given as `fallback`.
  */
 import type { SourceFile } from '../core/types';
 import { containerOf } from './magic';
-import { ByteLru } from '../core/byte-lru';
+import { canonical, GopFrameCache, toPixFmt, type CachedPlanes } from './gop-cache';
 import { AbortError, throwIfAborted, WATCHDOG_MS } from './ffmpeg-loader';
 import { DecodeError, FormatError } from '../core/errors';
 import { readVideoTrack, type Mp4VideoTrack } from './mp4-index';
@@ -26,63 +30,33 @@ export interface WebCodecsStats {
   fallbacks: number;
   cacheHits: number;
   cacheBytes: number;
+  /** decoders started at a restart point */
+  restarts: number;
+  /** frames reached by feeding the running decoder on (same GOP, ahead of it) */
+  continued: number;
+  /** frames copied out of the decoder into the cache */
+  decoded: number;
+  /** samples fed one by one because the decoder held the wanted frame back longer than the stream's reorder depth */
+  topUps: number;
+  /** why the file went over to the ffmpeg.wasm fallback, if it did */
+  fallbackReason?: string;
 }
 
 const OUTPUTS = new Set(['yuv420p', 'rgb24', 'rgba']);
-const BATCH_BYTES = 24 << 20;
-const MAX_BATCH = 16;
 const MAX_SPAN_READ = 64 << 20;
-
-/** I420 planes → packed RGB(A). */
-function i420ToRgb(src: Uint8Array, w: number, h: number, out: Uint8Array, channels: 3 | 4, bt709: boolean, full: boolean): void {
-  const cw = (w + 1) >> 1;
-  const ch = (h + 1) >> 1;
-  const uOff = w * h;
-  const vOff = uOff + cw * ch;
-  const [kr, kb] = bt709 ? [0.2126, 0.0722] : [0.299, 0.114];
-  const kg = 1 - kr - kb;
-  const ys = full ? 1 : 255 / 219;
-  const cs = full ? 1 : 255 / 224;
-  const crR = 2 * (1 - kr) * cs;
-  const cbB = 2 * (1 - kb) * cs;
-  const cbG = (-2 * (1 - kb) * kb * cs) / kg;
-  const crG = (-2 * (1 - kr) * kr * cs) / kg;
-  const y0 = full ? 0 : 16;
-  let o = 0;
-  for (let y = 0; y < h; y++) {
-    const crow = (y >> 1) * cw;
-    for (let x = 0; x < w; x++) {
-      const Y = (src[y * w + x] - y0) * ys;
-      const ci = crow + (x >> 1);
-      const U = src[uOff + ci] - 128;
-      const V = src[vOff + ci] - 128;
-      const r = Y + crR * V;
-      const g = Y + cbG * U + crG * V;
-      const b = Y + cbB * U;
-      out[o] = r < 0 ? 0 : r > 255 ? 255 : Math.round(r);
-      out[o + 1] = g < 0 ? 0 : g > 255 ? 255 : Math.round(g);
-      out[o + 2] = b < 0 ? 0 : b > 255 ? 255 : Math.round(b);
-      if (channels === 4) out[o + 3] = 255;
-      o += channels;
-    }
-  }
-}
-
-function convert(frame: VideoFrame, pixFmt: string, w: number, h: number): Promise<Uint8Array> | Uint8Array | null {
-  if (frame.format !== 'I420') return null;
-  const size = rawFrameBytes('yuv420p', w, h) as number;
-  const planes = new Uint8Array(size);
-  const rect = { x: 0, y: 0, width: w, height: h };
-  return frame.copyTo(planes, { rect }).then(() => {
-    if (pixFmt === 'yuv420p') return planes;
-    const ch = pixFmt === 'rgba' ? 4 : 3;
-    const out = new Uint8Array(w * h * ch);
-    // BT.601 as ffmpeg assumes for untagged streams (Chromium reports its own BT.709 guess for
-    // those, so its matrix is not used); full range only when the stream says so.
-    i420ToRgb(planes, w, h, out, ch, false, frame.colorSpace?.fullRange === true);
-    return out;
-  });
-}
+/**
+ * default byte bound of the decoded-frame cache, per open file (imgstore keeps three chunks open):
+ * 145 colour or 218 gray 640×480 frames, 42 colour 1-MP frames
+ */
+const DEFAULT_CACHE_BYTES = 64 << 20;
+/** frames kept before the target of a jump (a step back keeps the whole way from the restart point) */
+const KEEP_BEHIND = 32;
+/** planes buffers kept for reuse */
+const SPARE_BUFFERS = 16;
+/** samples fed beyond the wanted frame when stepping forward (decoded while the caller works) */
+const STEP_AHEAD = 8;
+/** a decoder idle this long while holding the wanted frame back gets one more sample */
+const IDLE_MS = 10;
 
 /**
  * The H.264 track of a Matroska file in the shape of the MP4 one: packets, times and key flags from
@@ -172,8 +146,25 @@ export async function openWebCodecsH264(
     durationSeconds: dur,
     declaredFrameCount: samples.length,
   };
-  const cache = new ByteLru<string, Uint8Array>(opts.cacheBytes ?? 64 << 20);
-  const stats: WebCodecsStats = { decoder: 'webcodecs', execs: 0, fallbacks: 0, cacheHits: 0, cacheBytes: 0 };
+  const yuvBytes = rawFrameBytes('yuv420p', W, H) as number;
+  // planes buffers of evicted colour frames and of gray frames (whose luma is copied out) are used
+  // again: allocating a fresh 1.5 bytes/pixel array per decoded frame costs more than decoding it
+  const spare: Uint8Array[] = [];
+  const give = (b: Uint8Array) => {
+    if (b.length === yuvBytes && spare.length < SPARE_BUFFERS) spare.push(b);
+  };
+  const cache = new GopFrameCache(opts.cacheBytes ?? DEFAULT_CACHE_BYTES, (c) => give(c.data));
+  const stats: WebCodecsStats = {
+    decoder: 'webcodecs',
+    execs: 0,
+    fallbacks: 0,
+    cacheHits: 0,
+    cacheBytes: 0,
+    restarts: 0,
+    continued: 0,
+    decoded: 0,
+    topUps: 0,
+  };
   let fallbackFile: Promise<VideoFile> | null = null;
   let broken = false;
   let closed = false;
@@ -185,6 +176,20 @@ export async function openWebCodecsH264(
     (k, max) => file.read(samples[k].offset, samples[k].offset + Math.min(samples[k].size, max)),
     avcLengthSize(tr.description),
   );
+  const n = samples.length;
+  // needBy[p]: the last sample (decode order) among display positions 0..p — all of them are fed
+  // before frame p can come out of a decoder that outputs in display order
+  const needBy = new Int32Array(n);
+  for (let p = 0, mx = 0; p < n; p++) needBy[p] = mx = Math.max(mx, display[p]);
+  // reorder depth of the stream: most samples decoded before a picture and shown after it
+  let reorder = 0;
+  for (let k = 0; k < n; k++) {
+    let c = 0;
+    for (let j = Math.max(0, k - 64); j < k; j++) if (displayOf[j] > displayOf[k]) c++;
+    if (c > reorder) reorder = c;
+  }
+  const rect = { x: 0, y: 0, width: W, height: H };
+  let sess: Session | null = null;
 
   async function sampleBytes(from: number, to: number): Promise<Uint8Array[]> {
     let lo = Infinity;
@@ -204,99 +209,221 @@ export async function openWebCodecsH264(
     return out;
   }
 
-  /** Decode display frames index..index+count-1 into the cache (as `pixFmt`); resolves with frame `index`. */
-  async function decodeBatch(index: number, count: number, pixFmt: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
-    const end = Math.min(samples.length - 1, index + count - 1);
-    const target = display[index];
-    // the last clean restart point (decode order) at or before the frame's sample, not presented after it
-    const start = await restart.startFor(target);
-    let first: Uint8Array | undefined;
-    let stop = target;
-    for (let i = index; i <= end; i++) stop = Math.max(stop, display[i]);
-    const chunks = await sampleBytes(start, stop);
-    throwIfAborted(signal);
-    const pending: Promise<void>[] = [];
-    let failure: unknown = null;
-    let lastOutput = performance.now();
-    const decoder = new VideoDecoder({
+  /** A decoder configured to start at restart point `start` (decode order); nothing fed yet. */
+  function openSession(start: number): Session {
+    const s: Session = {
+      decoder: null as unknown as VideoDecoder,
+      start,
+      startCts: samples[start].cts,
+      fed: start - 1,
+      emitted: new Set(),
+      failure: null,
+      lastActivity: performance.now(),
+      pending: new Map(),
+      wake: null,
+      ended: false,
+      want: -1,
+      keepFrom: 0,
+      got: null,
+    };
+    const wake = () => s.wake?.();
+    s.decoder = new VideoDecoder({
       output: (frame) => {
-        lastOutput = performance.now();
+        s.lastActivity = performance.now();
         const i = byTs.get(frame.timestamp);
-        if (i === undefined || i < index || i > end || cache.has(`${pixFmt}:${i}`)) {
+        // leading pictures of an open-GOP restart point (shown before it) refer to pictures this
+        // decoder never saw: not what sequential decoding gives, never kept
+        const leading = i !== undefined && s.start > 0 && samples[display[i]].cts < s.startCts;
+        // frames far behind a jump target are not copied out (copying every frame of a long GOP
+        // costs more than decoding it); a step back keeps them all
+        const skip = i !== undefined && i !== s.want && (i < s.keepFrom || cache.has(i));
+        if (i === undefined || leading || s.emitted.has(i) || skip) {
+          if (i !== undefined && !leading) s.emitted.add(i);
           frame.close();
+          wake();
           return;
         }
-        const c = convert(frame, pixFmt, W, H);
-        if (c === null) {
-          failure = new Error(`WebCodecs gave ${frame.format} frames`);
+        s.emitted.add(i);
+        if (frame.format !== 'I420') {
+          s.failure = new DecodeError(`WebCodecs gave ${frame.format} frames`);
           frame.close();
+          wake();
           return;
         }
-        pending.push(
-          Promise.resolve(c).then(
-            (data) => {
-              frame.close();
-              if (i === index) first = data;
-              cache.set(`${pixFmt}:${i}`, data);
+        const full = frame.colorSpace?.fullRange === true;
+        const planes = spare.pop() ?? new Uint8Array(yuvBytes);
+        const p: Promise<void> = frame
+          .copyTo(planes, { rect })
+          .then(
+            () => {
+              const c = canonical(planes, W, H, full);
+              if (c.data !== planes) give(planes);
+              stats.decoded++;
+              if (i === s.want) s.got = c;
+              if (!closed) cache.set(i, c);
+              stats.cacheBytes = cache.bytes;
             },
             (e) => {
-              frame.close();
-              failure = e;
+              s.failure = e;
             },
-          ),
-        );
+          )
+          .finally(() => {
+            frame.close();
+            s.pending.delete(i);
+            s.lastActivity = performance.now();
+            wake();
+          });
+        s.pending.set(i, p);
       },
       error: (e) => {
-        failure = e;
+        s.failure = e;
+        wake();
       },
     });
-    const onAbort = () => {
-      if (decoder.state !== 'closed') decoder.close();
-    };
+    s.decoder.addEventListener?.('dequeue', () => {
+      s.lastActivity = performance.now();
+    });
+    s.decoder.configure(config);
+    stats.restarts++;
+    return s;
+  }
+
+  function endSession(s: Session | null): void {
+    if (!s) return;
+    if (s.decoder.state !== 'closed') s.decoder.close();
+    if (sess === s) sess = null;
+  }
+
+  /** Feed samples s.fed+1..to (decode order); only the restart point is a key chunk. */
+  async function feed(s: Session, to: number): Promise<void> {
+    if (to <= s.fed) return;
+    const from = s.fed + 1;
+    const chunks = await sampleBytes(from, to);
+    if (s.decoder.state !== 'configured') throw s.failure ?? new DecodeError('the WebCodecs decoder was closed');
+    for (let k = from; k <= to; k++) {
+      // leading pictures of an open-GOP restart point refer to pictures before it, which this
+      // decoder never saw (Chromium's decoder fails on them): not fed. Later pictures do not
+      // refer to them (an exact recovery point).
+      if (s.start > 0 && k > s.start && samples[k].cts < s.startCts) continue;
+      s.decoder.decode(
+        new EncodedVideoChunk({
+          // other sync-flagged samples need not be clean restart points: delta chunks
+          type: k === s.start ? 'key' : 'delta',
+          timestamp: tsUs(k),
+          duration: Math.round((samples[k].duration / tr.timescale) * 1e6),
+          data: chunks[k - from],
+        }),
+      );
+    }
+    s.fed = to;
+    s.lastActivity = performance.now();
+  }
+
+  function waitEvent(s: Session, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        s.wake = null;
+        resolve();
+      }, ms);
+      s.wake = () => {
+        clearTimeout(t);
+        s.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * Frame `index` (display order) in the cache's form. A hit returns at once; a frame ahead of the
+   * running decoder (whose restart point the decoder has already passed) is decoded forward from
+   * where it is; anything else starts a decoder at the frame's clean restart point. Every frame the
+   * decoder gives on the way is kept in the cache; `ahead` more samples are fed for stepping.
+   */
+  async function ensure(index: number, ahead: number, keepFrom: number, signal?: AbortSignal): Promise<CachedPlanes> {
+    const hit = cache.get(index);
+    if (hit) return hit;
+    // given by the running decoder a moment ago, still being copied out
+    const copying = sess?.pending.get(index);
+    if (copying) {
+      await copying;
+      const c = cache.get(index);
+      if (c) return c;
+    }
+    const t = display[index];
+    const start = await restart.startFor(t);
+    throwIfAborted(signal);
+    let s = sess;
+    const reach =
+      s &&
+      !s.ended &&
+      !s.failure &&
+      s.decoder.state === 'configured' &&
+      t >= s.start &&
+      start <= s.fed + 1 &&
+      (s.start === 0 || samples[t].cts >= s.startCts) &&
+      !s.emitted.has(index);
+    if (s && reach) stats.continued++;
+    else {
+      endSession(s);
+      s = sess = openSession(start);
+    }
+    stats.execs++;
+    s.want = index;
+    s.keepFrom = keepFrom;
+    s.got = null;
+    const onAbort = () => s.wake?.();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      decoder.configure(config);
-      for (let k = start; k <= stop; k++) {
-        const s = samples[k];
-        decoder.decode(
-          new EncodedVideoChunk({
-            // only the restart point is a key chunk: other sync-flagged samples need not be clean
-            type: k === start ? 'key' : 'delta',
-            timestamp: tsUs(k),
-            duration: Math.round((s.duration / tr.timescale) * 1e6),
-            data: chunks[k - start],
-          }),
-        );
+      // up to what frame `index` needs out of a display-order decoder, plus `ahead` for stepping (a
+      // decoder already past that is not fed: it does not run away from the reader)
+      await feed(s, Math.min(n - 1, needBy[index] + reorder + ahead));
+      for (;;) {
+        if (s.got) return s.got;
+        if (s.failure) throw s.failure;
+        if (signal?.aborted) throw new AbortError();
+        const now = performance.now();
+        if (now - s.lastActivity > watchdogMs) {
+          endSession(s);
+          throw new DecodeError(`WebCodecs gave no frame for ${watchdogMs / 1000} s: the decoder was closed`);
+        }
+        if (s.pending.size === 0 && s.decoder.decodeQueueSize === 0 && now - s.lastActivity >= IDLE_MS) {
+          // the decoder holds the frame back for pictures after it: one more sample, or the end
+          if (s.fed < n - 1) {
+            stats.topUps++;
+            await feed(s, s.fed + 1);
+            continue;
+          }
+          if (!s.ended) {
+            s.ended = true; // after flush() the next chunk would have to be a key chunk
+            await flushWithin(s);
+            continue;
+          }
+          throw new DecodeError(`WebCodecs gave no frame ${index}`);
+        }
+        await waitEvent(s, IDLE_MS);
       }
-      // watchdog: a decoder that gives no frame for `watchdogMs` is closed (a fresh one is made per batch)
-      let dog: ReturnType<typeof setInterval> | undefined;
-      const hung = new Promise<never>((_, reject) => {
-        dog = setInterval(
-          () => {
-            if (performance.now() - lastOutput < watchdogMs) return;
-            reject(new DecodeError(`WebCodecs gave no frame for ${watchdogMs / 1000} s: the decoder was closed`));
-            if (decoder.state !== 'closed') decoder.close();
-          },
-          Math.max(1, Math.min(1000, watchdogMs / 4)),
-        );
-      });
-      try {
-        await Promise.race([decoder.flush(), hung]);
-      } finally {
-        clearInterval(dog);
-      }
-      await Promise.all(pending);
-    } catch (e) {
-      if (signal?.aborted) throw new AbortError();
-      throw e instanceof DecodeError ? e : (failure ?? e);
     } finally {
+      s.want = -1;
+      s.got = null;
       signal?.removeEventListener('abort', onAbort);
-      if (decoder.state !== 'closed') decoder.close();
     }
-    if (failure) throw failure;
-    stats.execs++;
-    stats.cacheBytes = cache.byteSize;
-    return first;
+  }
+
+  async function flushWithin(s: Session): Promise<void> {
+    let dog: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        s.decoder.flush(),
+        new Promise<never>((_, reject) => {
+          dog = setTimeout(() => reject(new DecodeError(`WebCodecs gave no frame for ${watchdogMs / 1000} s: the decoder was closed`)), watchdogMs);
+        }),
+      ]);
+    } catch (e) {
+      endSession(s);
+      throw s.failure ?? e;
+    } finally {
+      clearTimeout(dog);
+    }
   }
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -318,41 +445,66 @@ export async function openWebCodecsH264(
         stats.fallbacks++;
         return (await fallback()).readFrame(index, o);
       }
-      const key = `${pixFmt}:${index}`;
-      let data = cache.get(key);
-      if (data) stats.cacheHits++;
+      let c = cache.get(index);
+      if (c) stats.cacheHits++;
       else {
-        const fb = rawFrameBytes(pixFmt, W, H) as number;
-        const maxBatch = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES / fb)));
-        const count = index === last + 1 || index === last ? maxBatch : Math.min(4, maxBatch);
+        const ahead = index === last + 1 || index === last ? STEP_AHEAD : 0;
+        // stepping back: keep every frame on the way (the next steps back are cache hits); a jump
+        // keeps KEEP_BEHIND frames before the target
+        const keepFrom = index < last && index >= last - 2 ? 0 : index - KEEP_BEHIND;
         try {
-          data = await exclusive(async () => cache.get(key) ?? (await decodeBatch(index, count, pixFmt, o.signal)));
+          c = await exclusive(() => ensure(index, ahead, keepFrom, o.signal));
         } catch (e) {
           if (e instanceof AbortError || o.signal?.aborted) throw new AbortError();
           broken = true;
-          stats.fallbacks++;
-          return (await fallback()).readFrame(index, o);
-        }
-        if (!data) {
+          stats.fallbackReason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+          endSession(sess);
           stats.fallbacks++;
           return (await fallback()).readFrame(index, o);
         }
       }
       last = index;
-      return { width: W, height: H, pixFmt, data };
+      return { width: W, height: H, pixFmt, data: toPixFmt(c, pixFmt, W, H) };
     },
     close() {
       if (closed) return;
       closed = true;
+      endSession(sess);
       cache.clear();
       void fallbackFile?.then((f) => f.close()).catch(() => undefined);
     },
   };
   // Validate on the first frame: the decoder must produce I420 of the expected size.
   try {
-    if (!(await exclusive(() => decodeBatch(0, 1, 'yuv420p')))) return null;
+    await exclusive(() => ensure(0, 0, 0));
   } catch {
+    endSession(sess);
     return null;
   }
   return vf;
+}
+
+/** One running VideoDecoder: started at a clean restart point and fed forward from there. */
+interface Session {
+  decoder: VideoDecoder;
+  /** restart point (decode order) and its composition time */
+  start: number;
+  startCts: number;
+  /** last sample fed (decode order) */
+  fed: number;
+  /** display indices the decoder has given (kept or not) */
+  emitted: Set<number>;
+  failure: unknown;
+  /** last output, dequeue or feed (performance.now()) */
+  lastActivity: number;
+  /** VideoFrame copies under way, by display index */
+  pending: Map<number, Promise<void>>;
+  wake: (() => void) | null;
+  /** flushed at the end of the stream: it cannot be fed on */
+  ended: boolean;
+  /** the display index being waited for, and its planes once given */
+  want: number;
+  /** display indices below this (other than `want`) are not copied out */
+  keepFrom: number;
+  got: CachedPlanes | null;
 }

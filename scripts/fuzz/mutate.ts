@@ -30,26 +30,9 @@ const dec = new TextDecoder('utf-8', { fatal: false });
 const b64 = (b: Uint8Array | string) => Buffer.from(typeof b === 'string' ? enc.encode(b) : b).toString('base64');
 const seg = (b: Uint8Array | string, repeat = 1): Segment => ({ b64: b64(b), ...(repeat !== 1 ? { repeat } : {}) });
 
-export function applyPatches(bytes: Uint8Array, patches: readonly Patch[]): Uint8Array {
-  let cur = bytes;
-  for (const p of patches) {
-    const at = Math.min(Math.max(0, p.at), cur.length);
-    const del = Math.min(Math.max(0, p.del), cur.length - at);
-    const parts = (p.ins ?? []).map((s) => ({ b: new Uint8Array(Buffer.from(s.b64, 'base64')), n: s.repeat ?? 1 }));
-    const insLen = parts.reduce((a, s) => a + s.b.length * s.n, 0);
-    const out = new Uint8Array(cur.length - del + insLen);
-    out.set(cur.subarray(0, at), 0);
-    let o = at;
-    for (const s of parts)
-      for (let k = 0; k < s.n; k++) {
-        out.set(s.b, o);
-        o += s.b.length;
-      }
-    out.set(cur.subarray(at + del), o);
-    cur = out;
-  }
-  return cur;
-}
+import { applyPatches } from './patches';
+
+export { applyPatches };
 
 export type FileKind = 'binary' | 'zip' | 'npy' | 'png' | 'json' | 'yaml' | 'xml' | 'settext' | 'text';
 

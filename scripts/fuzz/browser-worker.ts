@@ -9,6 +9,7 @@
  */
 import { FormatError } from '../../src/core/errors';
 import type { FrameSource, SourceFile } from '../../src/core/types';
+import { bytesSourceFile } from '../../src/io/slice-file';
 import type { Patch } from './mutate';
 import { applyPatches } from './patches';
 
@@ -39,18 +40,6 @@ async function original(fixture: string): Promise<Uint8Array> {
   return b;
 }
 
-function memoryFile(path: string, bytes: Uint8Array): SourceFile {
-  return {
-    path,
-    size: bytes.length,
-    async read(start = 0, end = bytes.length) {
-      const s = Math.max(0, Math.min(start, bytes.length));
-      const e = Math.max(s, Math.min(end, bytes.length));
-      return bytes.slice(s, e);
-    },
-  };
-}
-
 async function exercise(src: FrameSource): Promise<void> {
   structuredClone({ metadata: src.metadata, frames: src.frames, fields: src.fields, series: src.series, warnings: src.warnings });
   if (!src.frames.length) return;
@@ -63,7 +52,7 @@ async function run(c: BrowserCase): Promise<BrowserOutcome> {
   const files: SourceFile[] = [];
   for (const f of c.files) {
     const bytes = await original(f.fixture);
-    files.push(memoryFile(f.path, f.path === c.target ? applyPatches(bytes, c.patches) : bytes));
+    files.push(bytesSourceFile(f.path, f.path === c.target ? applyPatches(bytes, c.patches) : bytes, { copy: true }));
   }
   let frames = 0;
   try {

@@ -4,7 +4,8 @@
  * worker posts it, read the first and last frame and clone them too).
  */
 import { CodecError, FormatError } from '../../src/core/errors';
-import type { FrameSource, SourceFile, SourceTree } from '../../src/core/types';
+import type { FrameSource, SourceTree } from '../../src/core/types';
+import { bytesSourceFile } from '../../src/io/slice-file';
 import { applyPatches, planMutations, type Patch } from './mutate';
 import { hash32, Rng } from './rng';
 import type { ReaderName, Seed, SeedFile } from './seeds';
@@ -50,21 +51,8 @@ export function mutatedFiles(seed: Seed, plan: Pick<CasePlan, 'file' | 'patches'
   return seed.files.map((f) => (f.path === plan.file ? { path: f.path, bytes: applyPatches(f.bytes, plan.patches) } : f));
 }
 
-function memoryFile(path: string, bytes: Uint8Array): SourceFile {
-  return {
-    path,
-    size: bytes.length,
-    // a copy, as Blob.slice gives one: a reader that writes into what it read cannot touch the seed
-    async read(start = 0, end = bytes.length) {
-      const s = Math.max(0, Math.min(start, bytes.length));
-      const e = Math.max(s, Math.min(end, bytes.length));
-      return bytes.slice(s, e);
-    },
-  };
-}
-
 function treeOf(name: string, files: SeedFile[]): SourceTree {
-  return { name, files: files.map((f) => memoryFile(f.path, f.bytes)) };
+  return { name, files: files.map((f) => bytesSourceFile(f.path, f.bytes, { copy: true })) };
 }
 
 async function exerciseSource(src: FrameSource, openOnly: boolean): Promise<void> {
@@ -122,7 +110,7 @@ async function runReader(seed: Seed, files: SeedFile[]): Promise<void> {
     }
     case 'npz': {
       const { openNpz } = await import('../../src/codecs/npz');
-      const npz = await openNpz(memoryFile(files[0].path, files[0].bytes));
+      const npz = await openNpz(bytesSourceFile(files[0].path, files[0].bytes, { copy: true }));
       for (const n of npz.names) await npz.readHeader(n);
       structuredClone(await npz.readMany());
       return;

@@ -20,6 +20,7 @@ import { fixturesDir } from '../../tests/fixtures-path';
 import type { BrowserCase, BrowserOutcome } from './browser-worker';
 import { applyPatches, planMutations, type Patch } from './mutate';
 import { hash32, Rng } from './rng';
+import { walk } from './seeds';
 
 export const BROWSER_READERS = ['pypde', 'imgstore-video', 'video'] as const;
 type BrowserReader = (typeof BROWSER_READERS)[number];
@@ -31,16 +32,6 @@ interface VSeed {
   files: { path: string; fixture: string; bytes: Uint8Array }[];
   /** [weight, path] of the files worth mutating */
   targets: [number, string][];
-}
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out.sort();
 }
 
 const VIDEO = /\.(avi|mkv|mp4|mov|webm|gif)$/i;

@@ -29,7 +29,8 @@ export interface Seed {
   openOnly?: boolean;
 }
 
-function walk(dir: string): string[] {
+/** Every file under `dir`, recursively, sorted (the fuzzers' seed trees). */
+export function walk(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);

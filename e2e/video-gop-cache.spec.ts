@@ -197,3 +197,80 @@ test('GOP cache: an aborted read leaves the decoder running; the frame comes nex
   expect(r!.restarts).toBe(r!.restartsAfterAbort);
   for (const i of [290, 291, 285]) expect(r!.hashes[i], `frame ${i}`).toBe(hashes['color.mp4'][i]);
 });
+
+test('scrubbing: readNearby gives the keyframe decoded alone (or a nearer decoded frame) at once; warm makes the next steps cache hits; all equal sequential decoding', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await setUp(page);
+  const r = await page.evaluate(async () => {
+    if (typeof VideoDecoder === 'undefined') return null;
+    const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+    const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+    const blob = await (await fetch('/__gopc/color.mp4')).blob();
+    const vf = await V.openVideoFile(blobSourceFile('color.mp4', blob), { decoder: 'webcodecs' });
+    const st = (vf as unknown as { stats: Record<string, number> }).stats;
+    const hex = async (b: Uint8Array) =>
+      [...new Uint8Array(await crypto.subtle.digest('SHA-1', b as Uint8Array<ArrayBuffer>))].map((x) => x.toString(16).padStart(2, '0')).join('');
+    const out: Record<string, unknown> = {};
+    // 1. nothing decoded near 170 (GOP 100…199): its keyframe 100, decoded alone, while the exact
+    //    read of 170 (from 100) is under way on the main decoder
+    const restarts0 = st.restarts;
+    let t0 = performance.now();
+    const pa = vf.readNearby!(170, { pixFmt: 'yuv420p' });
+    const exact = vf.readFrame(170, { pixFmt: 'yuv420p' });
+    const a = await pa;
+    out.keyMs = performance.now() - t0;
+    out.a = a && { index: a.index, hash: await hex(a.frame.data) };
+    out.previewKeys = st.previewKeys;
+    out.exact = await hex((await exact).data);
+    out.restartsForExact = st.restarts - restarts0;
+    // 2. after 170 is decoded: near 175 the nearest decoded frame, not the keyframe
+    const b = await vf.readNearby!(175, { pixFmt: 'yuv420p' });
+    out.b = b && { index: b.index, hash: await hex(b.frame.data) };
+    // 3. the wanted frame itself when it is decoded
+    const c = await vf.readNearby!(170, { pixFmt: 'yuv420p' });
+    out.c = c && c.index;
+    // 4. paused on 170: warm decodes on; stepping 171…190 is then all cache hits
+    t0 = performance.now();
+    await vf.warm!(170);
+    out.warmMs = performance.now() - t0;
+    out.warmed = st.warmed;
+    const hits0 = st.cacheHits;
+    const restarts1 = st.restarts;
+    const steps: { i: number; hash: string }[] = [];
+    for (let i = 171; i <= 190; i++) steps.push({ i, hash: await hex((await vf.readFrame(i, { pixFmt: 'yuv420p' })).data) });
+    out.steps = steps;
+    out.stepHits = st.cacheHits - hits0;
+    out.stepRestarts = st.restarts - restarts1;
+    // 5. a read while warming aborts the warm step: it is not held up by the background work
+    const w = vf.warm!(250);
+    t0 = performance.now();
+    out.duringWarm = await hex((await vf.readFrame(120, { pixFmt: 'yuv420p' })).data);
+    await w;
+    out.fallbacks = st.fallbacks;
+    vf.close();
+    return out;
+  });
+  test.skip(r === null, 'this Chromium has no WebCodecs VideoDecoder');
+  const seq = hashes['color.mp4'];
+  expect(r!.fallbacks).toBe(0);
+  // the keyframe 100 decoded alone, unless the exact read had already given a nearer frame
+  const a = r!.a as { index: number; hash: string };
+  expect(a.index).toBeGreaterThanOrEqual(100);
+  expect(a.index).toBeLessThanOrEqual(170);
+  expect(a.hash).toBe(seq[a.index]);
+  if (a.index === 100) expect(r!.previewKeys).toBe(1);
+  expect(r!.exact).toBe(seq[170]);
+  const b = r!.b as { index: number; hash: string };
+  expect(Math.abs(b.index - 175)).toBeLessThan(75);
+  expect(b.index).toBeGreaterThan(100);
+  expect(b.hash).toBe(seq[b.index]);
+  expect(r!.c).toBe(170);
+  expect(r!.warmed as number).toBeGreaterThanOrEqual(10);
+  for (const s of r!.steps as { i: number; hash: string }[]) expect(s.hash, `frame ${s.i}`).toBe(seq[s.i]);
+  expect(r!.stepRestarts).toBe(0);
+  expect(r!.stepHits as number).toBeGreaterThanOrEqual(15);
+  expect(r!.duringWarm).toBe(seq[120]);
+  console.log(`scrub preview: keyframe alone ${(r!.keyMs as number).toFixed(1)} ms; warm ${(r!.warmMs as number).toFixed(0)} ms for ${r!.warmed} frames`);
+});

@@ -34,6 +34,11 @@ export class ByteLru<K, V> {
     return this.map.has(key);
   }
 
+  /** The keys held, least recently used first (looking does not make them recent). */
+  keys(): IterableIterator<K> {
+    return this.map.keys();
+  }
+
   /** Store `v` (a value larger than the whole budget is not kept). */
   set(key: K, v: V): void {
     const bytes = this.sizeOf(v);

@@ -83,6 +83,15 @@ export interface FrameSource {
   metadata: Record<string, unknown>;
   timeUnit: string | null;
   readFrame(index: number, opts?: { signal?: AbortSignal }): Promise<Frame>;
+  /**
+   * Scrubbing (optional; video-backed sources): a frame near `index` that can be had at once (already
+   * decoded, or its GOP's keyframe decoded alone) while the exact frame still has to be decoded from
+   * the keyframe. The frame is exact for its own `info.index`, which may differ from `index`; the
+   * viewer shows it marked as approximate until the exact frame is drawn. Null when nothing near is quick.
+   */
+  previewFrame?(index: number, opts?: { signal?: AbortSignal }): Promise<Frame | null>;
+  /** Paused on `index` (optional): decode ahead in the background so stepping is instant; yields to readFrame. */
+  warm?(index: number, opts?: { signal?: AbortSignal }): Promise<void>;
   nearestIndex(time: number): number;
   close(): void;
   /**

@@ -9,12 +9,19 @@ export const drawnStore = create<{
   limits: [number, number] | null;
   /** why the frame on screen could not be read (null when it was) */
   error: string | null;
-  setDrawn(i: number, a: Record<string, unknown>, limits: [number, number] | null, error?: string | null): void;
+  /**
+   * scrubbing: the frame on screen (`index`) is a nearby one shown until this wanted frame is
+   * decoded (null when the frame on screen is the wanted one)
+   */
+  approximateFor: number | null;
+  setDrawn(i: number, a: Record<string, unknown>, limits: [number, number] | null, error?: string | null, approximateFor?: number | null): void;
 }>((set) => ({
   index: -1,
   at: 0,
   attributes: {},
   limits: null,
   error: null,
-  setDrawn: (index, attributes, limits, error = null) => set({ index, at: performance.now(), attributes, limits, error }),
+  approximateFor: null,
+  setDrawn: (index, attributes, limits, error = null, approximateFor = null) =>
+    set({ index, at: performance.now(), attributes, limits, error, approximateFor }),
 }));

@@ -9,8 +9,12 @@ import { useView, viewRequestOf } from './view';
 
 /** What a view component gives the controller: it draws a result, or shows that a frame failed. */
 export interface Presenter {
-  /** draw the frame (resolves once it is on screen) */
-  present(r: ViewResult, datasetId: string): Promise<void> | void;
+  /**
+   * draw the frame (resolves once it is on screen); `approximateFor`: scrubbing, this is a nearby
+   * frame (an already decoded one or its GOP's keyframe) shown until frame `approximateFor`, the
+   * wanted one, is decoded; the view marks it as such
+   */
+  present(r: ViewResult, datasetId: string, opts?: { approximateFor?: number }): Promise<void> | void;
   /** frame `index` could not be read: show why, never the previous picture */
   fail(index: number, error: Error, datasetId: string): void;
   /** nothing to show (no dataset, no frames) */
@@ -43,6 +47,10 @@ export class Player {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private neighbourTimer: ReturnType<typeof setTimeout> | undefined;
   private lastShownAt = 0;
+  /** the picture on screen: dataset, frame index and view (a preview of the same picture is not drawn again) */
+  private picture = '';
+  /** presents run one after another (a preview never lands on top of the exact frame) */
+  private presenting: Promise<unknown> = Promise.resolve();
   private unsub: (() => void)[] = [];
   private wasPlaying = false;
 
@@ -99,6 +107,7 @@ export class Player {
       this.inflight?.cancel();
       this.inflight = null;
       this.shownKey = '';
+      this.picture = '';
       clearTimeout(this.timer);
       this.presenter.clear();
       return;
@@ -117,23 +126,71 @@ export class Player {
     clearTimeout(this.neighbourTimer);
     const client = datasetClient();
     const req = client.view(w.datasetId, w.index, w.view);
-    const mine = { key: w.key, cancel: req.cancel };
+    // scrubbing or jumping (not playing): a nearby frame the worker has at once (an already decoded
+    // frame, or the GOP's keyframe), drawn marked approximate until the exact one is on screen
+    const pv = playing ? null : client.preview(w.datasetId, w.index, w.view);
+    const mine = {
+      key: w.key,
+      cancel: () => {
+        req.cancel();
+        pv?.cancel();
+      },
+    };
     this.inflight = mine;
     if (playing && !this.coordinated) this.prefetchAhead(w);
+    const viewJson = JSON.stringify(w.view);
+    const shown = (r: ViewResult) => {
+      this.inflight = null;
+      this.shownKey = w.key;
+      this.picture = `${w.datasetId}|${w.index}|${viewJson}`;
+      drawnStore.getState().setDrawn(r.model.info.index, r.attributes, r.model.limits ?? null);
+      this.afterShown(w);
+    };
+    const present = (r: ViewResult, approximateFor?: number): Promise<boolean> => {
+      const run = this.presenting.then(async () => {
+        if (this.inflight !== mine || !this.presenter) {
+          r.bitmap?.close();
+          return false;
+        }
+        await this.presenter.present(r, w.datasetId, approximateFor === undefined ? undefined : { approximateFor });
+        return this.inflight === mine;
+      });
+      this.presenting = run.catch(() => false);
+      return run;
+    };
+    pv?.promise.then(
+      async (r) => {
+        if (!r) return;
+        const k = r.model.info.index;
+        const picture = `${w.datasetId}|${k}|${viewJson}`;
+        if (this.inflight !== mine || (k !== w.index && picture === this.picture)) {
+          r.bitmap?.close();
+          return;
+        }
+        if (!(await present(r, k === w.index ? undefined : w.index))) return;
+        if (k === w.index) {
+          // the decoder had the exact frame: done
+          req.cancel();
+          shown(r);
+          return;
+        }
+        this.picture = picture;
+        drawnStore.getState().setDrawn(k, r.attributes, r.model.limits ?? null, null, w.index);
+      },
+      () => undefined,
+    );
     req.promise.then(
       async (r) => {
-        if (this.inflight !== mine || !this.presenter) return;
-        await this.presenter.present(r, w.datasetId);
-        if (this.inflight !== mine) return;
-        this.inflight = null;
-        this.shownKey = w.key;
-        drawnStore.getState().setDrawn(r.model.info.index, r.attributes, r.model.limits ?? null);
-        this.afterShown(w);
+        if (!(await present(r))) return;
+        pv?.cancel();
+        shown(r);
       },
       (e: Error) => {
         if (this.inflight !== mine || isAbort(e)) return;
+        pv?.cancel();
         this.inflight = null;
         this.shownKey = w.key;
+        this.picture = '';
         this.presenter?.fail(w.index, e, w.datasetId);
         drawnStore.getState().setDrawn(w.index, {}, null, e.message);
         this.afterShown(w);
@@ -169,7 +226,8 @@ export class Player {
   private prefetchNeighbours(w: Want): void {
     const n = frameCount(w.datasetId);
     const neighbours = [w.index + 1, w.index - 1].filter((i) => i >= 0 && i < n);
-    if (neighbours.length && !w.view.reference) datasetClient().prefetch(w.datasetId, neighbours, w.view);
+    // then the source decodes on around the paused frame (a video's GOP) so stepping is instant
+    if (neighbours.length && !w.view.reference) datasetClient().prefetch(w.datasetId, neighbours, w.view, w.index);
   }
 
   private prefetchAhead(w: Want): void {

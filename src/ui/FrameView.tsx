@@ -89,6 +89,8 @@ export function FrameView({ panel }: { panel?: number } = {}) {
   const [hover, setHover] = useState<string>('');
   const [drawnIndex, setDrawnIndex] = useState<number>(-1);
   const [pending, setPending] = useState(false);
+  /** the wanted frame while the picture on screen is a nearby one (scrubbing a video), else null */
+  const [approx, setApprox] = useState<number | null>(null);
 
   const nFrames = active?.summary.frames.length ?? 0;
   const hasPlot = !!active && nFrames > 0;
@@ -105,7 +107,7 @@ export function FrameView({ panel }: { panel?: number } = {}) {
     };
     const unsubPointer = main ? () => undefined : useCompare.subscribe((c, prev) => c.pointer !== prev.pointer && readout());
     const presenter: Presenter = {
-      async present(r: ViewResult, datasetId: string) {
+      async present(r: ViewResult, datasetId: string, opts?: { approximateFor?: number }) {
         const gd = div.current;
         const cv = canvas.current;
         if (!gd || !cv) {
@@ -128,6 +130,8 @@ export function FrameView({ panel }: { panel?: number } = {}) {
         setMessage(r.model.kind === 'missing' ? (r.model.message ?? 'nothing to show') : null);
         setFrameError(null);
         setDrawnIndex(r.model.info.index);
+        const approximateFor = opts?.approximateFor ?? null;
+        setApprox(approximateFor);
         const trace = window.__framescope?.trace ?? [];
         trace.push([tReq, t0, performance.now()]);
         if (trace.length > 256) trace.shift();
@@ -154,6 +158,9 @@ export function FrameView({ panel }: { panel?: number } = {}) {
         gd.setAttribute('data-drawn-index', String(r.model.info.index));
         gd.setAttribute('data-frame-drawn', String(r.model.info.index));
         gd.removeAttribute('data-frame-error');
+        // scrubbing: this picture is a nearby frame shown until the wanted one is decoded
+        if (approximateFor !== null) gd.setAttribute('data-frame-approximate', String(approximateFor));
+        else gd.removeAttribute('data-frame-approximate');
         if (!main) {
           window.__framescope ??= {};
           window.__framescope.panels = { ...window.__framescope.panels, [panel]: summary };
@@ -184,6 +191,7 @@ export function FrameView({ panel }: { panel?: number } = {}) {
         setFrameError({ index, message: msg });
         setMessage(null);
         setDrawnIndex(index);
+        setApprox(null);
         setHover('');
         if (window.__framescope) window.__framescope.frameError = { index, message: msg };
         if (gd) {
@@ -191,6 +199,7 @@ export function FrameView({ panel }: { panel?: number } = {}) {
           gd.setAttribute('data-drawn-index', String(index));
           gd.setAttribute('data-frame-drawn', String(index));
           gd.setAttribute('data-frame-error', String(index));
+          gd.removeAttribute('data-frame-approximate');
         }
       },
       clear() {
@@ -203,7 +212,9 @@ export function FrameView({ panel }: { panel?: number } = {}) {
           drawBitmap(canvas.current, gd, null, null, maskRef.current);
           hideQuiver(gd);
           setDrawnIndex(-1);
+          setApprox(null);
           gd.setAttribute('data-frame-drawn', 'none');
+          gd.removeAttribute('data-frame-approximate');
         }
       },
     };
@@ -341,7 +352,16 @@ export function FrameView({ panel }: { panel?: number } = {}) {
             <OpeningProgress names={loading.map((l) => l.name)} since={loading[0].since} />
           </div>
         )}
-        {pending && !frameError && !loading.length && (
+        {approx !== null && approx === wanted && !frameError && !loading.length && (
+          <div
+            className="plot-badge approx"
+            data-testid={tid('frame-approx')}
+            title="While scrubbing, the nearest frame already decoded (or the keyframe of the wanted frame's group of pictures) is shown at once; the wanted frame replaces it as soon as it is decoded."
+          >
+            <span className="spinner" /> ≈ showing frame {drawnIndex + 1}, decoding frame {wanted + 1}…
+          </div>
+        )}
+        {pending && approx !== wanted && !frameError && !loading.length && (
           <div className="plot-badge" data-testid={tid('frame-pending')}>
             <span className="spinner" /> reading frame {wanted + 1}…
           </div>

@@ -36,6 +36,7 @@ export function Timeline() {
   const active = useActiveDataset();
   const { frame, playing } = useView(useShallow((s) => ({ frame: s.frame, playing: s.playing })));
   const attrs = drawnStore((s) => s.attributes);
+  const approx = drawnStore(useShallow((s) => ({ shown: s.index, wanted: s.approximateFor })));
   const [timeInput, setTimeInput] = useState('');
   const [numberInput, setNumberInput] = useState('');
   const frames = active?.summary.frames ?? [];
@@ -86,6 +87,16 @@ export function Timeline() {
             {' '}
             (index <span data-testid="frame-index">{n ? shownIndex : '—'}</span>)
           </span>
+          {approx.wanted !== null && approx.wanted === shownIndex && (
+            <span
+              className="approx-mark"
+              data-testid="timeline-approx"
+              title="The picture is a nearby frame already decoded (or the keyframe before this one); the exact frame follows as soon as it is decoded."
+            >
+              {' '}
+              ≈ picture of frame {approx.shown + 1}
+            </span>
+          )}
         </span>
         <span className={hasOwnNumbers(frames) ? '' : 'muted'}>
           number <b data-testid="frame-number">{cur?.number ?? '—'}</b>

@@ -116,6 +116,19 @@ export class GopFrameCache {
   has(i: number): boolean {
     return this.lru.has(i);
   }
+  /** The cached display index nearest to `i` (the earlier one on a tie) no farther than `within`, or -1. */
+  nearest(i: number, within: number): number {
+    let best = -1;
+    let bestD = within + 1;
+    for (const k of this.lru.keys()) {
+      const d = Math.abs(k - i);
+      if (d < bestD || (d === bestD && k < best)) {
+        best = k;
+        bestD = d;
+      }
+    }
+    return best;
+  }
   set(i: number, c: CachedPlanes): void {
     this.lru.set(i, c);
   }

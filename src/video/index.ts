@@ -25,7 +25,7 @@ import {
 import { RangePool, type RangePoolStats } from './range-pool';
 import { indexPackets, probe, ProbeError, type KnownPackets, type ProbeResult } from './probe';
 import { rawFrameBytes } from './raw-frames';
-import type { DecodedVideoFrame, EncodeVideo, OpenVideo, OpenVideoOptions, VideoFile } from './types';
+import type { DecodedVideoFrame, NearbyVideoFrame, EncodeVideo, OpenVideo, OpenVideoOptions, VideoFile } from './types';
 import { encodeWithFfmpeg } from './encode';
 import { openWebCodecsH264 } from './webcodecs-h264';
 import { openBrowserMjpeg } from './mjpeg-browser';
@@ -70,6 +70,8 @@ const MAX_BATCH = 16;
 const MAX_SEQ_BATCH = 48;
 /** a file not backed by a Blob is copied into each instance: the parallel path only up to this size */
 const PARALLEL_COPY_BYTES = 256 << 20;
+/** how far readNearby looks for a decoded frame on either side of the wanted one */
+const NEARBY_SEARCH = 64;
 
 /** `p`, or an AbortError as soon as `signal` fires (p itself runs on). */
 function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -340,6 +342,17 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
       last = index;
       pool?.advance(index, pixFmt);
       return { width: info.width, height: info.height, pixFmt, data };
+    },
+    async readNearby(index: number, o: { pixFmt?: string; signal?: AbortSignal } = {}): Promise<NearbyVideoFrame | null> {
+      // what is already decoded near the frame (no exec: any decode here costs a whole run)
+      if (closed || !Number.isInteger(index) || index < 0 || index >= info.frameCount) return null;
+      const pixFmt = o.pixFmt ?? info.pixFmt;
+      for (let d = 0; d <= NEARBY_SEARCH; d++)
+        for (const i of d ? [index - d, index + d] : [index]) {
+          const data = i >= 0 && i < info.frameCount ? cache.get(`${pixFmt}:${i}`) : undefined;
+          if (data) return { index: i, frame: { width: info.width, height: info.height, pixFmt, data } };
+        }
+      return null;
     },
     close() {
       if (closed) return;

@@ -51,7 +51,24 @@ export interface VideoFile {
    * conversion (lossless paths rely on that); e.g. 'rgb24' for display of lossy codecs.
    */
   readFrame(index: number, opts?: { pixFmt?: string; signal?: AbortSignal }): Promise<DecodedVideoFrame>;
+  /**
+   * Scrubbing: a frame near `index` that is there at once (already decoded, or the GOP's keyframe
+   * decoded alone), without waiting for a decode from the keyframe; `index` says which frame it is
+   * (the wanted one when it was already decoded). Null when nothing near is quick. Optional.
+   */
+  readNearby?(index: number, opts?: { pixFmt?: string; signal?: AbortSignal }): Promise<NearbyVideoFrame | null>;
+  /**
+   * Paused on `index`: decode the frames after it (and keep those before it) in the background, so
+   * that stepping is a cache hit. Yields to every readFrame; stops when `signal` aborts. Optional.
+   */
+  warm?(index: number, opts?: { pixFmt?: string; signal?: AbortSignal }): Promise<void>;
   close(): void;
+}
+
+/** What readNearby gives: display index `index`, decoded exactly (it is that frame, not the wanted one). */
+export interface NearbyVideoFrame {
+  index: number;
+  frame: DecodedVideoFrame;
 }
 
 export interface OpenVideoOptions {

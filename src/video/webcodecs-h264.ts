@@ -22,7 +22,7 @@ import { readVideoTrack, type Mp4VideoTrack } from './mp4-index';
 import { readMkvVideoIndex } from './mkv-index';
 import { avcLengthSize, H264RestartPoints } from './h264-restart';
 import { rawFrameBytes } from './raw-frames';
-import type { DecodedVideoFrame, VideoFile, VideoInfo } from './types';
+import type { DecodedVideoFrame, NearbyVideoFrame, VideoFile, VideoInfo } from './types';
 
 export interface WebCodecsStats {
   decoder: 'webcodecs' | 'ffmpeg';
@@ -38,6 +38,10 @@ export interface WebCodecsStats {
   decoded: number;
   /** samples fed one by one because the decoder held the wanted frame back longer than the stream's reorder depth */
   topUps: number;
+  /** keyframes decoded alone for a scrubbing preview (readNearby) */
+  previewKeys: number;
+  /** frames decoded in the background after a paused frame (warm) */
+  warmed: number;
   /** why the file went over to the ffmpeg.wasm fallback, if it did */
   fallbackReason?: string;
 }
@@ -57,6 +61,10 @@ const SPARE_BUFFERS = 16;
 const STEP_AHEAD = 8;
 /** a decoder idle this long while holding the wanted frame back gets one more sample */
 const IDLE_MS = 10;
+/** frames decoded after a paused frame in the background (fewer when half the cache holds fewer) */
+const WARM_AHEAD = 48;
+/** frames decoded per background step (a read waits for at most the step under way, which it aborts) */
+const WARM_STEP = 4;
 
 /**
  * The H.264 track of a Matroska file in the shape of the MP4 one: packets, times and key flags from
@@ -164,6 +172,8 @@ export async function openWebCodecsH264(
     continued: 0,
     decoded: 0,
     topUps: 0,
+    previewKeys: 0,
+    warmed: 0,
   };
   let fallbackFile: Promise<VideoFile> | null = null;
   let broken = false;
@@ -426,6 +436,86 @@ export async function openWebCodecsH264(
     }
   }
 
+  // Scrubbing previews: a second decoder that only ever gets one key chunk and a flush, so it
+  // never waits for (or disturbs) the running decoder's work on a GOP.
+  let preview: { decoder: VideoDecoder; want: number; got: ((f: VideoFrame) => void) | null; failure: unknown } | null = null;
+  let previewQueue: Promise<unknown> = Promise.resolve();
+  function previewDecoder(): NonNullable<typeof preview> {
+    if (preview && preview.decoder.state === 'configured') return preview;
+    const p: NonNullable<typeof preview> = { decoder: null as unknown as VideoDecoder, want: -1, got: null, failure: null };
+    p.decoder = new VideoDecoder({
+      output: (frame) => {
+        if (frame.timestamp === p.want && p.got) p.got(frame);
+        else frame.close();
+      },
+      error: (e) => {
+        p.failure = e;
+      },
+    });
+    p.decoder.configure(config);
+    preview = p;
+    return p;
+  }
+
+  /** Display frame `i`, a clean restart picture, decoded alone into the cache; null if that failed. */
+  async function keyAlone(i: number, signal?: AbortSignal): Promise<CachedPlanes | null> {
+    const run = previewQueue.then(async (): Promise<CachedPlanes | null> => {
+      const had = cache.get(i);
+      if (had || closed || signal?.aborted) return had ?? null;
+      const k = display[i];
+      const [data] = await sampleBytes(k, k);
+      if (closed || signal?.aborted) return null;
+      const p = previewDecoder();
+      p.want = tsUs(k);
+      let frame: VideoFrame | null = null;
+      const got = new Promise<void>((resolve) => {
+        p.got = (f) => {
+          frame = f;
+          resolve();
+        };
+      });
+      p.decoder.decode(new EncodedVideoChunk({ type: 'key', timestamp: tsUs(k), data }));
+      let dog: ReturnType<typeof setTimeout> | undefined;
+      try {
+        await Promise.race([
+          Promise.all([got, p.decoder.flush()]),
+          new Promise<never>((_, reject) => {
+            dog = setTimeout(() => reject(new DecodeError('the preview decoder gave no frame')), watchdogMs);
+          }),
+        ]);
+      } finally {
+        clearTimeout(dog);
+        p.got = null;
+      }
+      const f = frame as VideoFrame | null;
+      if (!f) return null;
+      try {
+        if (f.format !== 'I420') return null;
+        const planes = spare.pop() ?? new Uint8Array(yuvBytes);
+        await f.copyTo(planes, { rect });
+        const c = canonical(planes, W, H, f.colorSpace?.fullRange === true);
+        if (c.data !== planes) give(planes);
+        stats.previewKeys++;
+        if (!closed) cache.set(i, c);
+        return c;
+      } finally {
+        f.close();
+      }
+    });
+    previewQueue = run.catch(() => undefined);
+    try {
+      return await run;
+    } catch {
+      if (preview && preview.decoder.state !== 'closed') preview.decoder.close();
+      preview = null;
+      return null;
+    }
+  }
+
+  // reads waiting for the decoder, and the background step under way (a read aborts it)
+  let reading = 0;
+  let warmStep: AbortController | null = null;
+
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = queue.then(fn);
     queue = run.catch(() => undefined);
@@ -452,6 +542,8 @@ export async function openWebCodecsH264(
         // stepping back: keep every frame on the way (the next steps back are cache hits); a jump
         // keeps KEEP_BEHIND frames before the target
         const keepFrom = index < last && index >= last - 2 ? 0 : index - KEEP_BEHIND;
+        reading++;
+        warmStep?.abort();
         try {
           c = await exclusive(() => ensure(index, ahead, keepFrom, o.signal));
         } catch (e) {
@@ -461,15 +553,63 @@ export async function openWebCodecsH264(
           endSession(sess);
           stats.fallbacks++;
           return (await fallback()).readFrame(index, o);
+        } finally {
+          reading--;
         }
       }
       last = index;
       return { width: W, height: H, pixFmt, data: toPixFmt(c, pixFmt, W, H) };
     },
+    async readNearby(index: number, o: { pixFmt?: string; signal?: AbortSignal } = {}): Promise<NearbyVideoFrame | null> {
+      const pixFmt = o.pixFmt ?? info.pixFmt;
+      if (closed || broken || !OUTPUTS.has(pixFmt) || !Number.isInteger(index) || index < 0 || index >= info.frameCount) return null;
+      const out = (i: number, c: CachedPlanes): NearbyVideoFrame => ({ index: i, frame: { width: W, height: H, pixFmt, data: toPixFmt(c, pixFmt, W, H) } });
+      const hit = cache.get(index);
+      if (hit) return out(index, hit);
+      let key: number;
+      try {
+        key = displayOf[await restart.startFor(display[index])];
+      } catch {
+        return null;
+      }
+      if (o.signal?.aborted) return null;
+      // a frame already decoded no farther away than the GOP's keyframe, else that keyframe alone
+      const near = cache.nearest(index, Math.max(0, index - key));
+      if (near >= 0) return out(near, cache.get(near)!);
+      const c = await keyAlone(key, o.signal);
+      return c ? out(key, c) : null;
+    },
+    async warm(index: number, o: { signal?: AbortSignal } = {}): Promise<void> {
+      const ahead = Math.max(WARM_STEP, Math.min(WARM_AHEAD, Math.floor((opts.cacheBytes ?? DEFAULT_CACHE_BYTES) / 2 / yuvBytes)));
+      const end = Math.min(n - 1, index + ahead);
+      for (let j = index + 1; j <= end; j += WARM_STEP) {
+        if (closed || broken || o.signal?.aborted || reading > 0) return;
+        const to = Math.min(end, j + WARM_STEP - 1);
+        let missing = false;
+        for (let k = j; k <= to && !missing; k++) missing = !cache.has(k);
+        if (!missing) continue;
+        const ctl = new AbortController();
+        const stop = () => ctl.abort();
+        o.signal?.addEventListener('abort', stop, { once: true });
+        warmStep = ctl;
+        const before = stats.decoded;
+        try {
+          await exclusive(() => (reading > 0 || ctl.signal.aborted ? Promise.resolve(null) : ensure(to, 0, index, ctl.signal)));
+        } catch {
+          return; // aborted by a read, or failed: the read reports failures
+        } finally {
+          o.signal?.removeEventListener('abort', stop);
+          if (warmStep === ctl) warmStep = null;
+          stats.warmed += stats.decoded - before;
+        }
+      }
+    },
     close() {
       if (closed) return;
       closed = true;
       endSession(sess);
+      warmStep?.abort();
+      if (preview && preview.decoder.state !== 'closed') preview.decoder.close();
       cache.clear();
       void fallbackFile?.then((f) => f.close()).catch(() => undefined);
     },

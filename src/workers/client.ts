@@ -150,11 +150,26 @@ export class DatasetClient {
     return { promise, cancel: () => w.cancel(reqId) };
   }
 
-  /** Decode (and, given the view, render) these frames ahead, each on the worker that will show it. */
-  prefetch(id: string, indices: number[], view?: ViewRequest): void {
+  /**
+   * Scrubbing: a frame near `index` the worker that shows it has at once (null: wait for `view`).
+   * The result's `model.info.index` says which frame it is.
+   */
+  preview(id: string, index: number, view: ViewRequest): { promise: Promise<ViewResult | null>; cancel(): void } {
+    const w = this.workerFor(id, index);
+    const { reqId, promise } = w.call('preview', { id, index, view });
+    return { promise, cancel: () => w.cancel(reqId) };
+  }
+
+  /**
+   * Decode (and, given the view, render) these frames ahead, each on the worker that will show it;
+   * `around`: a paused frame, around which its worker's source then decodes on in the background.
+   */
+  prefetch(id: string, indices: number[], view?: ViewRequest, around?: number): void {
     const lists = new Map<WorkerHandle, number[]>(this.pool.map((w) => [w, []]));
     for (const i of indices) lists.get(this.workerFor(id, i))!.push(i);
-    for (const [w, list] of lists) void w.call('prefetch', { id, indices: list, view }).promise.catch(() => undefined);
+    const home = around === undefined ? null : this.workerFor(id, around);
+    // every worker gets its list, an empty one too: a new list replaces (stops) the old one
+    for (const [w, list] of lists) void w.call('prefetch', { id, indices: list, view, ...(w === home && { around }) }).promise.catch(() => undefined);
   }
 
   /**

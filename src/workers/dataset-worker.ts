@@ -26,19 +26,24 @@ type Handlers = {
   ) => Promise<DatasetOps[K]['result']> | DatasetOps[K]['result'];
 };
 
+/** What goes over the wire: a copy of the cached bitmap (transferred), never the raw RGBA. */
+async function wire(r: ViewResult): Promise<ViewResult> {
+  const { rgba: _rgba, ...model } = r.model;
+  return { ...r, model, bitmap: r.bitmap ? await createImageBitmap(r.bitmap) : undefined } satisfies ViewResult;
+}
+
 const handlers: Handlers = {
   // a cancel (the page's `cancel` message for this request) aborts the listing, every read in flight
   // and the reader; a dataset already open under another id is untouched
   open: async ({ id, spec }, signal) => pipeline.openTree(id, await treeFromSpec(spec, { signal }), signal),
   scene: ({ id, scene }) => pipeline.openScene(id, scene),
-  view: async ({ id, index, view }, signal) => {
-    const r = await pipeline.view(id, index, view, signal);
-    // what goes over the wire: a copy of the cached bitmap (transferred), never the raw RGBA
-    const { rgba: _rgba, ...model } = r.model;
-    return { ...r, model, bitmap: r.bitmap ? await createImageBitmap(r.bitmap) : undefined } satisfies ViewResult;
+  view: async ({ id, index, view }, signal) => wire(await pipeline.view(id, index, view, signal)),
+  preview: async ({ id, index, view }, signal) => {
+    const r = await pipeline.preview(id, index, view, signal);
+    return r && wire(r);
   },
-  prefetch: ({ id, indices, view }) => {
-    pipeline.prefetch(id, indices, view);
+  prefetch: ({ id, indices, view, around }) => {
+    pipeline.prefetch(id, indices, view, around);
     return null;
   },
   nearest: ({ id, time }) => pipeline.nearest(id, time),

@@ -46,7 +46,8 @@ export class FramePipeline {
   private views: RenderCache;
   private jobs = new Map<string, Job<unknown>>();
   private generation = 0;
-  private ahead: { id: string; indices: number[]; view?: ViewRequest } | null = null;
+  private ahead: { id: string; indices: number[]; view?: ViewRequest; around?: number } | null = null;
+  private warmCtl: AbortController | null = null;
   private aheadRunning = false;
   private aheadCtl = new AbortController();
 
@@ -143,6 +144,25 @@ export class FramePipeline {
     ).then((frame) => ({ frame, cached: false }));
   }
 
+  /**
+   * Scrubbing: the rendered view of a frame near `index` that the source has at once (an already
+   * decoded frame or the GOP's keyframe, FrameSource.previewFrame), while `view` still decodes the
+   * exact one. Null when the source has no quick path or the exact frame is already here (ask
+   * `view`). `model.info.index` says which frame it is (the wanted one when the decoder had it).
+   */
+  async preview(id: string, index: number, req: ViewRequest, signal?: AbortSignal): Promise<ViewResult | null> {
+    const d = this.get(id);
+    const src = d.source;
+    if (!src.previewFrame || req.reference || !Number.isInteger(index) || index < 0 || index >= src.frames.length) return null;
+    const fkey = (i: number) => `${id}|${d.generation}|${i}`;
+    if (this.views.has(`${fkey(index)}|${viewKey(req)}`) || this.frames.has(fkey(index))) return null;
+    const f = await src.previewFrame(index, { signal });
+    if (!f || signal?.aborted || this.datasets.get(id)?.generation !== d.generation) return null;
+    const k = f.info.index;
+    if (!this.frames.has(fkey(k))) this.frames.set(fkey(k), f);
+    return this.view(id, k, req, signal);
+  }
+
   /** A frame's rendered view (model + bitmap), through the render cache; shared like frames. */
   view(id: string, index: number, req: ViewRequest, signal?: AbortSignal): Promise<ViewResult> {
     const d = this.get(id);
@@ -201,24 +221,38 @@ export class FramePipeline {
    * view the frames are rendered, without one only decoded. Failures are reported when the frame is
    * asked for, not here.
    */
-  prefetch(id: string, indices: number[], view?: ViewRequest): void {
+  prefetch(id: string, indices: number[], view?: ViewRequest, around?: number): void {
     if (!this.datasets.has(id)) return;
-    this.ahead = { id, indices: [...indices], view };
+    this.warmCtl?.abort();
+    this.warmCtl = null;
+    this.ahead = { id, indices: [...indices], view, around };
     if (this.aheadRunning) return;
     this.aheadRunning = true;
     void (async () => {
       try {
-        while (this.ahead?.indices.length) {
-          const { id: dsId, view: v } = this.ahead;
-          const i = this.ahead.indices.shift()!;
-          const d = this.datasets.get(dsId);
-          if (!d || i < 0 || i >= d.source.frames.length) continue;
-          try {
-            if (v) await this.view(dsId, i, v, this.aheadCtl.signal);
-            else await this.frame(dsId, i, this.aheadCtl.signal);
-          } catch {
-            /* reported when asked for */
+        for (;;) {
+          while (this.ahead?.indices.length) {
+            const { id: dsId, view: v } = this.ahead;
+            const i = this.ahead.indices.shift()!;
+            const d = this.datasets.get(dsId);
+            if (!d || i < 0 || i >= d.source.frames.length) continue;
+            try {
+              if (v) await this.view(dsId, i, v, this.aheadCtl.signal);
+              else await this.frame(dsId, i, this.aheadCtl.signal);
+            } catch {
+              /* reported when asked for */
+            }
           }
+          // paused: the source decodes on around the frame in the background (a video's GOP), giving
+          // way to every read; a new list or a cancel stops it, and the new list is worked on
+          const last = this.ahead;
+          const src = last && this.datasets.get(last.id)?.source;
+          if (!last || last.around === undefined || !src?.warm) break;
+          const ctl = new AbortController();
+          this.warmCtl = ctl;
+          this.ahead = null;
+          await src.warm(last.around, { signal: ctl.signal }).catch(() => undefined);
+          if (this.warmCtl === ctl) this.warmCtl = null;
         }
       } finally {
         this.aheadRunning = false;
@@ -229,6 +263,8 @@ export class FramePipeline {
   /** Stop all work ahead at once (the controller asks for it when a dataset goes away). */
   cancelPrefetch(): void {
     this.ahead = null;
+    this.warmCtl?.abort();
+    this.warmCtl = null;
     this.aheadCtl.abort();
     this.aheadCtl = new AbortController();
   }

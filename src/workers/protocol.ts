@@ -38,7 +38,10 @@ export interface DatasetOps {
   open: { args: { id: string; spec: TreeSpec }; result: DatasetSummary };
   scene: { args: { id: string; scene: number }; result: DatasetSummary };
   view: { args: { id: string; index: number; view: ViewRequest }; result: ViewResult };
-  prefetch: { args: { id: string; indices: number[]; view?: ViewRequest }; result: null };
+  /** scrubbing: a frame near `index` the source has at once (FramePipeline.preview), or null */
+  preview: { args: { id: string; index: number; view: ViewRequest }; result: ViewResult | null };
+  /** work ahead; `around`: then decode on around that paused frame in the background (FrameSource.warm) */
+  prefetch: { args: { id: string; indices: number[]; view?: ViewRequest; around?: number }; result: null };
   nearest: { args: { id: string; time: number }; result: number };
   close: { args: { id: string }; result: null };
   config: { args: { cacheBytes: number }; result: null };

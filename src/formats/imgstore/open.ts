@@ -219,6 +219,24 @@ export async function open(tree: SourceTree): Promise<ImgstoreSource> {
     return { px, file: prefix + layoutOf.get(chunk)!.video!.path };
   };
 
+  const frameOf = (index: number, px: Pixels, file: string): Frame => {
+    const t = table.times[index];
+    return {
+      info: { index, number: table.numbers[index], time: Number.isFinite(t) ? t : null },
+      fields: { image: toImageField(px, policy, warn) },
+      attributes: {
+        frame_index: index,
+        frame_number: table.numbers[index],
+        frame_time: t,
+        datetime: formatEpochInZone(t, meta.displayTimezone),
+        timezone: meta.displayTimezone,
+        chunk: table.chunkOf[index],
+        row: table.rowOf[index],
+        file,
+      },
+    };
+  };
+
   const source: ImgstoreSource = {
     format: 'imgstore',
     name: root ? root.split('/').pop()! : tree.name,
@@ -238,23 +256,24 @@ export async function open(tree: SourceTree): Promise<ImgstoreSource> {
       const row = table.rowOf[index];
       const { px, file } = await readPixels(chunk, row, opts?.signal);
       opts?.signal?.throwIfAborted();
-      const field = toImageField(px, policy, warn);
-      const t = table.times[index];
-      return {
-        info: { index, number: table.numbers[index], time: Number.isFinite(t) ? t : null },
-        fields: { image: field },
-        attributes: {
-          frame_index: index,
-          frame_number: table.numbers[index],
-          frame_time: t,
-          datetime: formatEpochInZone(t, meta.displayTimezone),
-          timezone: meta.displayTimezone,
-          chunk,
-          row,
-          file,
-        },
-      };
+      return frameOf(index, px, file);
     },
+    ...(video && {
+      async previewFrame(index: number, opts?: { signal?: AbortSignal }): Promise<Frame | null> {
+        if (closed || !Number.isInteger(index) || index < 0 || index >= table.length) return null;
+        const chunk = table.chunkOf[index];
+        const near = await video!.nearbyRow(chunk, table.rowOf[index], opts?.signal).catch(() => null);
+        if (!near || opts?.signal?.aborted) return null;
+        // the store index of that row of the same chunk (rows of a chunk are consecutive in the table)
+        const at = index + near.row - table.rowOf[index];
+        if (at < 0 || at >= table.length || table.chunkOf[at] !== chunk || table.rowOf[at] !== near.row) return null;
+        return frameOf(at, near.px, prefix + layoutOf.get(chunk)!.video!.path);
+      },
+      async warm(index: number, opts?: { signal?: AbortSignal }): Promise<void> {
+        if (closed || !Number.isInteger(index) || index < 0 || index >= table.length) return;
+        await video!.warmRow(table.chunkOf[index], table.rowOf[index], opts?.signal).catch(() => undefined);
+      },
+    }),
     nearestIndex(time: number): number {
       return table.nearestTime(time);
     },

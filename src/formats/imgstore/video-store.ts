@@ -30,6 +30,10 @@ export interface VideoChunkRef {
 interface ChunkReader {
   frameCount: number;
   read(row: number, signal?: AbortSignal): Promise<Pixels>;
+  /** scrubbing: a row near `row` that is decoded at once (VideoFile.readNearby) */
+  nearby?(row: number, signal?: AbortSignal): Promise<{ row: number; px: Pixels } | null>;
+  /** paused on `row`: decode ahead in the background (VideoFile.warm) */
+  warm?(row: number, signal?: AbortSignal): Promise<void>;
   close(): void;
 }
 
@@ -65,6 +69,10 @@ async function openWithPipeline(file: SourceFile): Promise<ChunkReader> {
     throw new FormatError('imgstore', file.path, `cannot open chunk video: ${(e as Error).message ?? e}`);
   }
   const video = v;
+  const pixelsOf = (row: number, f: { width: number; height: number; data: Uint8Array }): Pixels => {
+    if (f.data.length < f.width * f.height * 3) throw new FormatError('imgstore', file.path, `decoded frame ${row} is short (${f.data.length} bytes)`);
+    return { width: f.width, height: f.height, channels: 3, order: 'rgb', data: f.data };
+  };
   return {
     frameCount: video.info.frameCount,
     async read(row: number, signal?: AbortSignal): Promise<Pixels> {
@@ -75,9 +83,15 @@ async function openWithPipeline(file: SourceFile): Promise<ChunkReader> {
         if (e instanceof FormatError || (e as Error).name === 'AbortError') throw e;
         throw new FormatError('imgstore', file.path, `cannot decode frame ${row}: ${(e as Error).message ?? e}`);
       }
-      if (f.data.length < f.width * f.height * 3) throw new FormatError('imgstore', file.path, `decoded frame ${row} is short (${f.data.length} bytes)`);
-      return { width: f.width, height: f.height, channels: 3, order: 'rgb', data: f.data };
+      return pixelsOf(row, f);
     },
+    ...(video.readNearby && {
+      async nearby(row: number, signal?: AbortSignal) {
+        const near = await video.readNearby!(row, { pixFmt: 'rgb24', signal }).catch(() => null);
+        return near && near.index < video.info.frameCount ? { row: near.index, px: pixelsOf(near.index, near.frame) } : null;
+      },
+    }),
+    ...(video.warm && { warm: (row: number, signal?: AbortSignal) => video.warm!(row, { pixFmt: 'rgb24', signal }) }),
     close: () => video.close(),
   };
 }
@@ -153,6 +167,19 @@ export class VideoChunks {
     if (row >= r.frameCount)
       throw new FormatError('imgstore', path, `row ${row} of this chunk is past the decodable end of the video (${r.frameCount} frames; truncated chunk?)`);
     return r.read(row, signal);
+  }
+
+  /** A row of `chunk` near `row` decoded at once, or null (the chunk's reader has no quick path). */
+  async nearbyRow(chunk: number, row: number, signal?: AbortSignal): Promise<{ row: number; px: Pixels } | null> {
+    const r = await this.reader(chunk);
+    if (!r.nearby || row >= r.frameCount) return null;
+    return r.nearby(row, signal);
+  }
+
+  /** Paused on `row` of `chunk`: decode ahead in the background where the chunk's reader can. */
+  async warmRow(chunk: number, row: number, signal?: AbortSignal): Promise<void> {
+    const r = await this.reader(chunk);
+    if (r.warm && row < r.frameCount) await r.warm(row, signal);
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import { FormatError } from '../errors';
 import type { Frame, FrameInfo, FrameSource, SourceFile, SourceTree } from '../types';
 import { NEAREST_RULES, nearestIndex } from '../../core/nearest';
 import { videoFiles } from '../../video/magic';
+import type { DecodedVideoFrame } from '../../video/types';
 
 const FORMAT = 'video';
 
@@ -28,6 +29,15 @@ export async function openVideoSource(file: SourceFile): Promise<FrameSource> {
   const frames: FrameInfo[] = info.times.map((t, i) => ({ index: i, number: i, time: t }));
   const shape = [info.height, info.width, 3];
   const unit = (d: string) => ({ slope: 1, offset: 0, unit: 'px', description: d });
+  const toFrame = (index: number, d: DecodedVideoFrame): Frame => {
+    if (d.data.length !== info.width * info.height * 3)
+      throw new FormatError(FORMAT, file.path, `frame ${index}: decoded ${d.data.length} bytes, expected ${info.width * info.height * 3}`);
+    return {
+      info: frames[index],
+      fields: { image: { kind: 'rgb', shape, values: d.data, scales: { x: unit('x (image column)'), y: unit('y (image row)') } } },
+      attributes: {},
+    };
+  };
   return {
     format: FORMAT,
     name: file.path.split('/').pop() ?? file.path,
@@ -51,15 +61,15 @@ export async function openVideoSource(file: SourceFile): Promise<FrameSource> {
     async readFrame(index: number, opts: { signal?: AbortSignal } = {}): Promise<Frame> {
       if (!Number.isInteger(index) || index < 0 || index >= frames.length)
         throw new RangeError(`${file.path}: frame ${index} out of range 0..${frames.length - 1}`);
-      const d = await vf.readFrame(index, { pixFmt: 'rgb24', signal: opts.signal });
-      if (d.data.length !== info.width * info.height * 3)
-        throw new FormatError(FORMAT, file.path, `frame ${index}: decoded ${d.data.length} bytes, expected ${info.width * info.height * 3}`);
-      return {
-        info: frames[index],
-        fields: { image: { kind: 'rgb', shape, values: d.data, scales: { x: unit('x (image column)'), y: unit('y (image row)') } } },
-        attributes: {},
-      };
+      return toFrame(index, await vf.readFrame(index, { pixFmt: 'rgb24', signal: opts.signal }));
     },
+    ...(vf.readNearby && {
+      async previewFrame(index: number, opts: { signal?: AbortSignal } = {}): Promise<Frame | null> {
+        const near = await vf.readNearby!(index, { pixFmt: 'rgb24', signal: opts.signal });
+        return near ? toFrame(near.index, near.frame) : null;
+      },
+    }),
+    ...(vf.warm && { warm: (index: number, opts: { signal?: AbortSignal } = {}) => vf.warm!(index, { pixFmt: 'rgb24', signal: opts.signal }) }),
     nearestIndex: (t: number) => nearestIndex(info.times, t, NEAREST_RULES.video),
     close: () => vf.close(),
   };

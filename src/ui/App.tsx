@@ -33,6 +33,9 @@ async function openSamples(): Promise<void> {
 const startHash = location.hash;
 
 let samplesStarted = false;
+/** how long the URL hash may lag the view state: while playing, and while scrubbing */
+const HASH_PLAYING_MS = 1000;
+const HASH_MS = 80;
 
 export function App() {
   const active = useActiveDataset();
@@ -45,15 +48,37 @@ export function App() {
     void openSamples();
   }, []);
 
-  // Mirror the view state in the URL hash (replaceState: scrubbing does not flood the history).
+  // Mirror the view state in the URL hash (replaceState: scrubbing does not flood the history). Each
+  // replaceState is a same-document navigation, which in Chromium costs several ms of main thread
+  // (the favicon is loaded and parsed again): written at most every HASH_PLAYING_MS while playing and
+  // every HASH_MS otherwise (a single change at once, a burst of scrubbing at the end), and on pause.
   useEffect(() => {
-    const mirror = () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let wasPlaying = useView.getState().playing;
+    let lastWrite = -Infinity;
+    const write = () => {
+      timer = undefined;
+      lastWrite = performance.now();
       const h = [toHash(useView.getState()), compareToHash()].filter(Boolean).join('&');
       if (('#' + h).replace(/^#$/, '') !== location.hash) history.replaceState(null, '', h ? '#' + h : location.pathname + location.search);
+    };
+    const mirror = () => {
+      const playing = useView.getState().playing;
+      const paused = wasPlaying && !playing;
+      wasPlaying = playing;
+      if (paused) {
+        clearTimeout(timer);
+        write();
+      } else if (playing) timer ??= setTimeout(write, HASH_PLAYING_MS);
+      else if (performance.now() - lastWrite >= HASH_MS) {
+        clearTimeout(timer);
+        write();
+      } else timer ??= setTimeout(write, HASH_MS);
     };
     const a = useView.subscribe(mirror);
     const b = useCompare.subscribe(mirror);
     return () => {
+      clearTimeout(timer);
       a();
       b();
     };

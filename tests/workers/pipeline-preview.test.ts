@@ -97,7 +97,7 @@ describe('FramePipeline.preview', () => {
 
   it('a difference view has no preview (its reference frame would not match)', async () => {
     const { p } = await setup();
-    expect(await p.preview('v', 30, { ...VIEW, reference: { id: 'v', index: 0, field: 'a', label: 'a − ref' } })).toBeNull();
+    expect(await p.preview('v', 30, { ...VIEW, reference: { id: 'v', index: 0, field: 'a', abs: false, label: 'a − ref' } })).toBeNull();
   });
 });
 

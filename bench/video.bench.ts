@@ -67,6 +67,9 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
     return;
   }
 
+  // VIDEO_BENCH_ONLY=scrub: the scrubbing figures alone
+  await scrubBench(ctx, native, evaluate);
+  if (process.env.VIDEO_BENCH_ONLY === 'scrub') return;
   await gopBench(ctx, native, evaluate);
   // VIDEO_BENCH_ONLY=gop npm run bench -- video: the GOP-cache figures alone (a run of a few minutes)
   if (process.env.VIDEO_BENCH_ONLY === 'gop') return;
@@ -530,4 +533,106 @@ async function gopBench(ctx: BenchContext, native: string, evaluate: <A, R>(fn: 
     [400, 1130, 2600].map((i) => timeNative(native, ['-ss', String(i / 30), '-i', mp4, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '/dev/null'])),
   );
   ctx.report('native ffmpeg one random frame, avc1 640×480 keyframe every 250', nativeSeek, 'ms', 'incl. process start');
+}
+
+/**
+ * Scrubbing a long-GOP H.264 recording (issue #10): 640×480 and 1 MP, a keyframe every 250, MP4 and
+ * MKV. A drag through the file visits 20 positions in 20 different GOPs; at each one the app asks
+ * for a nearby picture (readNearby: the GOP's keyframe decoded alone by the preview decoder, or a
+ * frame already decoded) and the exact frame at once. Reported: time to the first picture and to
+ * the exact frame; then, paused on a frame, the background decode (warm) and the steps forward
+ * after it; and native ffmpeg's seek + decode of one frame of the same file.
+ */
+async function scrubBench(ctx: BenchContext, native: string, evaluate: <A, R>(fn: (a: A) => Promise<R>, arg: A) => Promise<R>): Promise<void> {
+  const N = 3000;
+  const make = (size: string, name: string, preset: string) =>
+    generate(native, name, [
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${size}:rate=30`,
+      '-frames:v',
+      String(N),
+      '-c:v',
+      'libx264',
+      '-preset',
+      preset,
+      '-x264-params',
+      'keyint=250:min-keyint=250:scenecut=0',
+      '-pix_fmt',
+      'yuv420p',
+    ]);
+  const files = [
+    [make('640x480', 'video_avc1_640_kf250.mp4', 'veryfast'), '640×480'],
+    [make('1024x1024', 'video_avc1_1024_kf250.mp4', 'ultrafast'), '1 MP'],
+  ] as const;
+  const all: [string, string][] = [];
+  for (const [f, what] of files) {
+    all.push([f, what]);
+    all.push([generate(native, f.split('/').pop()!.replace('.mp4', '.mkv'), ['-i', f, '-c', 'copy']), what]);
+  }
+  for (const [file, what] of all) {
+    const name = file.split('/').pop() as string;
+    const r = await evaluate(
+      async ({ name, N }: { name: string; N: number }) => {
+        if (typeof VideoDecoder === 'undefined') return { error: 'no WebCodecs' };
+        const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+        const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+        const blob = await (await fetch('/bench/out/' + name)).blob();
+        const vf = await V.openVideoFile(blobSourceFile(name, blob), { decoder: 'webcodecs' });
+        if (!vf.readNearby || !vf.warm) return { error: 'no readNearby/warm on this path' };
+        const first: number[] = [];
+        const exact: number[] = [];
+        const dist: number[] = [];
+        for (let k = 0; k < 20; k++) {
+          const i = Math.min(N - 1, Math.round(((k + 0.5) / 20) * N) + 37 * (k % 3));
+          const t0 = performance.now();
+          const near = vf.readNearby(i, { pixFmt: 'rgb24' }).then((x) => {
+            first.push(performance.now() - t0);
+            dist.push(x ? i - x.index : NaN);
+          });
+          await vf.readFrame(i, { pixFmt: 'rgb24' });
+          exact.push(performance.now() - t0);
+          await near;
+        }
+        // paused on a frame: the background decode, then 20 steps forward
+        const p = 1620;
+        await vf.readFrame(p, { pixFmt: 'rgb24' });
+        let t0 = performance.now();
+        await vf.warm(p);
+        const warmMs = performance.now() - t0;
+        const steps: number[] = [];
+        for (let k = 1; k <= 20; k++) {
+          t0 = performance.now();
+          await vf.readFrame(p + k, { pixFmt: 'rgb24' });
+          steps.push(performance.now() - t0);
+        }
+        const stats = { ...(vf as unknown as { stats: Record<string, unknown> }).stats };
+        vf.close();
+        return { first, exact, dist, warmMs, steps, stats };
+      },
+      { name, N },
+    );
+    if ('error' in r) {
+      ctx.report(`${name} scrubbing (WebCodecs)`, NaN, 'ms', `unavailable: ${r.error}`);
+      continue;
+    }
+    const label = `${name} (${what}, keyframe every 250)`;
+    ctx.report(
+      `${label}: scrubbing, first picture (readNearby)`,
+      median(r.first),
+      'ms',
+      `median of 20 jumps; p95 ${p95(r.first).toFixed(0)} ms; budget ≤ 50 ms`,
+    );
+    ctx.report(`${label}: scrubbing, exact frame`, median(r.exact), 'ms', `median of 20 jumps; p95 ${p95(r.exact).toFixed(0)} ms`);
+    ctx.report(`${label}: the first picture's distance from the wanted frame`, median(r.dist), 'frames', 'median');
+    ctx.report(`${label}: paused, background decode (warm)`, r.warmMs, 'ms', `${r.stats.warmed} frames decoded ahead`);
+    ctx.report(`${label}: steps forward after warm`, median(r.steps), 'ms', `median of 20; max ${Math.max(...r.steps).toFixed(0)} ms`);
+    const nativeSeek = median(
+      [400, 1130, 2600].map((i) =>
+        timeNative(native, ['-ss', String(i / 30), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '/dev/null']),
+      ),
+    );
+    ctx.report(`${label}: native ffmpeg one random frame`, nativeSeek, 'ms', 'seek + decode, incl. process start');
+  }
 }

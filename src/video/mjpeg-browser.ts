@@ -2,10 +2,11 @@
  * Browser-only fast path: MJPEG in AVI decoded by the browser's own JPEG decoder
  * (createImageBitmap on a Blob slice of the frame's chunk, located with ./avi-index): no ffmpeg exec,
  * one small read per frame, every frame independent. Output rgb24/rgba; any other pixel format goes
- * to the ffmpeg.wasm VideoFile given as `fallback`. The browser (libjpeg-turbo, fancy chroma
- * upsampling, as OpenCV and so imgstore decode) and ffmpeg (mjpeg decoder + swscale's yuvj→rgb)
- * differ in chroma upsampling and rounding: on a synthetic pattern the mean difference is ~1.8
- * levels per channel, up to ~90 at sharp colour edges (e2e/video.spec.ts asserts mean < 2.5).
+ * to the ffmpeg.wasm VideoFile given as `fallback`. 4:2:0 JPEGs go through ImageDecoder (the
+ * decoder's I420 planes, converted here with nearest chroma like ffmpeg's swscale: mean difference
+ * from ffmpeg.wasm ~0.35 levels, at most 3); other layouts through createImageBitmap (libjpeg's
+ * smooth upsampling, as OpenCV: ~1.8 levels from ffmpeg on average, up to ~90 at sharp colour
+ * edges). e2e/video.spec.ts asserts mean < 2.5.
  */
 import { FormatError } from '../core/errors';
 import type { SourceFile } from '../core/types';

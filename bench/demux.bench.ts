@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext } from './context';
-import { generate, median, OUT } from './inputs';
+import { generate, median, OUT, pageEvaluator } from './inputs';
 
 const REPS = 5;
 
@@ -60,20 +60,7 @@ export default async function demuxBench(ctx: BenchContext): Promise<void> {
     files.push(big, generate(native, 'video_avc1_1024_10k.mkv', ['-i', big, '-c', 'copy']));
   }
 
-  let page = await ctx.page();
-  /** page.evaluate, once more on a fresh page when the dev server reloaded the page (dependency optimisation) */
-  async function evaluate<A, R>(fn: (a: A) => Promise<R>, arg: A): Promise<R> {
-    const shim = 'globalThis.__name = globalThis.__name || ((f) => f)';
-    try {
-      await page.evaluate(shim);
-      return await page.evaluate(fn as (a: unknown) => Promise<R>, arg as unknown);
-    } catch (e) {
-      if (!/Execution context was destroyed|navigation/.test(String(e))) throw e;
-      page = await ctx.page();
-      await page.evaluate(shim);
-      return page.evaluate(fn as (a: unknown) => Promise<R>, arg as unknown);
-    }
-  }
+  const evaluate = await pageEvaluator(ctx);
   // load the page module (and let Vite optimise mediabunny) before any clock runs
   await evaluate(async () => {
     await import('/bench/demux-page.ts' as string);

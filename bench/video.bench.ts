@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext } from './context';
-import { generate, median, OUT } from './inputs';
+import { generate, median, OUT, pageEvaluator } from './inputs';
 import { writePypdeMovie } from '../tests/video/pypde-movie';
 
 function timeNative(ffmpeg: string, args: string[]): number {
@@ -23,21 +23,7 @@ function timeNative(ffmpeg: string, args: string[]): number {
 export default async function videoBench(ctx: BenchContext): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const native = ctx.nativeFfmpeg;
-  let page = await ctx.page();
-  /** page.evaluate, once more on a fresh page when the dev server reloaded the page under us */
-  async function evaluate<A, R>(fn: (a: A) => Promise<R>, arg: A): Promise<R> {
-    // tsx (esbuild keepNames) wraps named inner functions in __name(): give the page one
-    const shim = 'globalThis.__name = globalThis.__name || ((f) => f)';
-    try {
-      await page.evaluate(shim);
-      return await page.evaluate(fn as (a: unknown) => Promise<R>, arg as unknown);
-    } catch (e) {
-      if (!/Execution context was destroyed|navigation/.test(String(e))) throw e;
-      page = await ctx.page();
-      await page.evaluate(shim);
-      return page.evaluate(fn as (a: unknown) => Promise<R>, arg as unknown);
-    }
-  }
+  const evaluate = await pageEvaluator(ctx);
 
   // 1. core load (fresh page)
   const loadMs = await evaluate(async () => {

@@ -127,8 +127,12 @@ export class Player {
     const client = datasetClient();
     const req = client.view(w.datasetId, w.index, w.view);
     // scrubbing or jumping (not playing): a nearby frame the worker has at once (an already decoded
-    // frame, or the GOP's keyframe), drawn marked approximate until the exact one is on screen
-    const pv = playing ? null : client.preview(w.datasetId, w.index, w.view);
+    // frame, or the GOP's keyframe), drawn marked approximate until the exact one is on screen. Not
+    // for a step from the frame on screen: the nearest frame would be the one already shown, and
+    // the exact one is a single decode away.
+    const viewJson = JSON.stringify(w.view);
+    const step = [w.index - 1, w.index + 1].some((i) => this.picture === `${w.datasetId}|${i}|${viewJson}`);
+    const pv = playing || step ? null : client.preview(w.datasetId, w.index, w.view);
     const mine = {
       key: w.key,
       cancel: () => {
@@ -138,7 +142,6 @@ export class Player {
     };
     this.inflight = mine;
     if (playing && !this.coordinated) this.prefetchAhead(w);
-    const viewJson = JSON.stringify(w.view);
     const shown = (r: ViewResult) => {
       this.inflight = null;
       this.shownKey = w.key;

@@ -39,6 +39,8 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
     return;
   }
 
+  // VIDEO_BENCH_ONLY=ffv1: the py-pde FFV1 figures (section 2b) alone
+  if (process.env.VIDEO_BENCH_ONLY === 'ffv1') return ffv1MovieBench(ctx, native, evaluate);
   // VIDEO_BENCH_ONLY=scrub: the scrubbing figures alone
   await scrubBench(ctx, native, evaluate);
   if (process.env.VIDEO_BENCH_ONLY === 'scrub') return;
@@ -94,67 +96,7 @@ export default async function videoBench(ctx: BenchContext): Promise<void> {
   ctx.report('FFV1 512² sequential readFrame (VideoFile, batches)', dec.frames / (dec.pipeMs / 1000), 'fps', 'budget ≥ 30 fps playback');
   ctx.report('cached readFrame', dec.cachedMs, 'ms', '512² gray16');
 
-  // 2b. a py-pde MovieStorage movie (FFV1 defaults: keyframe every 12, noisy 16-bit field) through
-  // openDataset + readFrame: open → first frame, and sequential reading with the parallel read-ahead
-  // (two ffmpeg.wasm instances) against native ffmpeg -threads 1 in the same run
-  const movie = join(OUT, 'pypde_ffv1_512_gray16_120.avi');
-  if (!existsSync(movie)) {
-    console.log('  generating bench/out/pypde_ffv1_512_gray16_120.avi …');
-    writePypdeMovie(movie, 512, 512, 120);
-  }
-  const nat1 = () => timeNative(native, ['-threads', '1', '-i', movie, '-f', 'rawvideo', '-pix_fmt', 'gray16le', '/dev/null']);
-  const nativeBefore = nat1();
-  const py = await evaluate(async () => {
-    const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
-    const F = (await import('/src/formats/index.ts' as string)) as typeof import('../src/formats/index');
-    const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
-    const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
-    const name = 'pypde_ffv1_512_gray16_120.avi';
-    const blob = await (await fetch('/bench/out/' + name)).blob();
-    // core load excluded (DESIGN: started as soon as a video format is detected)
-    await Promise.all([L.lane(0).get(), L.lane(1).get()]);
-    const runs: { firstMs: number; seqMs: number }[] = [];
-    for (let rep = 0; rep < 2; rep++) {
-      const t0 = performance.now();
-      const src = await F.openDataset({ name: 'm', files: [blobSourceFile(name, blob)] });
-      await src.readFrame(0);
-      const firstMs = performance.now() - t0;
-      const t1 = performance.now();
-      for (let i = 1; i < src.frames.length; i++) await src.readFrame(i);
-      runs.push({ firstMs, seqMs: performance.now() - t1 });
-      src.close();
-    }
-    // the serial path (one instance, 48-frame runs) on the same file
-    const vf = await V.openVideoFile(blobSourceFile(name, blob), { parallel: false });
-    const t2 = performance.now();
-    for (let i = 0; i < vf.info.frameCount; i++) await vf.readFrame(i);
-    const serialMs = performance.now() - t2;
-    vf.close();
-    return { runs, serialMs, frames: 120 };
-  }, null);
-  const nativeAfter = nat1();
-  const nativeMs = Math.min(nativeBefore, nativeAfter);
-  const best = py.runs.reduce((a, b) => (b.seqMs < a.seqMs ? b : a));
-  ctx.report(
-    'py-pde FFV1 512²×120 gray16: open → first frame (openDataset + readFrame)',
-    Math.min(...py.runs.map((r) => r.firstMs)),
-    'ms',
-    'budget ≤ 300 ms; core load excluded',
-  );
-  ctx.report(
-    'py-pde FFV1 sequential readFrame, parallel ranges (2 instances)',
-    119 / (best.seqMs / 1000),
-    'fps',
-    `${best.seqMs.toFixed(0)} ms for frames 1…119`,
-  );
-  ctx.report('py-pde FFV1 sequential, serial path (1 instance)', 120 / (py.serialMs / 1000), 'fps', `${py.serialMs.toFixed(0)} ms`);
-  ctx.report(
-    'py-pde FFV1 native ffmpeg -threads 1',
-    120 / (nativeMs / 1000),
-    'fps',
-    `${nativeBefore.toFixed(0)} / ${nativeAfter.toFixed(0)} ms before / after`,
-  );
-  ctx.report('py-pde FFV1 sequential: framescope / native speed', nativeMs / best.seqMs, '×', 'goal ≥ 1.5× on 2 cores');
+  await ffv1MovieBench(ctx, native, evaluate);
 
   // 3. random seeks in 10,000-frame ~1 MP recordings
   const N = 10000;
@@ -607,4 +549,68 @@ async function scrubBench(ctx: BenchContext, native: string, evaluate: <A, R>(fn
     );
     ctx.report(`${label}: native ffmpeg one random frame`, nativeSeek, 'ms', 'seek + decode, incl. process start');
   }
+}
+
+/** 2b. a py-pde MovieStorage movie (FFV1 defaults: keyframe every 12, noisy 16-bit field) through
+ * openDataset + readFrame: open → first frame, and sequential reading with the parallel read-ahead
+ * (two ffmpeg.wasm instances) against native ffmpeg -threads 1 in the same run */
+async function ffv1MovieBench(ctx: BenchContext, native: string, evaluate: <A, R>(fn: (a: A) => Promise<R>, arg: A) => Promise<R>): Promise<void> {
+  const movie = join(OUT, 'pypde_ffv1_512_gray16_120.avi');
+  if (!existsSync(movie)) {
+    console.log('  generating bench/out/pypde_ffv1_512_gray16_120.avi …');
+    writePypdeMovie(movie, 512, 512, 120);
+  }
+  const nat1 = () => timeNative(native, ['-threads', '1', '-i', movie, '-f', 'rawvideo', '-pix_fmt', 'gray16le', '/dev/null']);
+  const nativeBefore = nat1();
+  const py = await evaluate(async () => {
+    const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
+    const F = (await import('/src/formats/index.ts' as string)) as typeof import('../src/formats/index');
+    const V = (await import('/src/video/index.ts' as string)) as typeof import('../src/video/index');
+    const { blobSourceFile } = (await import('/src/io/slice-file.ts' as string)) as typeof import('../src/io/slice-file');
+    const name = 'pypde_ffv1_512_gray16_120.avi';
+    const blob = await (await fetch('/bench/out/' + name)).blob();
+    // core load excluded (DESIGN: started as soon as a video format is detected)
+    await Promise.all([L.lane(0).get(), L.lane(1).get()]);
+    const runs: { firstMs: number; seqMs: number }[] = [];
+    for (let rep = 0; rep < 2; rep++) {
+      const t0 = performance.now();
+      const src = await F.openDataset({ name: 'm', files: [blobSourceFile(name, blob)] });
+      await src.readFrame(0);
+      const firstMs = performance.now() - t0;
+      const t1 = performance.now();
+      for (let i = 1; i < src.frames.length; i++) await src.readFrame(i);
+      runs.push({ firstMs, seqMs: performance.now() - t1 });
+      src.close();
+    }
+    // the serial path (one instance, 48-frame runs) on the same file
+    const vf = await V.openVideoFile(blobSourceFile(name, blob), { parallel: false });
+    const t2 = performance.now();
+    for (let i = 0; i < vf.info.frameCount; i++) await vf.readFrame(i);
+    const serialMs = performance.now() - t2;
+    vf.close();
+    return { runs, serialMs, frames: 120 };
+  }, null);
+  const nativeAfter = nat1();
+  const nativeMs = Math.min(nativeBefore, nativeAfter);
+  const best = py.runs.reduce((a, b) => (b.seqMs < a.seqMs ? b : a));
+  ctx.report(
+    'py-pde FFV1 512²×120 gray16: open → first frame (openDataset + readFrame)',
+    Math.min(...py.runs.map((r) => r.firstMs)),
+    'ms',
+    'budget ≤ 300 ms; core load excluded',
+  );
+  ctx.report(
+    'py-pde FFV1 sequential readFrame, parallel ranges (2 instances)',
+    119 / (best.seqMs / 1000),
+    'fps',
+    `${best.seqMs.toFixed(0)} ms for frames 1…119`,
+  );
+  ctx.report('py-pde FFV1 sequential, serial path (1 instance)', 120 / (py.serialMs / 1000), 'fps', `${py.serialMs.toFixed(0)} ms`);
+  ctx.report(
+    'py-pde FFV1 native ffmpeg -threads 1',
+    120 / (nativeMs / 1000),
+    'fps',
+    `${nativeBefore.toFixed(0)} / ${nativeAfter.toFixed(0)} ms before / after`,
+  );
+  ctx.report('py-pde FFV1 sequential: framescope / native speed', nativeMs / best.seqMs, '×', 'goal ≥ 1.5× on 2 cores');
 }

@@ -227,33 +227,46 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
 
   /**
    * The input of the pool's decodes on lane `l`: a copy in the instance's memory when the file is
-   * small enough (ffmpeg reads a WORKERFS Blob in 32 kB synchronous slices, which costs as much as
-   * half an FFV1 decode), else the Blob mount.
+   * small enough (ffmpeg reads a WORKERFS Blob in synchronous slices, which costs a third more per
+   * FFV1 frame than reading memory), else the Blob mount. The copy is read from the Blob afresh for
+   * each instance and transferred to it, so none stays here.
    */
-  let copy: Promise<Uint8Array> | null = null;
+  const memPath = `${dir}-mem-${name}`;
+  const poolPaths = new Set<string>();
+  /** Blob reads started ahead for the lanes' copies (see warmLanes) */
+  const readAhead = new Map<FfmpegLane, Promise<Uint8Array>>();
+  const useCopy = !!resource?.blob && file.size <= PARALLEL_COPY_BYTES;
+  async function makeCopy(l: FfmpegLane, ff: Parameters<Parameters<FfmpegLane['run']>[0]>[0]['ff']): Promise<void> {
+    if (l.has(memPath)) return;
+    const read = readAhead.get(l);
+    readAhead.delete(l);
+    await l.add(ff, { path: memPath, copyOf: resource!.blob }, read);
+    poolPaths.add(memPath);
+  }
   async function poolInput(l: FfmpegLane, ff: Parameters<Parameters<FfmpegLane['run']>[0]>[0]['ff'], background: boolean): Promise<string> {
-    if (!resource!.blob) {
-      if (!l.has(resource!.path)) await l.add(ff, resource!);
-      return inputPath;
+    if (useCopy && (l.has(memPath) || background)) {
+      await makeCopy(l, ff);
+      return memPath;
     }
-    if (file.size <= PARALLEL_COPY_BYTES) {
-      const path = `${dir}-mem-${name}`;
-      // the wanted frame does not wait for the copy: it reads the Blob mount until a background range has made it
-      if (!l.has(path) && !background) {
-        if (!l.has(resource!.path)) await l.add(ff, resource!);
-        return inputPath;
-      }
-      if (!l.has(path)) {
-        copy ??= file.read(0, file.size);
-        await l.add(ff, { path, bytes: await copy });
-        poolPaths.add(path);
-      }
-      return path;
-    }
+    // the wanted frame does not wait for a copy: it reads the Blob mount until one is made
     if (!l.has(resource!.path)) await l.add(ff, resource!);
     return inputPath;
   }
-  const poolPaths = new Set<string>();
+  /**
+   * After the first frame: every lane's Blob read starts at once (an asynchronous read, off this thread), and the
+   * lanes after the first make their copy straight away (queued first, not counted as busy, so the
+   * pool's ranges queue behind it); the first lane makes its copy before its first background range.
+   */
+  function warmLanes(p: RangePool): void {
+    if (!useCopy) return;
+    p.lanes.forEach((l, k) => {
+      if (l.has(memPath)) return;
+      const read = resource!.blob!.arrayBuffer().then((b) => new Uint8Array(b));
+      read.catch(() => undefined);
+      readAhead.set(l, read);
+      if (k > 0) void l.run(async ({ ff }) => void (closed || (await makeCopy(l, ff))), { uncounted: true }).catch(() => undefined);
+    });
+  }
 
   /** readFrame's decode through the range pool: join a decode under way, else the frame alone. */
   async function viaPool(p: RangePool, index: number, pixFmt: string, signal?: AbortSignal): Promise<Uint8Array> {
@@ -299,6 +312,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
     );
   }
 
+  let warmed = false;
   return {
     info,
     stats,
@@ -340,6 +354,11 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
       }
       throwIfAborted(o.signal);
       last = index;
+      if (pool && !warmed) {
+        // after the first frame, which must not share the cores with the copies
+        warmed = true;
+        warmLanes(pool);
+      }
       pool?.advance(index, pixFmt);
       return { width: info.width, height: info.height, pixFmt, data };
     },
@@ -365,7 +384,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
         for (const path of [resourcePath, ...poolPaths])
           if (l.has(path) && (k > 0 || path !== resourcePath)) void l.run(async ({ ff }) => l.remove(ff, path)).catch(() => undefined);
       }
-      copy = null;
+      readAhead.clear();
     },
   };
 }

@@ -53,6 +53,10 @@ export class RangePool {
     this.stats = { ranges: d.lanes.map(() => 0), dropped: 0 };
   }
 
+  get lanes(): readonly FfmpegLane[] {
+    return this.d.lanes;
+  }
+
   /** The keyframe at or before `i`, and the next keyframe after it (or the end). */
   private gop(i: number): [number, number] {
     const k = this.d.keys;

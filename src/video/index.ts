@@ -14,6 +14,7 @@ import {
   AbortError,
   browserMissing,
   currentInstance,
+  type ExecContext,
   type FfmpegLane,
   lane,
   preloadFfmpeg,
@@ -232,18 +233,16 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
    * each instance and transferred to it, so none stays here.
    */
   const memPath = `${dir}-mem-${name}`;
-  const poolPaths = new Set<string>();
   /** Blob reads started ahead for the lanes' copies (see warmLanes) */
   const readAhead = new Map<FfmpegLane, Promise<Uint8Array>>();
   const useCopy = !!resource?.blob && file.size <= PARALLEL_COPY_BYTES;
-  async function makeCopy(l: FfmpegLane, ff: Parameters<Parameters<FfmpegLane['run']>[0]>[0]['ff']): Promise<void> {
+  async function makeCopy(l: FfmpegLane, ff: ExecContext['ff']): Promise<void> {
     if (l.has(memPath)) return;
     const read = readAhead.get(l);
     readAhead.delete(l);
     await l.add(ff, { path: memPath, copyOf: resource!.blob }, read);
-    poolPaths.add(memPath);
   }
-  async function poolInput(l: FfmpegLane, ff: Parameters<Parameters<FfmpegLane['run']>[0]>[0]['ff'], background: boolean): Promise<string> {
+  async function poolInput(l: FfmpegLane, ff: ExecContext['ff'], background: boolean): Promise<string> {
     if (useCopy && (l.has(memPath) || background)) {
       await makeCopy(l, ff);
       return memPath;
@@ -261,6 +260,8 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
     if (!useCopy) return;
     p.lanes.forEach((l, k) => {
       if (l.has(memPath)) return;
+      // one read per lane, not one read and a copy: each is transferred (emptied), and a second
+      // read of the Blob is asynchronous where a copy would hold this thread
       const read = resource!.blob!.arrayBuffer().then((b) => new Uint8Array(b));
       read.catch(() => undefined);
       readAhead.set(l, read);
@@ -381,7 +382,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
       void runExclusive(async ({ ff }) => removeResource(ff, resourcePath)).catch(() => undefined);
       for (let k = 0; k < (pool?.stats.ranges.length ?? 0); k++) {
         const l = lane(k);
-        for (const path of [resourcePath, ...poolPaths])
+        for (const path of [resourcePath, memPath])
           if (l.has(path) && (k > 0 || path !== resourcePath)) void l.run(async ({ ff }) => l.remove(ff, path)).catch(() => undefined);
       }
       readAhead.clear();

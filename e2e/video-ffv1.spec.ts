@@ -89,3 +89,61 @@ for (const name of ['pypde.avi', 'v3-slices.mkv']) {
     expect(jumpy.slice(0, 8).filter((i) => serial.hashes[i] !== movies[name][i])).toEqual([]);
   });
 }
+
+test('reused run output files: runs of any length over one file, shared views or own buffers, equal native decoding', async ({ page }) => {
+  test.setTimeout(300_000);
+  const name = 'pypde.avi';
+  await page.route('**/__gen/*', (r) => r.fulfill({ body: readFileSync(tmp.path(r.request().url().split('/').pop()!)) }));
+  await harness(page);
+  const r = await page.evaluate(async (name) => {
+    const L = (await import('/src/video/ffmpeg-loader.ts' as string)) as typeof import('../src/video/ffmpeg-loader');
+    const D = (await import('/src/video/decode.ts' as string)) as typeof import('../src/video/decode');
+    const P = (await import('/src/video/probe.ts' as string)) as typeof import('../src/video/probe');
+    const bytes = new Uint8Array(await (await fetch(`/__gen/${name}`)).arrayBuffer());
+    const hex = async (b: Uint8Array) =>
+      [...new Uint8Array(await crypto.subtle.digest('SHA-1', b.slice()))].map((x) => x.toString(16).padStart(2, '0')).join('');
+    return L.runExclusive(async ({ ff, captureLog }) => {
+      await ff.writeFile('/reuse.avi', bytes);
+      const probe = await P.probe(ff, '/reuse.avi');
+      const runs: { index: number; count: number; shared: boolean; n: number; hashes: string[]; ownBuffers: boolean; fallback: boolean }[] = [];
+      // 12 frames, then 11 over the same 12-frame file (one stale frame after them), a run clipped by
+      // the end of the file, one frame, and a 20-frame class file holding 17
+      for (const [index, count, shared] of [
+        [0, 12, true],
+        [1, 11, true],
+        [45, 12, false],
+        [3, 1, true],
+        [20, 17, true],
+        [30, 12, false],
+      ] as [number, number, boolean][]) {
+        const d = await D.decodeFrames(ff, { path: '/reuse.avi', probe, index, count, pixFmt: 'gray16le', captureLog, shared });
+        runs.push({
+          index,
+          count,
+          shared,
+          n: d.frames.length,
+          hashes: await Promise.all(d.frames.map(hex)),
+          ownBuffers: d.frames.every((f) => f.byteOffset === 0 && f.byteLength === f.buffer.byteLength),
+          fallback: d.fallback,
+        });
+      }
+      const files = (await ff.listDir('/')).map((e) => e.name).filter((n) => n.startsWith('run-') || n.startsWith('dec-'));
+      await ff.deleteFile('/reuse.avi');
+      return { runs, files };
+    });
+  }, name);
+  for (const run of r.runs) {
+    const want = movies[name].slice(run.index, run.index + run.count);
+    expect(run.n, `run ${run.index}+${run.count}`).toBe(want.length);
+    expect(run.hashes, `run ${run.index}+${run.count}: frames equal native sequential decoding`).toEqual(want);
+    expect(run.fallback).toBe(false);
+    // shared runs of several frames are views of the run's buffer; otherwise each frame owns its buffer
+    expect(run.ownBuffers, `run ${run.index}+${run.count} shared=${run.shared}`).toBe(!run.shared || run.n === 1);
+  }
+  // one file per run size class, at most four kept, no file per frame left behind
+  expect(
+    r.files.every((f) => /^run-\d+\.raw$/.test(f)),
+    r.files.join(' '),
+  ).toBe(true);
+  expect(r.files.length).toBeLessThanOrEqual(4);
+});

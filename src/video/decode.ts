@@ -14,6 +14,12 @@
  * did not start at a recovery point with leading pictures mean the start was no clean restart. In
  * all those cases the run is decoded again from the start of the file, selecting by frame number:
  * that is sequential decoding, the reference every random access must equal.
+ *
+ * Output: the run's rawvideo frames go to one file per run size that the instance keeps and
+ * overwrites in place (`-truncate 0`), made at full size once: MEMFS enlarges a growing file in
+ * 12.5 % steps with a copy each, and a new file (or page of memory) per frame costs a sixth of an
+ * FFV1 decode. A reused file may hold a longer earlier run's bytes after this run's, so how many
+ * frames were written comes from ffmpeg's final report, never from the file's size.
  */
 import type { FFmpeg } from '@ffmpeg/ffmpeg';
 import type { ProbeResult } from './probe';
@@ -35,6 +41,12 @@ export interface DecodeRequest {
    * pictures are expected to log reference errors). Omitted: the last keyframe of the probe.
    */
   start?: { time: number | null; kind: 'idr' | 'recovery' | 'key' };
+  /**
+   * The frames may be views of one buffer per run (the caller copies what it keeps from them and
+   * never posts them to another thread, where the whole buffer would be cloned). Default: every
+   * frame has a buffer of its own.
+   */
+  shared?: boolean;
 }
 
 export interface DecodeResult {
@@ -55,6 +67,56 @@ export { DecodeError } from '../core/errors';
 import { DecodeError } from '../core/errors';
 
 let seq = 0;
+/** Output files an instance keeps, by byte size, most recently used last (see the header). */
+const outFiles = new WeakMap<FFmpeg, string[]>();
+/** run sizes kept per instance: a single frame, the pool's ranges and batches, a short run at the end */
+const OUT_FILES = 4;
+
+/**
+ * Frames an output file is made for: `count` rounded up to four sizes per octave (1…8, 10, 12, 14,
+ * 16, 20, 24, 28, 32, 40, …), so runs of similar length share a file and at most a fifth of what
+ * is read back is not this run's.
+ */
+export function outputFrames(count: number): number {
+  if (count <= 8) return Math.max(1, count);
+  const step = 2 ** (Math.floor(Math.log2(count)) - 2);
+  return Math.ceil(count / step) * step;
+}
+
+async function outputFile(ff: FFmpeg, bytes: number): Promise<string> {
+  let list = outFiles.get(ff);
+  if (!list) outFiles.set(ff, (list = []));
+  const name = `/run-${bytes}.raw`;
+  const at = list.indexOf(name);
+  if (at >= 0) list.splice(at, 1);
+  else {
+    // made at full size once (transferred); the oldest size goes
+    await ff.writeFile(name, new Uint8Array(bytes));
+    while (list.length >= OUT_FILES) await ff.deleteFile(list.shift()!).catch(() => undefined);
+  }
+  list.push(name);
+  return name;
+}
+
+/** Forget (and delete) an instance's output file after a run it could not be trusted for. */
+async function dropOutputFile(ff: FFmpeg, name: string): Promise<void> {
+  const list = outFiles.get(ff);
+  const at = list?.indexOf(name) ?? -1;
+  if (at >= 0) list!.splice(at, 1);
+  await ff.deleteFile(name).catch(() => undefined);
+}
+
+/** Frames encoded, from ffmpeg's final report ("frame=  N … Lsize=…"); null when there is none. */
+export function encodedFrames(line: string): number | null {
+  let n: number | null = null;
+  // periodic reports end in a carriage return, so one log line can hold several
+  for (const part of line.split('\r')) {
+    if (!part.includes('Lsize=')) continue;
+    const m = /\bframe=\s*(\d+)/.exec(part);
+    if (m) n = Number(m[1]);
+  }
+  return n;
+}
 /** the frame reports only: plane checksums (on by default) cost as much as a third of an FFV1 decode */
 const SHOWINFO = 'showinfo=checksum=0';
 const fmt = (x: number) => (Math.abs(x) < 1e-9 ? '0' : x.toFixed(9));
@@ -77,6 +139,7 @@ async function run(
   ff: FFmpeg,
   req: DecodeRequest,
   mode: 'seek' | 'number',
+  image2 = false,
 ): Promise<{
   total: number;
   parts: Uint8Array[];
@@ -90,10 +153,12 @@ async function run(
   const { probe, index, pixFmt } = req;
   const times = probe.info.times;
   const count = Math.max(1, Math.min(req.count, times.length - index));
-  // one file per frame (image2 muxer, rawvideo packets = the rawvideo muxer's bytes): one growing
-  // MEMFS file is enlarged in 12.5 % steps with a copy each, which costs more than half a decode
+  // one reused file per run size when the frame size is known (see the header), else one file per
+  // frame (image2 muxer, rawvideo packets = the rawvideo muxer's bytes)
+  const fb = rawFrameBytes(pixFmt, probe.info.width, probe.info.height);
+  const reused = fb !== null && fb > 0 && !image2 ? await outputFile(ff, fb * outputFrames(count)) : null;
   const stem = `/dec-${++seq}-`;
-  const out = `${stem}%05d.raw`;
+  const out = reused ?? `${stem}%05d.raw`;
   // stats lines (about every 0.5 s) are the watchdog's sign of life during long runs
   const args = ['-hide_banner', '-loglevel', 'info', '-stats', '-stats_period', '0.5'];
   let filter: string;
@@ -117,15 +182,19 @@ async function run(
     filter = `select=gte(n\\,${index}),${SHOWINFO}`;
   }
   args.push('-i', req.path, '-copyts', '-map', '0:v:0', '-an', '-sn', '-dn');
-  args.push('-vf', filter, '-frames:v', String(count), '-fps_mode', 'passthrough', '-f', 'image2', '-c:v', 'rawvideo', '-pix_fmt', pixFmt, out);
+  args.push('-vf', filter, '-frames:v', String(count), '-fps_mode', 'passthrough');
+  if (reused) args.push('-truncate', '0', '-y', '-f', 'rawvideo', '-pix_fmt', pixFmt, out);
+  else args.push('-f', 'image2', '-c:v', 'rawvideo', '-pix_fmt', pixFmt, out);
   const log: string[] = [];
   const errors: string[] = [];
   let firstPtsTime: number | null = null;
   let startPtsTime: number | null = null;
   // with the check the filters are Parsed_select_0, showinfo_1, select_2, showinfo_3
   const last = checked ? 'Parsed_showinfo_3' : 'Parsed_showinfo_';
+  let encoded: number | null = null;
   req.captureLog((line) => {
     if (log.length < 400) log.push(line);
+    if (line.includes('Lsize=')) encoded = encodedFrames(line) ?? encoded;
     if (errors.length < 20 && DECODE_ERROR.test(line)) errors.push(line.trim());
     const m = /\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.e+-]+)/.exec(line);
     if (!m) return;
@@ -136,15 +205,26 @@ async function run(
   const code = await ff.exec(args, 120_000);
   const ms = performance.now() - t0;
   const parts: Uint8Array[] = [];
-  for (let k = 1; k <= count; k++) {
-    const f = `${stem}${String(k).padStart(5, '0')}.raw`;
-    try {
-      parts.push((await ff.readFile(f)) as Uint8Array);
-      await ff.deleteFile(f);
-    } catch {
-      break; /* no more output */
+  if (reused) {
+    const n = encoded as number | null;
+    const data = n ? ((await ff.readFile(reused)) as Uint8Array) : null;
+    if (n === null || (data && data.length < n * fb!)) {
+      // no final report (or a file shorter than it says): the file cannot be trusted, and the run
+      // is made again with a file per frame
+      await dropOutputFile(ff, reused);
+      return run(ff, req, mode, true);
     }
-  }
+    if (data) parts.push(data.subarray(0, n * fb!));
+  } else
+    for (let k = 1; k <= count; k++) {
+      const f = `${stem}${String(k).padStart(5, '0')}.raw`;
+      try {
+        parts.push((await ff.readFile(f)) as Uint8Array);
+        await ff.deleteFile(f);
+      } catch {
+        break; /* no more output */
+      }
+    }
   const total = parts.reduce((a, b) => a + b.length, 0);
   if (!total) {
     const tail = log
@@ -199,10 +279,15 @@ export async function decodeFrames(ff: FFmpeg, req: DecodeRequest): Promise<Deco
   let frames: Uint8Array[];
   if (r.parts.length >= n && r.parts.slice(0, n).every((p) => p.length === fb)) frames = r.parts.slice(0, n);
   else {
-    // frames not one per file (should not happen): split the bytes
-    const all = new Uint8Array(r.total);
-    r.parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
-    frames = Array.from({ length: n }, (_, k) => all.slice(k * fb, (k + 1) * fb));
+    // one run's bytes (or, should it happen, frames not one per file): split them
+    let all = r.parts[0];
+    if (r.parts.length !== 1) {
+      all = new Uint8Array(r.total);
+      r.parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+    }
+    // views of one buffer only when the caller keeps none and it is not mostly an earlier run's bytes
+    const views = req.shared && all.buffer.byteLength * 4 <= 5 * n * fb;
+    frames = Array.from({ length: n }, (_, k) => (views ? all.subarray(k * fb!, (k + 1) * fb!) : all.slice(k * fb!, (k + 1) * fb!)));
   }
   return { frames, ms, fallback: mode === 'number', ...(fallbackReason ? { fallbackReason } : {}) };
 }

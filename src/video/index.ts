@@ -48,6 +48,13 @@ export interface OpenVideoExtras extends OpenVideoOptions {
   format?: string;
   /** decode watchdog bound in ms (default WATCHDOG_MS of ./ffmpeg-loader, 20 s; tests use a tiny one) */
   watchdogMs?: number;
+  /**
+   * readFrame's `data` may be a view of a buffer shared with the frames decoded in the same run
+   * (ffmpeg.wasm paths): for a reader that copies what it keeps out of the frame and never posts
+   * `data` itself to another thread (a posted view clones its whole buffer). Default: every frame
+   * has a buffer of its own.
+   */
+  sharedFrames?: boolean;
 }
 
 /** ffprobe prints nothing while it scans packets: its silence bound is longer than a decode's. */
@@ -216,7 +223,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
         while (n > 0 && cache.has(`${pixFmt}:${start + n - 1}`)) n--;
         if (n === 0) return;
         const input = await poolInput(l, ff, background);
-        const r = await decodeFrames(ff, { path: input, probe: probed, index: start, count: n, pixFmt, captureLog });
+        const r = await decodeFrames(ff, { path: input, probe: probed, index: start, count: n, pixFmt, captureLog, shared: opts.sharedFrames });
         stats.execs++;
         if (r.fallback) stats.fallbacks++;
         r.frames.forEach((f, k) => cache.set(`${pixFmt}:${start + k}`, f));
@@ -302,7 +309,7 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
         if (closed) throw new DecodeError('video file closed');
         const hit = cache.get(`${pixFmt}:${index}`);
         if (hit) return hit;
-        const r = await decodeFrames(ff, { path: inputPath, probe: probed, index, count, pixFmt, captureLog, start });
+        const r = await decodeFrames(ff, { path: inputPath, probe: probed, index, count, pixFmt, captureLog, start, shared: opts.sharedFrames });
         stats.execs++;
         if (r.fallback) stats.fallbacks++;
         r.frames.forEach((f, k) => cache.set(`${pixFmt}:${index + k}`, f));

@@ -11,7 +11,7 @@ import {
   videoFormatKey,
 } from '../../src/formats/pypde/metadata';
 import { gridGeometry } from '../../src/formats/pypde/grid';
-import { channelSamples, componentSlots, dequantise, quantisationStep, rawFrameSize } from '../../src/formats/pypde/unpack';
+import { channelSamples, channelValues, componentSlots, dequantise, quantisationStep, rawFrameSize } from '../../src/formats/pypde/unpack';
 import { NEAREST_RULES, nearestIndex } from '../../src/core/nearest';
 import { formulaTimes, parseTimes } from '../../src/formats/pypde/times';
 const nearestByTime = (t: (number | null)[], x: number) => nearestIndex(t, x, NEAREST_RULES.pypde);
@@ -175,6 +175,34 @@ describe('unpacking', () => {
     const q = new Uint16Array([0, 1, 65535]);
     expect(Array.from(dequantise(q, -1, 1, 16))).toEqual([-1, -1 + 2 / 65535, 1]);
     expect(quantisationStep(0, 1, 8)).toBe(1 / 255);
+  });
+  it('channelValues equals dequantise(channelSamples) bit for bit, every layout, any byte offset', () => {
+    let seed = 12345;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) & 0xffff;
+    for (const bits of [8, 16] as const)
+      for (const C of [1, 2, 3, 4])
+        for (const [W, H] of [
+          [1, 1],
+          [5, 3],
+          [3, 70],
+          [70, 33],
+          [64, 64],
+        ])
+          for (const offset of [0, 1]) {
+            const l = { width: W, height: H, channels: C, bits };
+            const buf = new Uint8Array(rawFrameSize(l) + offset);
+            for (let i = 0; i < buf.length; i++) buf[i] = rnd() & 255;
+            const raw = buf.subarray(offset);
+            for (let k = 0; k < C; k++) {
+              const want = dequantise(channelSamples(raw, l, k), -1.25, 3.5, bits);
+              const got = channelValues(raw, l, k, -1.25, 3.5);
+              expect(got).toBeInstanceOf(Float64Array);
+              expect(Array.from(got)).toEqual(Array.from(want));
+              const f32 = channelValues(raw, l, k, -1.25, 3.5, new Float32Array(W * H));
+              expect(Array.from(f32)).toEqual(Array.from(Float32Array.from(want)));
+            }
+          }
+    expect(() => channelValues(new Uint8Array(8), { width: 2, height: 2, channels: 1, bits: 16 }, 0, 0, 1, new Float64Array(3))).toThrow(/holds 3 values/);
   });
 });
 

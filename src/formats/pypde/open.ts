@@ -21,7 +21,7 @@ import {
 } from './metadata';
 import { pypdeMovies } from './sniff';
 import { formulaTimes, parseTimes, TimesError } from './times';
-import { channelSamples, componentSlots, dequantise, quantisationStep, rawFrameSize, type PackedLayout } from './unpack';
+import { channelValues, componentSlots, quantisationStep, rawFrameSize, type PackedLayout } from './unpack';
 
 const FORMAT = 'pypde';
 const MAX_TIMES_BYTES = 64 << 20;
@@ -73,7 +73,8 @@ export async function openMovie(tree: SourceTree, file: SourceFile, opts: { stri
   const fail = (reason: string, offset?: number): never => {
     throw new FormatError(FORMAT, file.path, reason, offset);
   };
-  const vf: VideoFile = await openVideoFile(file, { format: FORMAT });
+  // every frame is dequantised into arrays of its own at once: the decoded bytes may stay shared
+  const vf: VideoFile = await openVideoFile(file, { format: FORMAT, sharedFrames: true });
   try {
     return await build(tree, file, vf, fail);
   } catch (e) {
@@ -235,12 +236,12 @@ async function build(tree: SourceTree, file: SourceFile, vf: VideoFile, fail: (r
     if (dec.data.length !== frameBytes)
       throw new FormatError(FORMAT, file.path, `frame ${index}: decoded ${dec.data.length} bytes, expected ${frameBytes} (${W}x${H} ${vfmt.pixFmt})`);
     const out: Record<string, FieldData> = {};
-    const comp = (ch: number, a: number, b: number) => dequantise(channelSamples(dec.data, layout, ch), a, b, vfmt.bits);
+    const comp = (ch: number, a: number, b: number) => channelValues(dec.data, layout, ch, a, b);
     const base = { shape, scales: axisScales, ...(coords ? { coords } : {}) };
     for (const p of plans) {
       if (p.rank === 0) out[p.name] = { kind: 'scalar', values: comp(p.channels[0], p.a, p.b), ...base };
       else if (p.rank === 1) {
-        const c = p.channels.map((ch) => Float32Array.from(comp(ch, p.a, p.b)));
+        const c = p.channels.map((ch) => channelValues(dec.data, layout, ch, p.a, p.b, new Float32Array(layout.width * layout.height)));
         out[p.name] = { kind: 'vector', u: c[0], v: c[1], ...(c[2] ? { w: c[2] } : {}), ...base };
       } else {
         for (let i = 0; i < geom.dim; i++)

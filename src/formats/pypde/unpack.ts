@@ -51,6 +51,53 @@ export function dequantise(q: Uint8Array | Uint16Array, a: number, b: number, bi
   return out;
 }
 
+/**
+ * Channel k dequantised straight from the raw frame, transposed to [H][W] (x fastest): the same
+ * values as `dequantise(channelSamples(raw, l, k), a, b, l.bits)` (the same float64 expression per
+ * sample; a Float32Array output holds them rounded to float32), without the quantised copy in between.
+ * One fresh output array per call: a frame's memory is most of its reading cost.
+ */
+export function channelValues<T extends Float64Array | Float32Array = Float64Array>(
+  raw: Uint8Array,
+  l: PackedLayout,
+  k: number,
+  a: number,
+  b: number,
+  out?: T,
+): T {
+  const { width: W, height: H, channels: C } = l;
+  const n = W * H;
+  const o = (out ?? new Float64Array(n)) as T;
+  if (o.length !== n) throw new RangeError(`channelValues: output holds ${o.length} values, the frame ${n}`);
+  const M = maxCount(l.bits);
+  const span = b - a;
+  // rows of the output in blocks, so the strided reads of a block stay in cache
+  const B = 32;
+  if (l.bits === 8) {
+    for (let y0 = 0; y0 < H; y0 += B) {
+      const y1 = Math.min(H, y0 + B);
+      for (let x = 0; x < W; x++) {
+        let s = (x * H + y0) * C + k;
+        for (let y = y0; y < y1; y++, s += C) o[y * W + x] = a + (raw[s] / M) * span;
+      }
+    }
+    return o;
+  }
+  const aligned = raw.byteOffset % 2 === 0;
+  const u = aligned ? new Uint16Array(raw.buffer, raw.byteOffset, raw.length >> 1) : null;
+  for (let y0 = 0; y0 < H; y0 += B) {
+    const y1 = Math.min(H, y0 + B);
+    for (let x = 0; x < W; x++) {
+      let s = (x * H + y0) * C + k;
+      if (u && LITTLE) for (let y = y0; y < y1; y++, s += C) o[y * W + x] = a + (u[s] / M) * span;
+      else for (let y = y0; y < y1; y++, s += C) o[y * W + x] = a + ((raw[2 * s] | (raw[2 * s + 1] << 8)) / M) * span;
+    }
+  }
+  return o;
+}
+
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Quantisation step of a field with limits (a, b): one count of the format. */
 export function quantisationStep(a: number, b: number, bits: 8 | 16): number {
   return (b - a) / maxCount(bits);

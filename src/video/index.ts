@@ -201,12 +201,15 @@ async function openWithFfmpeg(file: SourceFile, opts: OpenVideoExtras): Promise<
     const cacheFrames = Math.floor((opts.cacheBytes ?? 64 << 20) / fb);
     const lookahead = Math.min(Math.floor(cacheFrames / 2), 2 * n * maxFrames);
     if (lookahead < 2) return null;
+    // a range cut by the look-ahead bound may finish its GOP: the cache holds both
+    const beyond = Math.max(0, Math.min(maxFrames, cacheFrames - lookahead - 1));
     const lanes = Array.from({ length: n }, (_, k) => lane(k));
     return new RangePool({
       frameCount: info.frameCount,
       keys,
       maxFrames,
       lookahead,
+      beyond,
       lanes,
       cached: (i, pixFmt) => cache.has(`${pixFmt}:${i}`),
       decode: decodeOn,

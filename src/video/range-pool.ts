@@ -23,6 +23,11 @@ export interface RangePoolDeps {
   maxFrames: number;
   /** frames decoded ahead of the reader at most (the caller's cache must hold them) */
   lookahead: number;
+  /**
+   * frames a range may run past the look-ahead bound to finish its GOP (default 0; the cache must
+   * hold lookahead + beyond frames)
+   */
+  beyond?: number;
   lanes: FfmpegLane[];
   /** decode frames [start, start+count) on `lane`, put them in the cache */
   /** background work must be dropped when `signal` has fired before it starts (and never killed once started) */
@@ -134,7 +139,13 @@ export class RangePool {
       const span = Math.min(maxFrames, Math.max(1, Math.floor(lookahead / lanes.length)), SLOW_START << this.sinceJump++);
       const [, next] = this.gop(f);
       const snap = this.lastKeyIn(f + 1, f + span);
-      let end = Math.min(snap ?? Math.max(f + span, Math.min(next, f + maxFrames)), limit);
+      let end = Math.min(snap ?? Math.max(f + span, Math.min(next, f + maxFrames)), frameCount);
+      if (end > limit) {
+        // the look-ahead bound cuts the range: end it on the last keyframe before the bound, or,
+        // inside one GOP, at the GOP's end, so the next range starts on a keyframe instead of
+        // decoding this GOP's first frames a second time
+        end = this.lastKeyIn(f + 1, limit) ?? Math.min(next, limit + (this.d.beyond ?? 0), f + maxFrames);
+      }
       for (let j = f + 1; j < end; j++)
         if (busy(j)) {
           end = j;

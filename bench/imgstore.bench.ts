@@ -41,9 +41,27 @@ interface Store {
 
 const x264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '250', '-bf', '2', '-pix_fmt', 'yuv420p'];
 const STORES: Store[] = [
-  { name: 'mjpeg_avi', format: 'mjpeg/avi', ext: '.avi', args: ['-c:v', 'mjpeg', '-q:v', '6', '-pix_fmt', 'yuvj420p'], W: 1024, H: 1024, frames: 10000, chunk: 2000 },
+  {
+    name: 'mjpeg_avi',
+    format: 'mjpeg/avi',
+    ext: '.avi',
+    args: ['-c:v', 'mjpeg', '-q:v', '6', '-pix_fmt', 'yuvj420p'],
+    W: 1024,
+    H: 1024,
+    frames: 10000,
+    chunk: 2000,
+  },
   { name: 'avc1_mp4', format: 'avc1/mp4', ext: '.mp4', args: x264, W: 1024, H: 1024, frames: 10000, chunk: 2000 },
-  { name: 'mjpeg_avi_640', format: 'mjpeg/avi', ext: '.avi', args: ['-c:v', 'mjpeg', '-q:v', '6', '-pix_fmt', 'yuvj420p'], W: 640, H: 480, frames: 3000, chunk: 1000 },
+  {
+    name: 'mjpeg_avi_640',
+    format: 'mjpeg/avi',
+    ext: '.avi',
+    args: ['-c:v', 'mjpeg', '-q:v', '6', '-pix_fmt', 'yuvj420p'],
+    W: 640,
+    H: 480,
+    frames: 3000,
+    chunk: 1000,
+  },
   { name: 'avc1_mp4_640', format: 'avc1/mp4', ext: '.mp4', args: x264, W: 640, H: 480, frames: 3000, chunk: 1000 },
   { name: 'h264_mkv_640', format: 'h264/mkv', ext: '.mkv', args: x264, W: 640, H: 480, frames: 3000, chunk: 1000 },
 ];
@@ -61,7 +79,11 @@ const chunkFile = (dir: string, s: Store, i: number) => join(dir, String(Math.fl
 function nativeSeeks(ffmpeg: string, dir: string, s: Store, idx: number[]): number[] {
   return idx.map((i) => {
     const t = performance.now();
-    execFileSync(ffmpeg, ['-v', 'error', '-ss', ((i % s.chunk) / 25).toFixed(3), '-i', chunkFile(dir, s, i), '-frames:v', '1', '-pix_fmt', 'rgb24', '-f', 'null', '-'], { stdio: 'ignore' });
+    execFileSync(
+      ffmpeg,
+      ['-v', 'error', '-ss', ((i % s.chunk) / 25).toFixed(3), '-i', chunkFile(dir, s, i), '-frames:v', '1', '-pix_fmt', 'rgb24', '-f', 'null', '-'],
+      { stdio: 'ignore' },
+    );
     return performance.now() - t;
   });
 }
@@ -95,7 +117,8 @@ print(json.dumps({'times': times, 'seqFps': 120 / (time.perf_counter() - t)}))
 `;
   const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) {
-    if (!/No module named|ENOENT/.test(`${r.stderr}${r.error ?? ''}`)) console.log(`  OpenCV reference failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}`);
+    if (!/No module named|ENOENT/.test(`${r.stderr}${r.error ?? ''}`))
+      console.log(`  OpenCV reference failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}`);
     return null;
   }
   return JSON.parse(r.stdout.trim().split('\n').pop()!);

@@ -277,7 +277,10 @@ export async function decodeFrames(ff: FFmpeg, req: DecodeRequest): Promise<Deco
   const n = Math.min(expected, Math.floor(r.total / fb));
   if (n < 1) throw new DecodeError(`decoded ${r.total} bytes, less than one ${width}x${height} ${req.pixFmt} frame (${fb} bytes)`);
   let frames: Uint8Array[];
-  if (r.parts.length >= n && r.parts.slice(0, n).every((p) => p.length === fb)) frames = r.parts.slice(0, n);
+  // frames one per file, each its own buffer; a frame read out of a longer run's file is a view of
+  // that file, and is split below (copied unless the caller shares)
+  const own = (p: Uint8Array) => p.length === fb && p.byteOffset === 0 && p.byteLength === p.buffer.byteLength;
+  if (r.parts.length >= n && r.parts.slice(0, n).every(own)) frames = r.parts.slice(0, n);
   else {
     // one run's bytes (or, should it happen, frames not one per file): split them
     let all = r.parts[0];

@@ -40,30 +40,15 @@ interface Store {
 }
 
 const x264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '250', '-bf', '2', '-pix_fmt', 'yuv420p'];
+const mjpeg = ['-c:v', 'mjpeg', '-q:v', '6', '-pix_fmt', 'yuvj420p'];
+const MP = { W: 1024, H: 1024, frames: 10000, chunk: 2000 };
+const VGA = { W: 640, H: 480, frames: 3000, chunk: 1000 };
 const STORES: Store[] = [
-  {
-    name: 'mjpeg_avi',
-    format: 'mjpeg/avi',
-    ext: '.avi',
-    args: ['-c:v', 'mjpeg', '-q:v', '6', '-pix_fmt', 'yuvj420p'],
-    W: 1024,
-    H: 1024,
-    frames: 10000,
-    chunk: 2000,
-  },
-  { name: 'avc1_mp4', format: 'avc1/mp4', ext: '.mp4', args: x264, W: 1024, H: 1024, frames: 10000, chunk: 2000 },
-  {
-    name: 'mjpeg_avi_640',
-    format: 'mjpeg/avi',
-    ext: '.avi',
-    args: ['-c:v', 'mjpeg', '-q:v', '6', '-pix_fmt', 'yuvj420p'],
-    W: 640,
-    H: 480,
-    frames: 3000,
-    chunk: 1000,
-  },
-  { name: 'avc1_mp4_640', format: 'avc1/mp4', ext: '.mp4', args: x264, W: 640, H: 480, frames: 3000, chunk: 1000 },
-  { name: 'h264_mkv_640', format: 'h264/mkv', ext: '.mkv', args: x264, W: 640, H: 480, frames: 3000, chunk: 1000 },
+  { name: 'mjpeg_avi', format: 'mjpeg/avi', ext: '.avi', args: mjpeg, ...MP },
+  { name: 'avc1_mp4', format: 'avc1/mp4', ext: '.mp4', args: x264, ...MP },
+  { name: 'mjpeg_avi_640', format: 'mjpeg/avi', ext: '.avi', args: mjpeg, ...VGA },
+  { name: 'avc1_mp4_640', format: 'avc1/mp4', ext: '.mp4', args: x264, ...VGA },
+  { name: 'h264_mkv_640', format: 'h264/mkv', ext: '.mkv', args: x264, ...VGA },
 ];
 
 /** The random frames every reader is timed on (the same for ours and the references). */

@@ -9,25 +9,15 @@
  * upsampling) the per-frame means stay within the fixtures' tolerance (e2e/imgstore.spec.ts).
  */
 import { FormatError } from '../core/errors';
+import { SpareBuffers } from '../core/spare-buffers';
 import type { Raster } from './png';
 import { i420ToRgb } from './yuv';
 
 /** an ImageDecoder that gives no picture in this time is abandoned */
 const WATCHDOG_MS = 5000;
 
-/**
- * Plane buffers used again from one frame to the next (a fresh half-megabyte array per 640×480
- * frame costs as much as its conversion): taken for the copy and the conversion, then given back.
- */
-const spare: Uint8Array[] = [];
-function takePlanes(n: number): Uint8Array {
-  const at = spare.findIndex((b) => b.length === n);
-  return at >= 0 ? spare.splice(at, 1)[0] : new Uint8Array(n);
-}
-function givePlanes(b: Uint8Array): void {
-  if (spare.length >= 4) spare.shift();
-  spare.push(b);
-}
+/** Plane buffers used again from one frame to the next (a fresh half-megabyte array per 640×480 frame costs as much as its conversion). */
+const spare = new SpareBuffers(4);
 
 export function jpegImageDecoderAvailable(): boolean {
   return typeof ImageDecoder === 'function' && typeof VideoFrame === 'function';
@@ -68,7 +58,7 @@ export async function decodeJpegWithImageDecoder(bytes: Uint8Array | Blob, path:
     const width = r?.width ?? image.displayWidth;
     const height = r?.height ?? image.displayHeight;
     if (image.format !== 'I420' || (r && (r.x !== 0 || r.y !== 0)) || width % 2 || height % 2) return null;
-    const planes = takePlanes(width * height + 2 * (width / 2) * (height / 2));
+    const planes = spare.take(width * height + 2 * (width / 2) * (height / 2));
     try {
       await image.copyTo(planes, { rect: { x: 0, y: 0, width, height } });
       const channels = opts.keepAlpha ? 4 : 3;
@@ -77,7 +67,7 @@ export async function decodeJpegWithImageDecoder(bytes: Uint8Array | Blob, path:
       i420ToRgb(planes, width, height, out, channels, false, true);
       return { width, height, channels, bitDepth: 8, maxValue: 255, data: out };
     } finally {
-      givePlanes(planes);
+      spare.give(planes);
     }
   } catch {
     return null;

@@ -10,7 +10,7 @@ export function i420ToRgb(src: Uint8Array, w: number, h: number, out: Uint8Array
   const ch = (h + 1) >> 1;
   const uOff = w * h;
   const vOff = uOff + cw * ch;
-  const { Y: lY, rV, gU, gV, bU } = tables(bt709, full);
+  const { Y: lY, rV, gU, gV, bU } = yuvTables(bt709, full);
   // per pixel: Y + c·V, Y + c·U + c·V, Y + c·U from per-code tables, summed in that order, clamped
   // and rounded half up; `(x + 0.5) | 0` is Math.round for every sum these tables can make (checked
   // exhaustively by tests/codecs/yuv.test.ts); the chroma terms are looked up once per pixel pair
@@ -57,7 +57,7 @@ export function i420ToRgb(src: Uint8Array, w: number, h: number, out: Uint8Array
   if (C === 4) for (let o = 3; o < w * h * 4; o += 4) out[o] = 255;
 }
 
-interface Tables {
+export interface Tables {
   /** (Y − offset) · scale per code */
   Y: Float64Array;
   rV: Float64Array;
@@ -68,11 +68,8 @@ interface Tables {
 
 const cache = new Map<string, Tables>();
 
-/** The tables, for tests. */
-export const yuvTables = (bt709: boolean, full: boolean): Readonly<Tables> => tables(bt709, full);
-
 /** Per-code terms of the conversion (256 entries each), made once per matrix and range. */
-function tables(bt709: boolean, full: boolean): Tables {
+export function yuvTables(bt709: boolean, full: boolean): Tables {
   const key = `${bt709}:${full}`;
   let t = cache.get(key);
   if (t) return t;

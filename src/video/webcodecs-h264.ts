@@ -18,6 +18,7 @@ import { containerOf } from './magic';
 import { canonical, GopFrameCache, toPixFmt, type CachedPlanes } from './gop-cache';
 import { AbortError, throwIfAborted, WATCHDOG_MS } from './ffmpeg-loader';
 import { DecodeError, FormatError } from '../core/errors';
+import { SpareBuffers } from '../core/spare-buffers';
 import { readVideoTrack, type Mp4VideoTrack } from './mp4-index';
 import { readMkvVideoIndex } from './mkv-index';
 import { avcLengthSize, H264RestartPoints } from './h264-restart';
@@ -157,9 +158,9 @@ export async function openWebCodecsH264(
   const yuvBytes = rawFrameBytes('yuv420p', W, H) as number;
   // planes buffers of evicted colour frames and of gray frames (whose luma is copied out) are used
   // again: allocating a fresh 1.5 bytes/pixel array per decoded frame costs more than decoding it
-  const spare: Uint8Array[] = [];
+  const spare = new SpareBuffers(SPARE_BUFFERS);
   const give = (b: Uint8Array) => {
-    if (b.length === yuvBytes && spare.length < SPARE_BUFFERS) spare.push(b);
+    if (b.length === yuvBytes) spare.give(b);
   };
   const cache = new GopFrameCache(opts.cacheBytes ?? DEFAULT_CACHE_BYTES, (c) => give(c.data));
   const stats: WebCodecsStats = {
@@ -261,7 +262,7 @@ export async function openWebCodecsH264(
           return;
         }
         const full = frame.colorSpace?.fullRange === true;
-        const planes = spare.pop() ?? new Uint8Array(yuvBytes);
+        const planes = spare.take(yuvBytes);
         const p: Promise<void> = frame
           .copyTo(planes, { rect })
           .then(
@@ -489,7 +490,7 @@ export async function openWebCodecsH264(
       if (!f) return null;
       try {
         if (f.format !== 'I420') return null;
-        const planes = spare.pop() ?? new Uint8Array(yuvBytes);
+        const planes = spare.take(yuvBytes);
         await f.copyTo(planes, { rect });
         const c = canonical(planes, W, H, f.colorSpace?.fullRange === true);
         if (c.data !== planes) give(planes);

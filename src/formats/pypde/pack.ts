@@ -1,7 +1,7 @@
 /**
  * py-pde MovieStorage packing, the writer beside the reader (shared/formats/pypde-movie.md): which
  * video format, how field components go to channels, the quantisation, the raw frame byte layout
- * (unpack.ts's PackedLayout, read back by its channelSamples/dequantise), the `comment` JSON and
+ * (unpack.ts's PackedLayout, read back by its channelValues), the `comment` JSON and
  * the `.times` side-car. Pure: no video code here (src/export/pypde-movie.ts drives the encoder).
  */
 import { ExportError } from '../../core/errors';
